@@ -1,0 +1,42 @@
+//! Passerelle's offline-first core: the encrypted SQLite store on the phone, the peer-support
+//! records that survivors, mentors, caregivers and professionals keep, and the queries behind
+//! each screen. Plain Rust; `bindings/` exports it to Kotlin and Swift.
+//!
+//! Start with [`Store::open`]. Every write is validated, committed with its outbox entry in one
+//! transaction, and reported saved only once durable; every failure is a typed [`Error`] whose
+//! message carries no personal data.
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("passerelle_core");
+
+pub mod clock;
+pub mod error;
+pub mod model;
+pub mod outbox;
+pub mod queries;
+pub mod store;
+pub mod time;
+pub mod validate;
+
+pub use error::{Error, Problem, Result, StoreError};
+pub use model::checkin::{CheckIn, CheckInInput, ContactMode, FollowUp, Reached, RecordedCheckIn};
+pub use model::consent::{Consent, ConsentScope, NewConsent};
+pub use model::dimension::Dimension;
+pub use model::escalation::{ConcernCategory, Escalation, EscalationStatus, NewConcern, Urgency};
+pub use model::mentorship::{
+    EndingReason, Mentorship, MentorshipEvent, MentorshipEventKind, MentorshipStatus, NewMentorship,
+};
+pub use model::person::{
+    CaregiverProfile, CommunicationNeed, JobRole, MentorProfile, NewPerson, Person,
+    ProfessionalProfile, Profile, Relationship, Role, SurvivorProfile,
+};
+pub use model::training::{
+    MentorDevelopment, NewSupervision, NewTraining, SupervisionFormat, SupervisionSession,
+    TrainingRecord,
+};
+pub use outbox::OutboxEntry;
+pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
+pub use queries::report::{DimensionCount, DoseLine, ModeCount, ProgrammeReport, ReachedCount};
+pub use queries::timeline::{EscalationSummary, TimelineEntry};
+pub use store::{Durability, Key, Store, StoreOptions};
+pub use time::{Clock, Millis};

@@ -1,0 +1,5 @@
+//! The screens' queries, each one call returning everything a screen shows.
+
+pub mod caseload;
+pub mod report;
+pub mod timeline;

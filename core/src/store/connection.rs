@@ -1,0 +1,127 @@
+//! Opening one SQLite connection the way DESIGN.md's storage rules ask: key first, then the
+//! pragmas every connection needs, and — when the file refuses the key — a diagnosis that tells
+//! a wrong key from a damaged file without writing to it.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::key::{self, Key, KeyCheck};
+use crate::error::{Result, StoreError};
+
+/// How hard a commit works to reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit survives the app being killed and the phone losing power.
+    /// The default: a mentor's check-in must never be lost.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: a commit survives the app being killed; the last commits can be
+    /// lost if power fails before the OS writes its cache. For bulk imports of re-fetchable data.
+    Normal,
+}
+
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Opens a connection to `path`, applies `key` and checks the key opens the file.
+pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(StoreError::from)?;
+    // SQLCipher logs HMAC failures to stderr by itself; app logs must stay free of it.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(StoreError::from)?;
+    if let Some(literal) = key.pragma_literal() {
+        conn.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))
+            .map_err(StoreError::from)?;
+    }
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(conn),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            drop(conn);
+            Err(diagnose(path, key).into())
+        }
+        Err(e) => Err(StoreError::from(e).into()),
+    }
+}
+
+/// Applies the per-connection rules. `journal_mode` is a property of the file and is set by the
+/// writer only.
+pub(crate) fn configure(conn: &Connection, durability: Durability, writer: bool) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(StoreError::from)?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA trusted_schema = OFF;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA secure_delete = ON;
+         PRAGMA cache_size = -8192;
+         PRAGMA synchronous = {synchronous};"
+    ))
+    .map_err(StoreError::from)?;
+    if writer {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly.into());
+        }
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// Why a key was refused, decided from the file and the key-check sidecar, read-only.
+pub(crate) fn diagnose(path: &Path, key: &Key) -> StoreError {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut header = [0u8; 16];
+    let read_header = File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok();
+    if read_header && &header == PLAIN_HEADER {
+        // A plain file that SQLite still refuses without a key is damaged.
+        let plain_and_sound = key.bytes().is_some() && opens_without_key(path);
+        return if plain_and_sound {
+            StoreError::NotEncrypted
+        } else {
+            StoreError::Corrupt
+        };
+    }
+    // SQLCipher files are whole pages; a torn or truncated file is not.
+    if !read_header || len < 1024 || len % 512 != 0 {
+        return StoreError::Corrupt;
+    }
+    // With no sidecar to ask (or no key given for an encrypted-looking file) the key is the
+    // likelier culprit, and saying so never leads anyone to discard the file.
+    if key::check(path, key) == KeyCheck::Matches {
+        StoreError::Corrupt
+    } else {
+        StoreError::WrongKey
+    }
+}
+
+fn opens_without_key(path: &Path) -> bool {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| {
+            c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        })
+        .is_ok()
+}

@@ -1,0 +1,309 @@
+//! The encrypted SQLite store: one writer connection, a small pool of readers, migrations at
+//! open, an interrupt for shutdown, re-keying, and the device's identity and clock.
+//!
+//! Every local change goes through [`Store::write`], which runs one `IMMEDIATE` transaction and
+//! hands the domain code a [`Tx`] with the time, a fresh hybrid-logical-clock stamp per change,
+//! and the outbox writer — so a record and its outbox entry always commit together.
+
+mod connection;
+pub mod key;
+mod migrate;
+pub(crate) mod rows;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+
+use rusqlite::{Connection, InterruptHandle, OptionalExtension, TransactionBehavior};
+
+pub use connection::Durability;
+pub use key::Key;
+pub use migrate::{MIGRATIONS, Migration, SCHEMA_VERSION, schema_version};
+
+use crate::clock::Hlc;
+use crate::error::{Result, StoreError};
+use crate::time::{Clock, Millis};
+use crate::validate::new_id;
+
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// Where "now" comes from.
+    pub clock: Clock,
+    /// Commit durability; [`Durability::Full`] unless the caller knows better.
+    pub durability: Durability,
+    /// Open without writing anything (a read-only medium, an inspection tool).
+    pub read_only: bool,
+}
+
+/// Upper bound on idle reader connections kept open.
+const MAX_IDLE_READERS: usize = 4;
+
+/// An open Passerelle database.
+pub struct Store {
+    path: PathBuf,
+    options: StoreOptions,
+    device_id: String,
+    /// The key, behind a gate: reads and writes hold it shared, re-keying holds it alone.
+    gate: RwLock<Key>,
+    writer: Mutex<Writer>,
+    readers: Mutex<Vec<Connection>>,
+    interrupts: Mutex<Vec<InterruptHandle>>,
+}
+
+struct Writer {
+    conn: Connection,
+    hlc: Hlc,
+}
+
+/// A write transaction as the domain code sees it.
+pub(crate) struct Tx<'a> {
+    pub(crate) conn: rusqlite::Transaction<'a>,
+    pub(crate) now: Millis,
+    pub(crate) device_id: &'a str,
+    hlc: &'a mut Hlc,
+}
+
+impl Tx<'_> {
+    /// A new stamp for one change, later than every stamp this device has seen.
+    pub(crate) fn stamp(&mut self) -> Hlc {
+        *self.hlc = self.hlc.tick(self.now);
+        *self.hlc
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a connection rolled its transaction back on unwind; the connection
+    // itself is still sound, so a poisoned lock is taken over rather than propagated.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` with `key`, migrating it to
+    /// [`SCHEMA_VERSION`]. Never deletes or rewrites an existing file on an error.
+    pub fn open(path: impl AsRef<Path>, key: Key, options: StoreOptions) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = connection::open(&path, &key, options.read_only)?;
+        connection::configure(&conn, options.durability, !options.read_only)?;
+        let version = schema_version(&conn)?;
+        if options.read_only {
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::NewerSchema {
+                    found: version,
+                    supported: SCHEMA_VERSION,
+                }
+                .into());
+            }
+            if version < SCHEMA_VERSION {
+                return Err(StoreError::ReadOnly.into());
+            }
+        } else {
+            migrate::migrate(&mut conn, MIGRATIONS)?;
+        }
+        let (device_id, hlc) = Self::device_row(&conn, options.read_only, options.clock.now())?;
+        if !options.read_only && key::check(&path, &key) != key::KeyCheck::Matches {
+            // Refreshed only after the key proved itself; failure to write it is not fatal.
+            let _ = key::write(&path, &key);
+        }
+        let interrupts = vec![conn.get_interrupt_handle()];
+        Ok(Self {
+            path,
+            options,
+            device_id,
+            gate: RwLock::new(key),
+            writer: Mutex::new(Writer { conn, hlc }),
+            readers: Mutex::new(Vec::new()),
+            interrupts: Mutex::new(interrupts),
+        })
+    }
+
+    /// Reads (creating on first open) this installation's id and its latest clock stamp.
+    fn device_row(conn: &Connection, read_only: bool, now: Millis) -> Result<(String, Hlc)> {
+        let row = conn
+            .query_row(
+                "SELECT device_id, max(hlc, coalesce((SELECT max(hlc) FROM outbox), 0)) FROM device",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        match row {
+            Some((id, hlc)) => Ok((id, Hlc::from_i64(hlc))),
+            None if read_only => Err(StoreError::ReadOnly.into()),
+            None => {
+                let id = new_id();
+                conn.execute(
+                    "INSERT INTO device (singleton, device_id, hlc, created_at) VALUES (1, ?1, 0, ?2)",
+                    (&id, now),
+                )
+                .map_err(StoreError::from)?;
+                Ok((id, Hlc::default()))
+            }
+        }
+    }
+
+    /// This installation's id (the `origin` of every row it makes, the sync client id).
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The current time by the store's clock.
+    pub fn now(&self) -> Millis {
+        self.options.clock.now()
+    }
+
+    /// Runs `f` in one write transaction and commits it; on error nothing of it is kept.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        let mut w = lock(&self.writer);
+        let Writer { conn, hlc } = &mut *w;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let mut ctx = Tx {
+            conn: tx,
+            now: self.options.clock.now(),
+            device_id: &self.device_id,
+            hlc,
+        };
+        let out = f(&mut ctx)?;
+        ctx.conn.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a reader connection inside one read transaction (a consistent snapshot).
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        let idle = lock(&self.readers).pop();
+        let conn = if let Some(c) = idle {
+            c
+        } else {
+            let c = connection::open(&self.path, &gate, true)?;
+            connection::configure(&c, self.options.durability, false)?;
+            lock(&self.interrupts).push(c.get_interrupt_handle());
+            c
+        };
+        let result = (|| {
+            let tx = conn.unchecked_transaction().map_err(StoreError::from)?;
+            let out = f(&tx)?;
+            tx.finish().map_err(StoreError::from)?;
+            Ok(out)
+        })();
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
+    /// Cancels whatever query is running on any of the store's connections, from any thread
+    /// (an app shutting down). The cancelled call returns [`StoreError::Interrupted`].
+    pub fn interrupt(&self) {
+        for handle in lock(&self.interrupts).iter() {
+            handle.interrupt();
+        }
+    }
+
+    /// Re-encrypts the database with `new_key`. On success the old key no longer opens it; on
+    /// failure the database still opens with the old key.
+    pub fn rekey(&self, new_key: Key) -> Result<()> {
+        let mut key = self.gate.write().unwrap_or_else(PoisonError::into_inner);
+        let (Some(_), Some(literal)) = (key.bytes(), new_key.pragma_literal()) else {
+            return Err(crate::Error::InvalidState(
+                "only an encrypted store can be re-keyed",
+            ));
+        };
+        // Readers hold the old key; they are closed and reopened on demand.
+        lock(&self.readers).clear();
+        // The sidecar names the new key first: if the app dies after SQLCipher commits the new
+        // key, a later open with the old key is correctly reported as a wrong key.
+        key::write(&self.path, &new_key).map_err(|_| StoreError::CannotOpen)?;
+        let w = lock(&self.writer);
+        let result = w
+            .conn
+            .execute_batch(&format!("PRAGMA rekey = {};", literal.as_str()))
+            .map_err(StoreError::from)
+            .and_then(|()| {
+                w.conn
+                    .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map_err(StoreError::from)
+            });
+        match result {
+            Ok(_) => {
+                *key = new_key;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = key::write(&self.path, &key);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Runs SQLite's and SQLCipher's integrity checks; `Err(Corrupt)` if either finds damage.
+    pub fn check_integrity(&self) -> Result<()> {
+        let is_encrypted = self
+            .gate
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .bytes()
+            .is_some();
+        self.read(|c| {
+            let quick: String = c
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(StoreError::from)?;
+            if quick != "ok" {
+                return Err(StoreError::Corrupt.into());
+            }
+            if is_encrypted {
+                let mut stmt = c
+                    .prepare("PRAGMA cipher_integrity_check")
+                    .map_err(StoreError::from)?;
+                let mut rows = stmt.query([]).map_err(StoreError::from)?;
+                if rows.next().map_err(StoreError::from)?.is_some() {
+                    return Err(StoreError::Corrupt.into());
+                }
+            }
+            let fk_violations: i64 = c
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })
+                .map_err(StoreError::from)?;
+            if fk_violations > 0 {
+                return Err(StoreError::Corrupt.into());
+            }
+            Ok(())
+        })
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates a database at `path` holding only the first `version` schema steps. For migration
+/// tests and tools that need a file as an older release left it.
+pub fn create_at_version(path: impl AsRef<Path>, key: &Key, version: i64) -> Result<()> {
+    let mut conn = connection::open(path.as_ref(), key, false)?;
+    connection::configure(&conn, Durability::Full, true)?;
+    let steps: Vec<Migration> = MIGRATIONS
+        .iter()
+        .copied()
+        .filter(|m| m.version <= version)
+        .collect();
+    migrate::migrate(&mut conn, &steps)?;
+    if key.bytes().is_some() {
+        key::write(path.as_ref(), key).map_err(|_| StoreError::CannotOpen)?;
+    }
+    Ok(())
+}

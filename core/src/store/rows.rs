@@ -1,0 +1,272 @@
+//! Writing synced rows. One column list builds both the SQL statement and the outbox entry, so
+//! what is stored and what will be pushed can never drift apart.
+
+use std::fmt::Write as _;
+
+use rusqlite::OptionalExtension;
+use rusqlite::types::Value;
+
+use super::Tx;
+use crate::clock::Hlc;
+use crate::error::{Result, StoreError};
+use crate::validate::new_id;
+
+/// The kinds of synced rows, with their table and merge rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    /// `person`
+    Person,
+    /// `survivor_profile`
+    SurvivorProfile,
+    /// `mentor_profile`
+    MentorProfile,
+    /// `caregiver_profile`
+    CaregiverProfile,
+    /// `professional_profile`
+    ProfessionalProfile,
+    /// `mentorship`
+    Mentorship,
+    /// `mentorship_event`
+    MentorshipEvent,
+    /// `checkin`
+    CheckIn,
+    /// `escalation`
+    Escalation,
+    /// `escalation_event`
+    EscalationEvent,
+    /// `training_record`
+    Training,
+    /// `supervision_session`
+    Supervision,
+    /// `consent`
+    Consent,
+}
+
+impl Collection {
+    /// The table (and the collection's name on the wire).
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::SurvivorProfile => "survivor_profile",
+            Self::MentorProfile => "mentor_profile",
+            Self::CaregiverProfile => "caregiver_profile",
+            Self::ProfessionalProfile => "professional_profile",
+            Self::Mentorship => "mentorship",
+            Self::MentorshipEvent => "mentorship_event",
+            Self::CheckIn => "checkin",
+            Self::Escalation => "escalation",
+            Self::EscalationEvent => "escalation_event",
+            Self::Training => "training_record",
+            Self::Supervision => "supervision_session",
+            Self::Consent => "consent",
+        }
+    }
+
+    /// Append-only rows are never updated; editable rows merge per field.
+    pub fn is_append_only(self) -> bool {
+        !matches!(
+            self,
+            Self::Person
+                | Self::SurvivorProfile
+                | Self::MentorProfile
+                | Self::CaregiverProfile
+                | Self::ProfessionalProfile
+                | Self::Mentorship
+                | Self::Consent
+        )
+    }
+
+    /// The primary-key column (profiles are keyed by their person).
+    pub fn key_column(self) -> &'static str {
+        match self {
+            Self::SurvivorProfile
+            | Self::MentorProfile
+            | Self::CaregiverProfile
+            | Self::ProfessionalProfile => "person_id",
+            _ => "id",
+        }
+    }
+}
+
+/// A column and the value to store in it.
+pub(crate) type Col = (&'static str, Value);
+
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => (*i).into(),
+        Value::Real(f) => (*f).into(),
+        Value::Text(s) => s.clone().into(),
+        Value::Blob(b) => hex::encode(b).into(),
+    }
+}
+
+fn payload(cols: &[Col]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = cols
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), to_json(v)))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+impl Tx<'_> {
+    /// Inserts a new row of `collection` keyed `id`, stamping it and queueing it for push.
+    pub(crate) fn insert(
+        &mut self,
+        collection: Collection,
+        id: &str,
+        mut cols: Vec<Col>,
+    ) -> Result<Hlc> {
+        let hlc = self.stamp();
+        cols.push((collection.key_column(), Value::Text(id.to_owned())));
+        cols.push(("created_at", Value::Integer(self.now)));
+        if !collection.is_append_only() {
+            cols.push(("updated_at", Value::Integer(self.now)));
+        }
+        cols.push(("origin", Value::Text(self.device_id.to_owned())));
+        cols.push(("hlc", Value::Integer(hlc.as_i64())));
+
+        let mut sql = format!("INSERT INTO {} (", collection.table());
+        for (i, (name, _)) in cols.iter().enumerate() {
+            let _ = write!(sql, "{}{name}", if i == 0 { "" } else { ", " });
+        }
+        sql.push_str(") VALUES (");
+        for i in 1..=cols.len() {
+            let _ = write!(sql, "{}?{i}", if i == 1 { "" } else { ", " });
+        }
+        sql.push(')');
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.execute(rusqlite::params_from_iter(cols.iter().map(|(_, v)| v))))
+            .map_err(StoreError::from)?;
+        self.queue(collection, id, "insert", &cols, hlc)?;
+        Ok(hlc)
+    }
+
+    /// Changes `changes` on row `id` of an editable `collection`, stamping each changed field
+    /// for the per-field merge, and queues the change. Fields equal to the stored value should
+    /// be left out by the caller; an empty change writes nothing.
+    pub(crate) fn update(
+        &mut self,
+        collection: Collection,
+        id: &str,
+        mut changes: Vec<Col>,
+    ) -> Result<()> {
+        debug_assert!(
+            !collection.is_append_only(),
+            "append-only rows are never updated"
+        );
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let hlc = self.stamp();
+        let mut sql = format!("UPDATE {} SET ", collection.table());
+        let mut field_hlc = String::from("json_set(field_hlc");
+        for (i, (name, _)) in changes.iter().enumerate() {
+            let _ = write!(sql, "{name} = ?{}, ", i + 1);
+            let _ = write!(field_hlc, ", '$.{name}', ?{}", changes.len() + 3);
+        }
+        field_hlc.push(')');
+        let n = changes.len();
+        let _ = write!(
+            sql,
+            "updated_at = ?{}, hlc = ?{}, field_hlc = {field_hlc} WHERE {} = ?{}",
+            n + 1,
+            n + 2,
+            collection.key_column(),
+            n + 4
+        );
+        let params = changes
+            .iter()
+            .map(|(_, v)| v.clone())
+            .chain([
+                Value::Integer(self.now),
+                Value::Integer(hlc.as_i64()),
+                Value::Integer(hlc.as_i64()),
+            ])
+            .chain([Value::Text(id.to_owned())]);
+        let updated = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.execute(rusqlite::params_from_iter(params)))
+            .map_err(StoreError::from)?;
+        if updated != 1 {
+            return Err(crate::Error::NotFound(collection.table()));
+        }
+        changes.push(("updated_at", Value::Integer(self.now)));
+        changes.push(("hlc", Value::Integer(hlc.as_i64())));
+        self.queue(collection, id, "update", &changes, hlc)
+    }
+
+    /// Inserts the row if `id` is new, otherwise updates the fields of `cols` that differ from
+    /// what is stored. Returns whether anything was written.
+    pub(crate) fn upsert(
+        &mut self,
+        collection: Collection,
+        id: &str,
+        cols: Vec<Col>,
+    ) -> Result<bool> {
+        let mut sql = String::from("SELECT ");
+        for (i, (name, _)) in cols.iter().enumerate() {
+            let _ = write!(sql, "{}{name}", if i == 0 { "" } else { ", " });
+        }
+        let _ = write!(
+            sql,
+            " FROM {} WHERE {} = ?1",
+            collection.table(),
+            collection.key_column()
+        );
+        let stored: Option<Vec<Value>> = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect()
+                })
+                .optional()
+            })
+            .map_err(StoreError::from)?;
+        match stored {
+            None => self.insert(collection, id, cols).map(|_| true),
+            Some(old) => {
+                let changes: Vec<Col> = cols
+                    .into_iter()
+                    .zip(old)
+                    .filter(|((_, new), old)| new != old)
+                    .map(|(c, _)| c)
+                    .collect();
+                let any = !changes.is_empty();
+                self.update(collection, id, changes)?;
+                Ok(any)
+            }
+        }
+    }
+
+    fn queue(
+        &mut self,
+        collection: Collection,
+        id: &str,
+        op: &str,
+        cols: &[Col],
+        hlc: Hlc,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO outbox (mutation_id, collection, row_id, op, payload, hlc, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    new_id(),
+                    collection.table(),
+                    id,
+                    op,
+                    payload(cols),
+                    hlc.as_i64(),
+                    self.now,
+                ))
+            })
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+}
