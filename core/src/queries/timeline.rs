@@ -62,7 +62,8 @@ impl Store {
             let m = load_visible_mentorship(c, mentorship_id)?;
             let mut entries = Vec::new();
             let mut stmt = c.prepare_cached(
-                "SELECT id, kind, actor_id, at, reason, note FROM mentorship_event WHERE mentorship_id = ?1",
+                "SELECT id, kind, actor_id, at, reason, note FROM mentorship_event WHERE mentorship_id = ?1
+                 ORDER BY at DESC, hlc DESC",
             )?;
             for event in stmt.query_map([&m.id], |r| {
                 Ok(MentorshipEvent {
@@ -78,17 +79,20 @@ impl Store {
             }
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {CHECKIN_COLS}, (SELECT count(*) FROM checkin v WHERE v.checkin_id = checkin.checkin_id)
-                 FROM checkin WHERE mentorship_id = ?1 AND superseded = 0"
+                 FROM checkin WHERE mentorship_id = ?1 AND superseded = 0 ORDER BY occurred_at DESC, hlc DESC"
             ))?;
             for entry in stmt.query_map([&m.id], |r| {
                 Ok(TimelineEntry::CheckIn { checkin: checkin_from_row(r)?, versions: r.get(CHECKIN_COLS.split(',').count())? })
             })? {
                 entries.push(entry?);
             }
-            let mut stmt = c.prepare_cached(&format!("{ESCALATION_SELECT} WHERE e.mentorship_id = ?1"))?;
+            let mut stmt = c.prepare_cached(&format!(
+                "{ESCALATION_SELECT} WHERE e.mentorship_id = ?1 ORDER BY e.raised_at DESC, e.hlc DESC"
+            ))?;
             for escalation in stmt.query_map([&m.id], escalation_from_row)? {
                 entries.push(TimelineEntry::Escalation { escalation: escalation? });
             }
+            // Stable: entries at the same instant keep their newest-first order from SQL.
             entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
             Ok(entries)
         })

@@ -33,6 +33,9 @@ pub struct StoreOptions {
     pub durability: Durability,
     /// Open without writing anything (a read-only medium, an inspection tool).
     pub read_only: bool,
+    /// A ceiling on the file's size. A write that would pass it fails with
+    /// [`StoreError::DiskFull`] and changes nothing, exactly as a full disk does.
+    pub max_size_bytes: Option<u64>,
 }
 
 /// Upper bound on idle reader connections kept open.
@@ -84,6 +87,20 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let mut conn = connection::open(&path, &key, options.read_only)?;
         connection::configure(&conn, options.durability, !options.read_only)?;
+        if let Some(bytes) = options.max_size_bytes {
+            // SQLCipher answers `page_size` as text (`cipher_page_size`), plain SQLite as an integer.
+            let page_size = match conn
+                .query_row("PRAGMA page_size", [], |r| r.get(0))
+                .map_err(StoreError::from)?
+            {
+                rusqlite::types::Value::Integer(n) => n,
+                rusqlite::types::Value::Text(t) => t.parse().unwrap_or(4096),
+                _ => 4096,
+            };
+            let pages = (bytes / page_size.max(512) as u64).max(1);
+            conn.pragma_update(None, "max_page_count", pages as i64)
+                .map_err(StoreError::from)?;
+        }
         let version = schema_version(&conn)?;
         if options.read_only {
             if version > SCHEMA_VERSION {

@@ -1,0 +1,30 @@
+//! Support for the workspace-level tests: the expected content of the check-ins that the
+//! durability writer records, shared by the writer process and the test that kills it.
+
+use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
+
+/// The check-in the writer records as its `n`-th in round `round`: every field derives from
+/// `(round, n)`, so the test can tell an intact row from a torn one.
+pub fn durability_checkin(
+    mentorship_id: &str,
+    occurred_at: i64,
+    round: u32,
+    n: u32,
+) -> CheckInInput {
+    CheckInInput {
+        mentorship_id: mentorship_id.to_owned(),
+        occurred_at,
+        mode: ContactMode::ALL[(n as usize) % ContactMode::ALL.len()],
+        duration_minutes: n % 600,
+        reached: Reached::Survivor,
+        dimensions: vec![Dimension::ALL[(n as usize) % Dimension::ALL.len()]],
+        wellbeing: Some((n % 5 + 1) as u8),
+        notes: format!(
+            "round {round} check-in {n}:{}",
+            " lorem ipsum".repeat((n % 40) as usize)
+        ),
+        resources_shared: vec![format!("resource-{round}-{n}")],
+        follow_up: None,
+        concern: None,
+    }
+}

@@ -1,0 +1,133 @@
+//! A check-in the API reported saved survives the app being killed: a writer process records
+//! check-ins and is killed with SIGKILL at random moments, many times over; after each kill
+//! the database opens, passes its integrity checks, and holds every acknowledged check-in
+//! intact.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use passerelle_core::{
+    ConsentScope, Key, NewConsent, NewMentorship, NewPerson, Role, Store, StoreOptions,
+};
+use passerelle_tests::durability_checkin;
+use rand::{Rng, SeedableRng};
+
+const ROUNDS: u32 = 30;
+
+#[test]
+fn acknowledged_checkins_survive_sigkill_at_random_moments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mentor.db");
+    let key = Key::generate();
+    let key_hex = hex::encode(key.bytes().unwrap());
+    let mentorship_id = {
+        let store = Store::open(&path, key.clone(), StoreOptions::default()).unwrap();
+        let me = store
+            .create_device_owner(NewPerson {
+                role: Role::Professional,
+                display_name: "C".into(),
+            })
+            .unwrap();
+        let mentor = store
+            .create_person(NewPerson {
+                role: Role::Mentor,
+                display_name: "M".into(),
+            })
+            .unwrap();
+        let survivor = store
+            .create_person(NewPerson {
+                role: Role::Survivor,
+                display_name: "S".into(),
+            })
+            .unwrap();
+        store
+            .grant_consent(NewConsent {
+                survivor_id: survivor.id.clone(),
+                scope: ConsentScope::Programme,
+                caregiver_id: None,
+                granted_at: store.now(),
+            })
+            .unwrap();
+        let m = store
+            .propose_mentorship(NewMentorship {
+                survivor_id: survivor.id,
+                mentor_id: mentor.id.clone(),
+                planned_contacts: 6,
+                planned_weeks: 12,
+                matching_notes: None,
+            })
+            .unwrap();
+        store.activate_mentorship(&m.id).unwrap();
+        store.set_device_owner(&mentor.id).unwrap();
+        drop(me);
+        m.id
+    };
+
+    let seed: u64 = rand::rng().random();
+    println!("durability seed {seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut acknowledged: Vec<(String, u32, u32)> = Vec::new();
+    for round in 0..ROUNDS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_durability_writer"))
+            .args([
+                path.to_str().unwrap(),
+                &key_hex,
+                &mentorship_id,
+                &round.to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| {
+                    let mut parts = l.strip_prefix("ACK ")?.split(' ');
+                    Some((parts.next()?.to_owned(), parts.next()?.parse::<u32>().ok()?))
+                })
+                .collect::<Vec<_>>()
+        });
+        // Kill somewhere between right after start-up and well into a burst of writes.
+        let delay = Duration::from_millis(rng.random_range(5..250));
+        let started = Instant::now();
+        std::thread::sleep(delay);
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let acks = reader.join().unwrap();
+        println!(
+            "round {round}: killed after {:?}, {} acknowledged",
+            started.elapsed(),
+            acks.len()
+        );
+        acknowledged.extend(acks.into_iter().map(|(id, n)| (id, round, n)));
+
+        // After every kill: the file opens, is sound, and holds every acknowledged check-in.
+        let store = Store::open(&path, key.clone(), StoreOptions::default()).unwrap();
+        store.check_integrity().unwrap();
+        for (id, r, n) in &acknowledged {
+            let saved = store
+                .checkin(id)
+                .unwrap_or_else(|e| panic!("acknowledged check-in {id} lost: {e}"));
+            let expected = durability_checkin(&mentorship_id, saved.occurred_at, *r, *n);
+            assert_eq!(saved.notes, expected.notes, "{id} torn");
+            assert_eq!(saved.duration_minutes, expected.duration_minutes);
+            assert_eq!(saved.mode, expected.mode);
+            assert_eq!(saved.resources_shared, expected.resources_shared);
+        }
+    }
+    assert!(
+        acknowledged.len() > ROUNDS as usize,
+        "the writer acknowledged too little to prove anything"
+    );
+    let store = Store::open(&path, key, StoreOptions::default()).unwrap();
+    let outbox = store.outbox_len().unwrap();
+    assert!(
+        outbox >= acknowledged.len() as u64,
+        "every acknowledged check-in kept its outbox entry"
+    );
+}
