@@ -1,1 +1,305 @@
-fn main() {}
+//! Store benchmarks, each beside a raw-rusqlite baseline doing the same work in the same run:
+//!
+//! - `record_checkin`: a check-in through the core API (validation, role checks, HLC stamp,
+//!   the row and its outbox entry in one transaction) against one plain `INSERT` of the same
+//!   row, both on SQLCipher with WAL and `synchronous=FULL`. Goal: ratio ≤ 1.3.
+//! - `caseload`: a mentor's caseload with 30 mentees and 5,000 check-ins. Goal: ≤ 5 ms; the
+//!   baseline runs the same SQL on a bare connection.
+//!
+//! Besides criterion's own report, each pair is timed interleaved (to cancel drift) and the
+//! ratio printed as `RATIO <name> <core> <baseline> <ratio>`.
+#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use passerelle_core::queries::caseload::CASELOAD_SQL;
+use passerelle_core::{
+    CheckInInput, ConsentScope, ContactMode, Dimension, Durability, Key, NewConsent, NewMentorship,
+    NewPerson, Reached, Role, Store, StoreOptions,
+};
+
+const DAY: i64 = 86_400_000;
+
+fn input(mentorship_id: &str, at: i64, n: u32) -> CheckInInput {
+    CheckInInput {
+        mentorship_id: mentorship_id.to_owned(),
+        occurred_at: at,
+        mode: ContactMode::ALL[n as usize % ContactMode::ALL.len()],
+        duration_minutes: 20 + n % 40,
+        reached: if n % 7 == 0 {
+            Reached::NoAnswer
+        } else {
+            Reached::Survivor
+        },
+        dimensions: vec![Dimension::ALL[n as usize % 5], Dimension::Emotional],
+        wellbeing: Some((n % 5 + 1) as u8),
+        notes: "Talked about the week, the physio appointment and the stairs at home.".into(),
+        resources_shared: vec!["Transport à la demande".into()],
+        follow_up: None,
+        concern: None,
+    }
+}
+
+fn options(durability: Durability) -> StoreOptions {
+    StoreOptions {
+        durability,
+        ..StoreOptions::default()
+    }
+}
+
+/// A store with a coordinator, one mentor, `mentees` active mentorships, signed in as the mentor.
+fn programme(
+    path: &Path,
+    key: &Key,
+    mentees: usize,
+    durability: Durability,
+) -> (Store, Vec<String>) {
+    let store = Store::open(path, key.clone(), options(durability)).unwrap();
+    store
+        .create_device_owner(NewPerson {
+            role: Role::Professional,
+            display_name: "Claire".into(),
+        })
+        .unwrap();
+    let mentor = store
+        .create_person(NewPerson {
+            role: Role::Mentor,
+            display_name: "Marc".into(),
+        })
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..mentees {
+        let s = store
+            .create_person(NewPerson {
+                role: Role::Survivor,
+                display_name: format!("Survivor {i}"),
+            })
+            .unwrap();
+        store
+            .grant_consent(NewConsent {
+                survivor_id: s.id.clone(),
+                scope: ConsentScope::Programme,
+                caregiver_id: None,
+                granted_at: store.now() - DAY,
+            })
+            .unwrap();
+        let m = store
+            .propose_mentorship(NewMentorship {
+                survivor_id: s.id,
+                mentor_id: mentor.id.clone(),
+                planned_contacts: 6,
+                planned_weeks: 12,
+                matching_notes: None,
+            })
+            .unwrap();
+        store.activate_mentorship(&m.id).unwrap();
+        ids.push(m.id);
+    }
+    store.set_device_owner(&mentor.id).unwrap();
+    (store, ids)
+}
+
+/// A bare SQLCipher connection with the store's pragmas, for the baselines.
+fn raw(path: &Path, key: &Key) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(&format!(
+        "PRAGMA key = \"x'{}'\";",
+        hex::encode(key.bytes().unwrap())
+    ))
+    .unwrap();
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -8192; PRAGMA secure_delete = ON;",
+    )
+    .unwrap();
+    c
+}
+
+const RAW_INSERT: &str = "INSERT INTO checkin (id, checkin_id, version, mentorship_id, author_id, occurred_at, mode,
+     duration_minutes, reached, dimensions, wellbeing, notes, resources_shared, created_at, origin, hlc)
+     VALUES (?1, ?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+fn raw_insert(c: &rusqlite::Connection, mentorship: &str, mentor: &str, n: u32) {
+    let i = input(mentorship, 1_772_442_000_000, n);
+    let id = uuid::Uuid::now_v7().to_string();
+    c.prepare_cached(RAW_INSERT)
+        .unwrap()
+        .execute(rusqlite::params![
+            id,
+            mentorship,
+            mentor,
+            i.occurred_at,
+            i.mode.code(),
+            i.duration_minutes,
+            i.reached.code(),
+            3,
+            i.wellbeing,
+            i.notes,
+            "[\"Transport à la demande\"]",
+            i.occurred_at,
+            "device",
+            i64::from(n),
+        ])
+        .unwrap();
+}
+
+/// Times `a` and `b` in alternating batches and prints their medians and ratio.
+fn ratio(
+    name: &str,
+    batches: usize,
+    per_batch: u32,
+    mut a: impl FnMut(u32),
+    mut b: impl FnMut(u32),
+) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    for _ in 0..batches {
+        for (f, t) in [
+            (&mut a as &mut dyn FnMut(u32), &mut ta),
+            (&mut b as &mut dyn FnMut(u32), &mut tb),
+        ] {
+            let start = Instant::now();
+            for _ in 0..per_batch {
+                f(n);
+                n += 1;
+            }
+            t.push(start.elapsed() / per_batch);
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (ma, mb) = (median(&mut ta), median(&mut tb));
+    println!(
+        "RATIO {name} core={ma:?} baseline={mb:?} ratio={:.2}",
+        ma.as_secs_f64() / mb.as_secs_f64()
+    );
+}
+
+fn record_checkin(c: &mut Criterion) {
+    for durability in [Durability::Full, Durability::Normal] {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key::generate();
+        let (store, ids) = programme(&dir.path().join("core.db"), &key, 1, durability);
+        let mentor = store.device_owner().unwrap().unwrap().id;
+        let raw_path = dir.path().join("raw.db");
+        passerelle_core::store::create_at_version(
+            &raw_path,
+            &key,
+            passerelle_core::store::SCHEMA_VERSION,
+        )
+        .unwrap();
+        let conn = raw(&raw_path, &key);
+        if durability == Durability::Normal {
+            conn.execute_batch("PRAGMA synchronous = NORMAL").unwrap();
+        }
+        // The baseline's foreign keys need the same parents.
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO person VALUES ('{mentor}', 'mentor', 'M', 0, 0, 'd', 0, '{{}}');
+             INSERT INTO mentorship (id, survivor_id, mentor_id, coordinator_id, status, planned_contacts,
+               planned_weeks, created_at, updated_at, origin, hlc)
+             VALUES ('{m}', '{mentor}', '{mentor}', '{mentor}', 'active', 6, 12, 0, 0, 'd', 0);
+             PRAGMA foreign_keys = ON;",
+            m = ids[0]
+        ))
+        .unwrap();
+        let label = format!("{durability:?}").to_lowercase();
+        let now = store.now();
+        let mut g = c.benchmark_group(format!("record_checkin_{label}"));
+        let mut n = 0;
+        g.bench_function("core_api", |b| {
+            b.iter(|| {
+                n += 1;
+                black_box(store.record_checkin(input(&ids[0], now, n)).unwrap());
+            });
+        });
+        g.bench_function("raw_rusqlite_insert", |b| {
+            b.iter(|| {
+                n += 1;
+                raw_insert(&conn, &ids[0], &mentor, n);
+            });
+        });
+        g.finish();
+        ratio(
+            &format!("record_checkin_{label}"),
+            30,
+            50,
+            |n| {
+                store.record_checkin(input(&ids[0], now, n)).unwrap();
+            },
+            |n| raw_insert(&conn, &ids[0], &mentor, n),
+        );
+    }
+}
+
+fn caseload(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join("caseload.db");
+    let (store, ids) = programme(&path, &key, 30, Durability::Normal);
+    let now = store.now();
+    for n in 0..5_000u32 {
+        let m = &ids[n as usize % ids.len()];
+        let mut i = input(m, now - i64::from(n) * 3_600_000, n);
+        if n % 50 == 0 {
+            i.follow_up = Some(passerelle_core::FollowUp {
+                action: "call back".into(),
+                due_at: now - i64::from(n) * 3_600_000 + DAY,
+            });
+        }
+        store.record_checkin(i).unwrap();
+    }
+    assert_eq!(store.caseload().unwrap().len(), 30);
+    let conn = raw(&path, &key);
+    let me = store.device_owner().unwrap().unwrap().id;
+    // The same work without the store: the caseload SQL on a bare connection, rows decoded.
+    let baseline = |c: &rusqlite::Connection| {
+        let mut stmt = c.prepare_cached(CASELOAD_SQL).unwrap();
+        let mut rows = stmt.query((&me, now)).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            // Decode every column, as the store does.
+            for i in 0..14 {
+                black_box(r.get::<_, rusqlite::types::Value>(i).unwrap());
+            }
+            n += 1;
+        }
+        n
+    };
+    assert_eq!(baseline(&conn), 30);
+    let mut g = c.benchmark_group("caseload_30_mentees_5000_checkins");
+    g.bench_function("core_api", |b| {
+        b.iter(|| black_box(store.caseload().unwrap()))
+    });
+    g.bench_function("raw_rusqlite_same_sql", |b| {
+        b.iter(|| black_box(baseline(&conn)))
+    });
+    g.finish();
+    ratio(
+        "caseload_30x5000",
+        30,
+        20,
+        |_| {
+            black_box(store.caseload().unwrap());
+        },
+        |_| {
+            black_box(baseline(&conn));
+        },
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    targets = record_checkin, caseload
+}
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -2,27 +2,27 @@
 //! `store::rows` in the same transaction as the change itself.
 
 use crate::error::Result;
+use crate::model::codes::from_json;
 use crate::store::Store;
+use crate::store::rows::{self, Collection};
 use crate::time::Millis;
 
 /// One queued change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxEntry {
-    /// Order of the change on this device.
-    pub seq: i64,
-    /// The idempotency key, with the device id.
-    pub mutation_id: String,
+    /// The change's hybrid-logical-clock stamp: its order on this device and, with the device
+    /// id, its idempotency key.
+    pub mutation_id: i64,
     /// The collection (table) changed.
     pub collection: String,
     /// The row changed.
     pub row_id: String,
     /// `insert` or `update`.
     pub op: String,
-    /// The columns written, as a JSON object.
+    /// The row as it will be pushed, a JSON object: every synced column for an insert; the
+    /// changed fields and the row's stamps for an update; `null` if the row is gone.
     pub payload: String,
-    /// The change's hybrid-logical-clock stamp.
-    pub hlc: i64,
     /// When it was made.
     pub created_at: Millis,
 }
@@ -39,22 +39,32 @@ impl Store {
     pub fn outbox_peek(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT seq, mutation_id, collection, row_id, op, payload, hlc, created_at
-                 FROM outbox ORDER BY seq LIMIT ?1",
+                "SELECT hlc, collection, row_id, op, fields, created_at FROM outbox ORDER BY hlc LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit], |r| {
-                Ok(OutboxEntry {
-                    seq: r.get(0)?,
-                    mutation_id: r.get(1)?,
-                    collection: r.get(2)?,
-                    row_id: r.get(3)?,
-                    op: r.get(4)?,
-                    payload: r.get(5)?,
-                    hlc: r.get(6)?,
-                    created_at: r.get(7)?,
+            let queued = stmt
+                .query_map([limit], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Millis>(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            queued
+                .into_iter()
+                .map(|(mutation_id, collection, row_id, op, fields, created_at)| {
+                    let fields: Option<Vec<String>> = fields.map(|f| from_json(&f)).transpose()?;
+                    let payload = match Collection::from_table(&collection) {
+                        Some(coll) => rows::payload(c, coll, &row_id, fields.as_deref())?,
+                        None => None,
+                    };
+                    let payload = payload.unwrap_or(serde_json::Value::Null).to_string();
+                    Ok(OutboxEntry { mutation_id, collection, row_id, op, payload, created_at })
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                .collect()
         })
     }
 }

@@ -356,7 +356,7 @@ fn every_change_is_queued_with_its_row_and_survives_reopening() {
     assert!(
         queued
             .windows(2)
-            .all(|w| w[0].seq < w[1].seq && w[0].hlc < w[1].hlc),
+            .all(|w| w[0].mutation_id < w[1].mutation_id),
         "ordered by stamp"
     );
     let m = queued
@@ -369,13 +369,19 @@ fn every_change_is_queued_with_its_row_and_survives_reopening() {
     assert_eq!(row["planned_contacts"], 6);
 
     let device = db.store.device_id().to_owned();
-    let last_hlc = queued.last().unwrap().hlc;
+    let last_hlc = queued.last().unwrap().mutation_id;
     let db = db.reopen();
     assert_eq!(db.store.device_id(), device, "the device keeps its id");
     db.store.set_device_owner(&p.mentor.id).unwrap();
     db.clock.set(T0 - DAY); // the phone's clock jumped back
     let _ = db.store.record_checkin(contact(&p.mentorship.id, T0 - DAY));
-    let newest = db.store.outbox_peek(1000).unwrap().last().unwrap().hlc;
+    let newest = db
+        .store
+        .outbox_peek(1000)
+        .unwrap()
+        .last()
+        .unwrap()
+        .mutation_id;
     assert!(
         newest > last_hlc,
         "stamps keep increasing across restarts and clock jumps"

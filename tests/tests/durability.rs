@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,54 +17,56 @@ use rand::{Rng, SeedableRng};
 
 const ROUNDS: u32 = 30;
 
+/// A store with an active mentorship, signed in as its mentor; returns the mentorship id.
+fn mentor_store(path: &Path, key: &Key) -> String {
+    let store = Store::open(path, key.clone(), StoreOptions::default()).unwrap();
+    store
+        .create_device_owner(NewPerson {
+            role: Role::Professional,
+            display_name: "C".into(),
+        })
+        .unwrap();
+    let mentor = store
+        .create_person(NewPerson {
+            role: Role::Mentor,
+            display_name: "M".into(),
+        })
+        .unwrap();
+    let survivor = store
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: "S".into(),
+        })
+        .unwrap();
+    store
+        .grant_consent(NewConsent {
+            survivor_id: survivor.id.clone(),
+            scope: ConsentScope::Programme,
+            caregiver_id: None,
+            granted_at: store.now(),
+        })
+        .unwrap();
+    let m = store
+        .propose_mentorship(NewMentorship {
+            survivor_id: survivor.id,
+            mentor_id: mentor.id.clone(),
+            planned_contacts: 6,
+            planned_weeks: 12,
+            matching_notes: None,
+        })
+        .unwrap();
+    store.activate_mentorship(&m.id).unwrap();
+    store.set_device_owner(&mentor.id).unwrap();
+    m.id
+}
+
 #[test]
 fn acknowledged_checkins_survive_sigkill_at_random_moments() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mentor.db");
     let key = Key::generate();
     let key_hex = hex::encode(key.bytes().unwrap());
-    let mentorship_id = {
-        let store = Store::open(&path, key.clone(), StoreOptions::default()).unwrap();
-        let me = store
-            .create_device_owner(NewPerson {
-                role: Role::Professional,
-                display_name: "C".into(),
-            })
-            .unwrap();
-        let mentor = store
-            .create_person(NewPerson {
-                role: Role::Mentor,
-                display_name: "M".into(),
-            })
-            .unwrap();
-        let survivor = store
-            .create_person(NewPerson {
-                role: Role::Survivor,
-                display_name: "S".into(),
-            })
-            .unwrap();
-        store
-            .grant_consent(NewConsent {
-                survivor_id: survivor.id.clone(),
-                scope: ConsentScope::Programme,
-                caregiver_id: None,
-                granted_at: store.now(),
-            })
-            .unwrap();
-        let m = store
-            .propose_mentorship(NewMentorship {
-                survivor_id: survivor.id,
-                mentor_id: mentor.id.clone(),
-                planned_contacts: 6,
-                planned_weeks: 12,
-                matching_notes: None,
-            })
-            .unwrap();
-        store.activate_mentorship(&m.id).unwrap();
-        store.set_device_owner(&mentor.id).unwrap();
-        drop(me);
-        m.id
-    };
+    let mentorship_id = mentor_store(&path, &key);
 
     let seed: u64 = rand::rng().random();
     println!("durability seed {seed}");

@@ -349,6 +349,25 @@ impl Store {
                 ("author_id", Value::Text(me.clone())),
             ]);
             tx.insert(Collection::CheckIn, &id, cols)?;
+            let checkin = CheckIn {
+                id: id.clone(),
+                checkin_id: id.clone(),
+                version: 1,
+                author_id: me.clone(),
+                recorded_at: tx.now,
+                follow_up_done_at: None,
+                amendment_reason: None,
+                mentorship_id: valid.mentorship_id.clone(),
+                occurred_at: valid.occurred_at,
+                mode: valid.mode,
+                duration_minutes: valid.duration_minutes,
+                reached: valid.reached,
+                dimensions: valid.dimensions.clone(),
+                wellbeing: valid.wellbeing,
+                notes: valid.notes.clone(),
+                resources_shared: valid.resources_shared.clone(),
+                follow_up: valid.follow_up.clone(),
+            };
             let escalation = match valid.concern {
                 Some(concern) => Some(open_escalation(
                     tx,
@@ -360,7 +379,7 @@ impl Store {
                 None => None,
             };
             Ok(RecordedCheckIn {
-                checkin: load_current(&tx.conn, &id)?,
+                checkin,
                 escalation,
             })
         })

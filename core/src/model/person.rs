@@ -238,15 +238,12 @@ pub(crate) fn load_person_with_role(
 
 /// The device owner, or `NotAllowed` if none is set.
 pub(crate) fn owner(conn: &Connection) -> Result<Person> {
-    let id: Option<String> = conn
-        .prepare_cached("SELECT owner_id FROM device")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .flatten();
-    match id {
-        Some(id) => load_person(conn, &id),
-        None => Err(Error::NotAllowed("no one is signed in on this device")),
-    }
+    conn.prepare_cached(&format!(
+        "SELECT {PERSON_COLS} FROM person WHERE id = (SELECT owner_id FROM device)"
+    ))?
+    .query_row([], person_from_row)
+    .optional()?
+    .ok_or(Error::NotAllowed("no one is signed in on this device"))
 }
 
 /// The owner, who must have `role`.

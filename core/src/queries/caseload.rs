@@ -64,7 +64,40 @@ pub struct OverdueFollowUp {
     pub days_overdue: u32,
 }
 
-const URGENCY_RANK: &str = "CASE urgency WHEN 'urgent' THEN 3 WHEN 'soon' THEN 2 ELSE 1 END";
+/// The caseload in one statement (`?1` mentor id, `?2` now). Public so the benchmark's raw
+/// baseline runs exactly the same SQL.
+#[doc(hidden)]
+pub const CASELOAD_SQL: &str =
+    "WITH mine AS (
+       SELECT id, survivor_id, status, planned_contacts, planned_weeks, started_at
+       FROM mentorship WHERE mentor_id = ?1 AND status <> 'ended'),
+     contacts AS (
+       SELECT c.mentorship_id,
+              sum(c.reached <> 'no_answer') AS contacts_done,
+              max(CASE WHEN c.reached <> 'no_answer' THEN c.occurred_at END) AS last_contact_at,
+              min(CASE WHEN c.follow_up_done_at IS NULL THEN c.follow_up_due END) AS next_due,
+              sum(c.follow_up_done_at IS NULL AND c.follow_up_due < ?2) AS overdue
+       FROM checkin c
+       WHERE c.superseded = 0 AND c.mentorship_id IN (SELECT id FROM mine)
+       GROUP BY c.mentorship_id),
+     concerns AS (
+       SELECT e.mentorship_id, count(*) AS open_concerns, max(CASE urgency WHEN 'urgent' THEN 3 WHEN 'soon' THEN 2 ELSE 1 END) AS urgency_rank
+       FROM escalation e JOIN mine ON e.mentorship_id = mine.id
+       WHERE NOT EXISTS (SELECT 1 FROM escalation_event v
+             WHERE v.escalation_id = e.id AND v.kind = 'resolved')
+       GROUP BY e.mentorship_id)
+     SELECT mine.id, mine.survivor_id, p.display_name, sp.communication_needs, mine.status,
+            coalesce(contacts.contacts_done, 0) AS contacts_done, mine.planned_contacts,
+            mine.planned_weeks, mine.started_at, contacts.last_contact_at, contacts.next_due,
+            coalesce(contacts.overdue, 0) AS overdue,
+            coalesce(concerns.open_concerns, 0) AS open_concerns, concerns.urgency_rank
+     FROM mine
+     JOIN person p ON p.id = mine.survivor_id
+     LEFT JOIN survivor_profile sp ON sp.person_id = mine.survivor_id
+     LEFT JOIN contacts ON contacts.mentorship_id = mine.id
+     LEFT JOIN concerns ON concerns.mentorship_id = mine.id
+     ORDER BY overdue > 0 DESC, coalesce(concerns.urgency_rank, 0) DESC,
+              contacts.next_due IS NULL, contacts.next_due, p.display_name, mine.id";
 
 fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
     let urgency_rank: Option<i64> = r.get("urgency_rank")?;
@@ -100,39 +133,7 @@ impl Store {
         let now = self.now();
         self.read(|c| {
             let me = owner_with_role(c, Role::Mentor, "only a mentor has a caseload")?;
-            let sql = format!(
-                "WITH mine AS (
-                   SELECT id, survivor_id, status, planned_contacts, planned_weeks, started_at
-                   FROM mentorship WHERE mentor_id = ?1 AND status <> 'ended'),
-                 contacts AS (
-                   SELECT c.mentorship_id,
-                          sum(c.reached <> 'no_answer') AS contacts_done,
-                          max(CASE WHEN c.reached <> 'no_answer' THEN c.occurred_at END) AS last_contact_at,
-                          min(CASE WHEN c.follow_up_done_at IS NULL THEN c.follow_up_due END) AS next_due,
-                          sum(c.follow_up_done_at IS NULL AND c.follow_up_due < ?2) AS overdue
-                   FROM checkin c JOIN mine ON c.mentorship_id = mine.id
-                   WHERE c.superseded = 0
-                   GROUP BY c.mentorship_id),
-                 concerns AS (
-                   SELECT e.mentorship_id, count(*) AS open_concerns, max({URGENCY_RANK}) AS urgency_rank
-                   FROM escalation e JOIN mine ON e.mentorship_id = mine.id
-                   WHERE NOT EXISTS (SELECT 1 FROM escalation_event v
-                                     WHERE v.escalation_id = e.id AND v.kind = 'resolved')
-                   GROUP BY e.mentorship_id)
-                 SELECT mine.id, mine.survivor_id, p.display_name, sp.communication_needs, mine.status,
-                        coalesce(contacts.contacts_done, 0) AS contacts_done, mine.planned_contacts,
-                        mine.planned_weeks, mine.started_at, contacts.last_contact_at, contacts.next_due,
-                        coalesce(contacts.overdue, 0) AS overdue,
-                        coalesce(concerns.open_concerns, 0) AS open_concerns, concerns.urgency_rank
-                 FROM mine
-                 JOIN person p ON p.id = mine.survivor_id
-                 LEFT JOIN survivor_profile sp ON sp.person_id = mine.survivor_id
-                 LEFT JOIN contacts ON contacts.mentorship_id = mine.id
-                 LEFT JOIN concerns ON concerns.mentorship_id = mine.id
-                 ORDER BY overdue > 0 DESC, coalesce(concerns.urgency_rank, 0) DESC,
-                          contacts.next_due IS NULL, contacts.next_due, p.display_name, mine.id"
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
+            let mut stmt = c.prepare_cached(CASELOAD_SQL)?;
             let rows = stmt.query_map((&me.id, now), caseload_row)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })

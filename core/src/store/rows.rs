@@ -9,7 +9,6 @@ use rusqlite::types::Value;
 use super::Tx;
 use crate::clock::Hlc;
 use crate::error::{Result, StoreError};
-use crate::validate::new_id;
 
 /// The kinds of synced rows, with their table and merge rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +42,28 @@ pub enum Collection {
 }
 
 impl Collection {
+    /// Every collection.
+    pub const ALL: &'static [Self] = &[
+        Self::Person,
+        Self::SurvivorProfile,
+        Self::MentorProfile,
+        Self::CaregiverProfile,
+        Self::ProfessionalProfile,
+        Self::Mentorship,
+        Self::MentorshipEvent,
+        Self::CheckIn,
+        Self::Escalation,
+        Self::EscalationEvent,
+        Self::Training,
+        Self::Supervision,
+        Self::Consent,
+    ];
+
+    /// The collection stored in `table`.
+    pub fn from_table(table: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.table() == table)
+    }
+
     /// The table (and the collection's name on the wire).
     pub fn table(self) -> &'static str {
         match self {
@@ -101,14 +122,6 @@ fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-fn payload(cols: &[Col]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = cols
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), to_json(v)))
-        .collect();
-    serde_json::Value::Object(map).to_string()
-}
-
 impl Tx<'_> {
     /// Inserts a new row of `collection` keyed `id`, stamping it and queueing it for push.
     pub(crate) fn insert(
@@ -139,7 +152,7 @@ impl Tx<'_> {
             .prepare_cached(&sql)
             .and_then(|mut s| s.execute(rusqlite::params_from_iter(cols.iter().map(|(_, v)| v))))
             .map_err(StoreError::from)?;
-        self.queue(collection, id, "insert", &cols, hlc)?;
+        self.queue(collection, id, None, hlc)?;
         Ok(hlc)
     }
 
@@ -150,7 +163,7 @@ impl Tx<'_> {
         &mut self,
         collection: Collection,
         id: &str,
-        mut changes: Vec<Col>,
+        changes: Vec<Col>,
     ) -> Result<()> {
         debug_assert!(
             !collection.is_append_only(),
@@ -193,9 +206,8 @@ impl Tx<'_> {
         if updated != 1 {
             return Err(crate::Error::NotFound(collection.table()));
         }
-        changes.push(("updated_at", Value::Integer(self.now)));
-        changes.push(("hlc", Value::Integer(hlc.as_i64())));
-        self.queue(collection, id, "update", &changes, hlc)
+        let names: Vec<&str> = changes.iter().map(|(name, _)| *name).collect();
+        self.queue(collection, id, Some(&names), hlc)
     }
 
     /// Inserts the row if `id` is new, otherwise updates the fields of `cols` that differ from
@@ -246,27 +258,60 @@ impl Tx<'_> {
         &mut self,
         collection: Collection,
         id: &str,
-        op: &str,
-        cols: &[Col],
+        fields: Option<&[&str]>,
         hlc: Hlc,
     ) -> Result<()> {
+        let fields = fields.map(|f| serde_json::to_string(f).unwrap_or_default());
         self.conn
             .prepare_cached(
-                "INSERT INTO outbox (mutation_id, collection, row_id, op, payload, hlc, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO outbox (hlc, collection, row_id, op, fields, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .and_then(|mut s| {
-                s.execute((
-                    new_id(),
-                    collection.table(),
-                    id,
-                    op,
-                    payload(cols),
-                    hlc.as_i64(),
-                    self.now,
-                ))
+                let op = if fields.is_some() { "update" } else { "insert" };
+                s.execute((hlc.as_i64(), collection.table(), id, op, fields, self.now))
             })
             .map_err(StoreError::from)?;
         Ok(())
     }
+}
+
+/// Columns that are this device's own derived state and never travel.
+const LOCAL_COLUMNS: &[&str] = &["superseded", "field_hlc"];
+
+/// The wire form of row `id` of `collection`: every synced column for an insert, or the named
+/// `fields` with the row's stamps for an update. `None` if the row no longer exists.
+pub(crate) fn payload(
+    conn: &rusqlite::Connection,
+    collection: Collection,
+    id: &str,
+    fields: Option<&[String]>,
+) -> Result<Option<serde_json::Value>> {
+    let sql = format!(
+        "SELECT * FROM {} WHERE {} = ?1",
+        collection.table(),
+        collection.key_column()
+    );
+    let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::from)?;
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    let mut rows = stmt.query([id]).map_err(StoreError::from)?;
+    let Some(row) = rows.next().map_err(StoreError::from)? else {
+        return Ok(None);
+    };
+    let mut map = serde_json::Map::new();
+    for (i, name) in names.iter().enumerate() {
+        let wanted = match fields {
+            None => !LOCAL_COLUMNS.contains(&name.as_str()),
+            Some(f) => {
+                f.contains(name)
+                    || ["updated_at", "hlc", "field_hlc"].contains(&name.as_str())
+                    || name == collection.key_column()
+            }
+        };
+        if wanted {
+            let v: Value = row.get(i).map_err(StoreError::from)?;
+            map.insert(name.clone(), to_json(&v));
+        }
+    }
+    Ok(Some(serde_json::Value::Object(map)))
 }

@@ -142,7 +142,9 @@ CREATE TABLE checkin (
     superseded         INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX checkin_lineage ON checkin (checkin_id, hlc);
-CREATE INDEX checkin_current_by_mentorship ON checkin (mentorship_id, occurred_at) WHERE superseded = 0;
+-- Covers the caseload and report scans of current versions without touching the wide rows.
+CREATE INDEX checkin_current_by_mentorship
+    ON checkin (mentorship_id, occurred_at, reached, follow_up_due, follow_up_done_at) WHERE superseded = 0;
 CREATE INDEX checkin_open_follow_ups ON checkin (follow_up_due)
     WHERE superseded = 0 AND follow_up_due IS NOT NULL AND follow_up_done_at IS NULL;
 
@@ -224,15 +226,17 @@ CREATE TABLE consent (
 ) STRICT;
 CREATE INDEX consent_by_survivor ON consent (survivor_id, scope);
 
--- Local changes waiting to be pushed, in the order they were made. A row's mutation_id and the
--- device id form the idempotency key the server deduplicates on.
+-- Local changes waiting to be pushed, in the order they were made. Keyed by the change's HLC
+-- stamp, which is unique and increasing on this device (also across restarts: the device row
+-- keeps the last stamp once the outbox drains), so the stamp doubles as the mutation id that,
+-- with the device id, forms the idempotency key the server deduplicates on. An entry names the
+-- row and, for an update, the fields changed; the values are read from the row when pushed, so
+-- queueing a change adds a few bytes, not a second copy of the row.
 CREATE TABLE outbox (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    mutation_id  TEXT NOT NULL UNIQUE,
+    hlc          INTEGER PRIMARY KEY NOT NULL,
     collection   TEXT NOT NULL,
     row_id       TEXT NOT NULL,
     op           TEXT NOT NULL CHECK (op IN ('insert', 'update')),
-    payload      TEXT NOT NULL,
-    hlc          INTEGER NOT NULL,
+    fields       TEXT,  -- JSON array of the columns an update changed; NULL for an insert
     created_at   INTEGER NOT NULL
 ) STRICT;
