@@ -274,10 +274,10 @@ fn caseload(c: &mut Criterion) {
     assert_eq!(baseline(&conn), 30);
     let mut g = c.benchmark_group("caseload_30_mentees_5000_checkins");
     g.bench_function("core_api", |b| {
-        b.iter(|| black_box(store.caseload().unwrap()))
+        b.iter(|| black_box(store.caseload().unwrap()));
     });
     g.bench_function("raw_rusqlite_same_sql", |b| {
-        b.iter(|| black_box(baseline(&conn)))
+        b.iter(|| black_box(baseline(&conn)));
     });
     g.finish();
     ratio(

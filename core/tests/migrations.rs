@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use std::path::Path;
 
 use common::{dump, raw_connection};
@@ -32,7 +34,7 @@ fn schema(c: &rusqlite::Connection) -> String {
         .collect::<Result<_, _>>()
         .unwrap();
     for (kind, name) in objects {
-        out.push_str(&format!("{kind} {name}\n"));
+        let _ = writeln!(out, "{kind} {name}");
         let pragmas: &[&str] = match kind.as_str() {
             "table" => &["table_xinfo", "foreign_key_list"],
             "index" => &["index_xinfo"],
@@ -48,7 +50,7 @@ fn schema(c: &rusqlite::Connection) -> String {
                 let cells: Vec<String> = (0..n)
                     .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
                     .collect();
-                out.push_str(&format!("  {pragma}: {}\n", cells.join("|")));
+                let _ = writeln!(out, "  {pragma}: {}", cells.join("|"));
             }
         }
     }

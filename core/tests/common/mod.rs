@@ -3,6 +3,7 @@
 //! digest of a database's whole content to prove that a refused operation changed nothing.
 #![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -122,7 +123,7 @@ pub fn dump(c: &rusqlite::Connection) -> String {
         .collect::<Result<_, _>>()
         .unwrap();
     for t in tables {
-        out.push_str(&format!("## {t}\n"));
+        let _ = writeln!(out, "## {t}");
         let mut stmt = c.prepare(&format!("SELECT * FROM {t} ORDER BY 1")).unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
