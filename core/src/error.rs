@@ -40,6 +40,48 @@ pub enum Error {
     /// The store itself failed: key, file, disk, schema.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Syncing with the server failed; local data is untouched and the sync can be retried.
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+}
+
+/// Why a sync did not complete. Whatever was saved locally stays saved and queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    /// No network or no answer: try again later.
+    #[error("the server cannot be reached")]
+    Offline,
+    /// This device has not been enrolled with a server yet.
+    #[error("this device is not enrolled")]
+    NotEnrolled,
+    /// The server no longer accepts this device's tokens (revoked, or refresh token reused):
+    /// sign in again with a new enrolment code.
+    #[error("the server no longer accepts this device; sign in again")]
+    Unauthorized,
+    /// The enrolment code is unknown, used or expired.
+    #[error("the enrolment code is not valid")]
+    InvalidCode,
+    /// Too many requests; retry after the given seconds.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// The server refused the request as a whole (too large, malformed, ...).
+    #[error("the server refused the request ({code})")]
+    Refused {
+        /// The server's stable error code.
+        code: String,
+    },
+    /// The server failed (5xx).
+    #[error("the server failed (HTTP {status})")]
+    Server {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The server's answer could not be understood.
+    #[error("the server's answer could not be read")]
+    Protocol,
 }
 
 /// The rule an input broke.

@@ -15,10 +15,11 @@ pub mod model;
 pub mod outbox;
 pub mod queries;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod validate;
 
-pub use error::{Error, Problem, Result, StoreError};
+pub use error::{Error, Problem, Result, StoreError, SyncError};
 pub use model::checkin::{CheckIn, CheckInInput, ContactMode, FollowUp, Reached, RecordedCheckIn};
 pub use model::consent::{Consent, ConsentScope, NewConsent};
 pub use model::dimension::Dimension;
@@ -34,9 +35,12 @@ pub use model::training::{
     MentorDevelopment, NewSupervision, NewTraining, SupervisionFormat, SupervisionSession,
     TrainingRecord,
 };
+pub use model::message::{Conversation, Message, MessageStatus, UnreadCount};
 pub use outbox::OutboxEntry;
 pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
 pub use queries::report::{DimensionCount, DoseLine, ModeCount, ProgrammeReport, ReachedCount};
 pub use queries::timeline::{EscalationSummary, TimelineEntry};
-pub use store::{Durability, Key, Store, StoreOptions};
+pub use store::{ChangeListener, Durability, Key, Store, StoreOptions};
+pub use sync::client::{SyncIssue, SyncProgress, SyncStage, SyncSummary};
+pub use sync::transport::{HttpTransport, Transport, TransportError};
 pub use time::{Clock, Millis};

@@ -22,6 +22,9 @@ macro_rules! code_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
 
+            /// Every code, in declaration order.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
             /// The stable code stored and sent for this value.
             pub fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)+ }

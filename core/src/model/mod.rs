@@ -8,5 +8,6 @@ pub mod consent;
 pub mod dimension;
 pub mod escalation;
 pub mod mentorship;
+pub mod message;
 pub mod person;
 pub mod training;

@@ -10,8 +10,9 @@ pub mod key;
 mod migrate;
 pub(crate) mod rows;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use rusqlite::{Connection, InterruptHandle, OptionalExtension, TransactionBehavior};
 
@@ -51,6 +52,7 @@ pub struct Store {
     writer: Mutex<Writer>,
     readers: Mutex<Vec<Connection>>,
     interrupts: Mutex<Vec<InterruptHandle>>,
+    listener: RwLock<Option<Arc<dyn ChangeListener>>>,
 }
 
 struct Writer {
@@ -64,6 +66,8 @@ pub(crate) struct Tx<'a> {
     pub(crate) now: Millis,
     pub(crate) device_id: &'a str,
     hlc: &'a mut Hlc,
+    /// Collections written, told to the change listener after commit.
+    pub(crate) touched: BTreeSet<&'static str>,
 }
 
 impl Tx<'_> {
@@ -72,6 +76,17 @@ impl Tx<'_> {
         *self.hlc = self.hlc.tick(self.now);
         *self.hlc
     }
+
+    /// Takes in a stamp seen from elsewhere (the server), so later local stamps follow it.
+    pub(crate) fn observe(&mut self, remote: Hlc) {
+        *self.hlc = self.hlc.receive(remote, self.now);
+    }
+}
+
+/// Told which collections changed after each local write and each sync, so screens refresh.
+pub trait ChangeListener: Send + Sync {
+    /// `collections` are table names such as `checkin` or `message`.
+    fn on_change(&self, collections: Vec<String>);
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -130,6 +145,7 @@ impl Store {
             writer: Mutex::new(Writer { conn, hlc }),
             readers: Mutex::new(Vec::new()),
             interrupts: Mutex::new(interrupts),
+            listener: RwLock::new(None),
         })
     }
 
@@ -175,21 +191,43 @@ impl Store {
 
     /// Runs `f` in one write transaction and commits it; on error nothing of it is kept.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
-        let mut w = lock(&self.writer);
-        let Writer { conn, hlc } = &mut *w;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let mut ctx = Tx {
-            conn: tx,
-            now: self.options.clock.now(),
-            device_id: &self.device_id,
-            hlc,
+        let (out, touched) = {
+            let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+            let mut w = lock(&self.writer);
+            let Writer { conn, hlc } = &mut *w;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let mut ctx = Tx {
+                conn: tx,
+                now: self.options.clock.now(),
+                device_id: &self.device_id,
+                hlc,
+                touched: BTreeSet::new(),
+            };
+            let out = f(&mut ctx)?;
+            let touched: Vec<String> = ctx.touched.iter().map(|t| (*t).to_owned()).collect();
+            ctx.conn.commit().map_err(StoreError::from)?;
+            (out, touched)
         };
-        let out = f(&mut ctx)?;
-        ctx.conn.commit().map_err(StoreError::from)?;
+        self.notify(&touched);
         Ok(out)
+    }
+
+    /// Registers the listener told about changes (one at a time; `None` removes it).
+    pub fn set_change_listener(&self, listener: Option<Arc<dyn ChangeListener>>) {
+        *self.listener.write().unwrap_or_else(PoisonError::into_inner) = listener;
+    }
+
+    /// Tells the listener, outside every lock, that `collections` changed.
+    pub(crate) fn notify(&self, collections: &[String]) {
+        if collections.is_empty() {
+            return;
+        }
+        let listener = self.listener.read().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(l) = listener {
+            l.on_change(collections.to_vec());
+        }
     }
 
     /// Runs `f` on a reader connection inside one read transaction (a consistent snapshot).

@@ -39,6 +39,10 @@ pub enum Collection {
     Supervision,
     /// `consent`
     Consent,
+    /// `message`
+    Message,
+    /// `conversation_read`
+    ConversationRead,
 }
 
 impl Collection {
@@ -57,6 +61,8 @@ impl Collection {
         Self::Training,
         Self::Supervision,
         Self::Consent,
+        Self::Message,
+        Self::ConversationRead,
     ];
 
     /// The collection stored in `table`.
@@ -80,6 +86,8 @@ impl Collection {
             Self::Training => "training_record",
             Self::Supervision => "supervision_session",
             Self::Consent => "consent",
+            Self::Message => "message",
+            Self::ConversationRead => "conversation_read",
         }
     }
 
@@ -94,6 +102,7 @@ impl Collection {
                 | Self::ProfessionalProfile
                 | Self::Mentorship
                 | Self::Consent
+                | Self::ConversationRead
         )
     }
 
@@ -131,6 +140,7 @@ impl Tx<'_> {
         mut cols: Vec<Col>,
     ) -> Result<Hlc> {
         let hlc = self.stamp();
+        self.touched.insert(collection.table());
         cols.push((collection.key_column(), Value::Text(id.to_owned())));
         cols.push(("created_at", Value::Integer(self.now)));
         if !collection.is_append_only() {
@@ -173,6 +183,7 @@ impl Tx<'_> {
             return Ok(());
         }
         let hlc = self.stamp();
+        self.touched.insert(collection.table());
         let mut sql = format!("UPDATE {} SET ", collection.table());
         let mut field_hlc = String::from("json_set(field_hlc");
         for (i, (name, _)) in changes.iter().enumerate() {
@@ -277,7 +288,7 @@ impl Tx<'_> {
 }
 
 /// Columns that are this device's own derived state and never travel.
-const LOCAL_COLUMNS: &[&str] = &["superseded", "field_hlc"];
+const LOCAL_COLUMNS: &[&str] = &["superseded"];
 
 /// The wire form of row `id` of `collection`: every synced column for an insert, or the named
 /// `fields` with the row's stamps for an update. `None` if the row no longer exists.

@@ -5,7 +5,9 @@
 -- also carry updated_at and field_hlc, a JSON object of per-field stamps for last-writer-wins
 -- merges. Append-only rows (check-in versions, events) are never updated after insert, except
 -- for local derived columns named as such. Foreign keys are deferred so a synced batch can
--- arrive in any order within its transaction.
+-- arrive in any order within its transaction. A reference to a person who may not be in the
+-- same sync scope (an author, an actor, whoever recorded something) is a plain id, not a
+-- foreign key: a device holds only the people its scopes include.
 
 CREATE TABLE person (
     id            TEXT PRIMARY KEY NOT NULL,
@@ -104,7 +106,7 @@ CREATE TABLE mentorship_event (
     id             TEXT PRIMARY KEY NOT NULL,
     mentorship_id  TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
     kind           TEXT NOT NULL,
-    actor_id       TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    actor_id       TEXT NOT NULL,
     at             INTEGER NOT NULL,
     reason         TEXT,
     note           TEXT,
@@ -123,7 +125,7 @@ CREATE TABLE checkin (
     version            INTEGER NOT NULL CHECK (version >= 1),
     supersedes         TEXT REFERENCES checkin (id) DEFERRABLE INITIALLY DEFERRED,
     mentorship_id      TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
-    author_id          TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    author_id          TEXT NOT NULL,
     occurred_at        INTEGER NOT NULL,
     mode               TEXT NOT NULL,
     duration_minutes   INTEGER NOT NULL CHECK (duration_minutes BETWEEN 0 AND 600),
@@ -154,8 +156,8 @@ CREATE TABLE escalation (
     id             TEXT PRIMARY KEY NOT NULL,
     checkin_id     TEXT NOT NULL REFERENCES checkin (id) DEFERRABLE INITIALLY DEFERRED,
     mentorship_id  TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
-    raised_by      TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
-    assigned_to    TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    raised_by      TEXT NOT NULL,
+    assigned_to    TEXT NOT NULL,
     category       TEXT NOT NULL,
     urgency        TEXT NOT NULL CHECK (urgency IN ('routine', 'soon', 'urgent')),
     summary        TEXT NOT NULL,
@@ -171,7 +173,7 @@ CREATE TABLE escalation_event (
     id             TEXT PRIMARY KEY NOT NULL,
     escalation_id  TEXT NOT NULL REFERENCES escalation (id) DEFERRABLE INITIALLY DEFERRED,
     kind           TEXT NOT NULL CHECK (kind IN ('acknowledged', 'resolved')),
-    actor_id       TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    actor_id       TEXT NOT NULL,
     at             INTEGER NOT NULL,
     note           TEXT,
     created_at     INTEGER NOT NULL,
@@ -186,7 +188,7 @@ CREATE TABLE training_record (
     course        TEXT NOT NULL,
     completed_at  INTEGER NOT NULL,
     valid_until   INTEGER,
-    recorded_by   TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    recorded_by   TEXT NOT NULL,
     notes         TEXT,
     created_at    INTEGER NOT NULL,
     origin        TEXT NOT NULL,
@@ -197,7 +199,7 @@ CREATE INDEX training_by_mentor ON training_record (mentor_id, completed_at);
 CREATE TABLE supervision_session (
     id                TEXT PRIMARY KEY NOT NULL,
     mentor_id         TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
-    supervisor_id     TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    supervisor_id     TEXT NOT NULL,
     held_at           INTEGER NOT NULL,
     format            TEXT NOT NULL,
     duration_minutes  INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 600),
@@ -212,11 +214,11 @@ CREATE TABLE consent (
     id             TEXT PRIMARY KEY NOT NULL,
     survivor_id    TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
     scope          TEXT NOT NULL CHECK (scope IN ('programme', 'share_with_caregiver')),
-    caregiver_id   TEXT REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    caregiver_id   TEXT,
     granted_at     INTEGER NOT NULL,
-    recorded_by    TEXT NOT NULL REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    recorded_by    TEXT NOT NULL,
     withdrawn_at   INTEGER,
-    withdrawn_by   TEXT REFERENCES person (id) DEFERRABLE INITIALLY DEFERRED,
+    withdrawn_by   TEXT,
     created_at     INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL,
     origin         TEXT NOT NULL,
@@ -239,4 +241,80 @@ CREATE TABLE outbox (
     op           TEXT NOT NULL CHECK (op IN ('insert', 'update')),
     fields       TEXT,  -- JSON array of the columns an update changed; NULL for an insert
     created_at   INTEGER NOT NULL
+) STRICT;
+
+-- Messaging: one conversation per mentorship (the survivor, the mentor, and the caregivers the
+-- survivor consented to share with). Messages are append-only and ordered by (hlc, id) on
+-- every device. `kind` and `attachment_ref` leave room for voice notes.
+CREATE TABLE message (
+    id              TEXT PRIMARY KEY NOT NULL,
+    mentorship_id   TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
+    sender_id       TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice')),
+    body            TEXT NOT NULL,
+    attachment_ref  TEXT,
+    created_at      INTEGER NOT NULL,
+    origin          TEXT NOT NULL,
+    hlc             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX message_by_conversation ON message (mentorship_id, hlc, id);
+
+-- How far each member has received and read a conversation, as message stamps: one editable
+-- row per (conversation, member), so receipts cost one row, not one per message.
+CREATE TABLE conversation_read (
+    id               TEXT PRIMARY KEY NOT NULL,
+    mentorship_id    TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
+    person_id        TEXT NOT NULL,
+    delivered_up_to  INTEGER NOT NULL,
+    read_up_to       INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    origin           TEXT NOT NULL,
+    hlc              INTEGER NOT NULL,
+    field_hlc        TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (mentorship_id, person_id)
+) STRICT;
+
+-- Sync state, local to this device.
+-- The account this device syncs as; the tokens never leave the encrypted file.
+CREATE TABLE sync_account (
+    singleton          INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
+    server_url         TEXT NOT NULL,
+    person_id          TEXT NOT NULL,
+    access_token       TEXT NOT NULL,
+    access_expires_at  INTEGER NOT NULL,
+    refresh_token      TEXT NOT NULL,
+    last_sync_at       INTEGER,
+    -- Set when the server reset a scope: once the pull completes, rows no scope delivered
+    -- again (and no pending change names) are swept away.
+    sweep_pending      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- The scopes this device holds and how far it has pulled each.
+CREATE TABLE sync_scope (
+    scope   TEXT PRIMARY KEY NOT NULL,
+    cursor  INTEGER NOT NULL
+) STRICT;
+
+-- Which scopes each pulled row arrived through, so a revoked scope can be purged without
+-- touching rows another scope still grants.
+CREATE TABLE row_scope (
+    scope       TEXT NOT NULL,
+    collection  TEXT NOT NULL,
+    row_id      TEXT NOT NULL,
+    PRIMARY KEY (scope, collection, row_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX row_scope_by_row ON row_scope (collection, row_id);
+
+-- Mutations the server rejected and edits that lost a merge: kept and shown, never dropped.
+CREATE TABLE sync_issue (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('rejected', 'conflict', 'unreadable')),
+    mutation_id   INTEGER,
+    collection    TEXT NOT NULL,
+    row_id        TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    fields        TEXT,
+    at            INTEGER NOT NULL,
+    dismissed_at  INTEGER
 ) STRICT;

@@ -1,0 +1,267 @@
+//! Applying what the server sends to the local store: rows upserted (append-only rows as the
+//! server holds them, editable rows merged field by field, last writer wins by HLC), rows that
+//! left a scope removed, revoked scopes purged, and a reset scope swept. All of it runs inside
+//! the caller's write transaction: one transaction per pulled batch.
+
+use std::collections::BTreeSet;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use serde_json::Value as Json;
+
+use super::protocol::{Change, WireRow};
+use super::spec;
+use crate::clock::Hlc;
+use crate::error::{Result, StoreError};
+use crate::model::checkin::refresh_current;
+use crate::store::rows::Collection;
+
+/// Collections touched by an apply, for the change listener.
+pub(crate) type Touched = BTreeSet<&'static str>;
+
+/// Records something the app must be able to see: a rejected mutation, a lost merge, a row
+/// the server sent that this build cannot read, a pending change dropped by a revocation.
+pub(crate) fn record_issue(
+    c: &Connection,
+    kind: &str,
+    mutation_id: Option<i64>,
+    collection: &str,
+    row_id: &str,
+    reason: &str,
+    fields: &[String],
+    at: i64,
+) -> Result<()> {
+    let fields = if fields.is_empty() { None } else { serde_json::to_string(fields).ok() };
+    c.prepare_cached(
+        "INSERT INTO sync_issue (kind, mutation_id, collection, row_id, reason, fields, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute((kind, mutation_id, collection, row_id, reason, fields, at))?;
+    Ok(())
+}
+
+/// Applies one change pulled through `scope`. Returns the row's stamp, if a row was written.
+pub(crate) fn apply_change(c: &Connection, scope: &str, change: &Change, now: i64, touched: &mut Touched) -> Result<Option<Hlc>> {
+    let Some(collection) = Collection::from_table(&change.collection) else {
+        record_issue(c, "unreadable", None, &change.collection, &change.row_id, "unknown collection", &[], now)?;
+        return Ok(None);
+    };
+    let Some(row) = &change.row else {
+        if remove_from_scope(c, scope, collection, &change.row_id)? {
+            touched.insert(collection.table());
+        }
+        return Ok(None);
+    };
+    let key_matches = row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
+    if let Err(e) = spec::check_row(collection, row, true).and_then(|()| {
+        if key_matches { Ok(()) } else { Err(crate::Error::invalid("id", crate::Problem::Malformed)) }
+    }) {
+        record_issue(c, "unreadable", None, collection.table(), &change.row_id, &e.to_string(), &[], now)?;
+        return Ok(None);
+    }
+    if collection.is_append_only() {
+        upsert_whole(c, collection, row)?;
+        if collection == Collection::CheckIn {
+            if let Some(lineage) = row.get("checkin_id").and_then(Json::as_str) {
+                refresh_current(c, lineage)?;
+            }
+        }
+    } else {
+        merge_editable(c, collection, row)?;
+    }
+    c.prepare_cached("INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)")?
+        .execute((scope, collection.table(), &change.row_id))?;
+    touched.insert(collection.table());
+    Ok(row.get("hlc").and_then(Json::as_i64).map(Hlc::from_i64))
+}
+
+/// The row's values in `cols` order, as stored (`field_hlc` as JSON text).
+fn values(row: &WireRow, cols: &[&str]) -> Vec<Value> {
+    cols.iter()
+        .map(|col| match (*col, row.get(*col)) {
+            ("field_hlc", Some(Json::Object(m))) => Value::Text(Json::Object(m.clone()).to_string()),
+            ("field_hlc", None) => Value::Text("{}".to_owned()),
+            (_, Some(v)) => spec::to_sql(v),
+            (_, None) => Value::Null,
+        })
+        .collect()
+}
+
+/// Inserts the row, or replaces every column of the local copy: the server's copy of an
+/// append-only row is authoritative (it may carry a clamped stamp).
+fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result<()> {
+    let cols = spec::columns(collection);
+    let key = collection.key_column();
+    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> =
+        cols.iter().filter(|col| **col != key).map(|col| format!("{col} = excluded.{col}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO UPDATE SET {}",
+        collection.table(),
+        cols.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    );
+    c.prepare_cached(&sql)?.execute(params_from_iter(values(row, &cols)))?;
+    Ok(())
+}
+
+/// Merges an editable row field by field: each field takes the value with the later stamp
+/// (the server's on a tie, since the server is the authority).
+fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Result<()> {
+    let key = collection.key_column();
+    let id = row.get(key).and_then(Json::as_str).unwrap_or_default();
+    let local: Option<(String, i64)> = c
+        .prepare_cached(&format!("SELECT field_hlc, hlc FROM {} WHERE {key} = ?1", collection.table()))?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((local_stamps, local_hlc)) = local else {
+        return upsert_whole(c, collection, row);
+    };
+    let local_stamps: serde_json::Map<String, Json> = match serde_json::from_str(&local_stamps) {
+        Ok(Json::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let remote_stamps = spec::field_stamps(row);
+    let remote_hlc = row.get("hlc").and_then(Json::as_i64).unwrap_or(0);
+    let stamp = |m: &serde_json::Map<String, Json>, f: &str, default: i64| m.get(f).and_then(Json::as_i64).unwrap_or(default);
+    let mut merged = local_stamps.clone();
+    let mut sets = Vec::new();
+    let mut params = Vec::new();
+    for (field, _) in spec::fields(collection) {
+        let remote = stamp(&remote_stamps, field, remote_hlc);
+        if remote >= stamp(&local_stamps, field, local_hlc) {
+            sets.push(format!("{field} = ?{}", params.len() + 1));
+            params.push(row.get(*field).map_or(Value::Null, spec::to_sql));
+            merged.insert((*field).to_owned(), remote.into());
+        }
+    }
+    let n = params.len();
+    sets.push(format!("field_hlc = ?{}", n + 1));
+    sets.push(format!("hlc = max(hlc, ?{})", n + 2));
+    sets.push(format!("updated_at = max(updated_at, ?{})", n + 3));
+    params.push(Value::Text(Json::Object(merged).to_string()));
+    params.push(Value::Integer(remote_hlc));
+    params.push(row.get("updated_at").map_or(Value::Integer(0), spec::to_sql));
+    params.push(Value::Text(id.to_owned()));
+    let sql = format!("UPDATE {} SET {} WHERE {key} = ?{}", collection.table(), sets.join(", "), n + 4);
+    c.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+    Ok(())
+}
+
+/// Whether a local change to the row still waits to be pushed.
+fn pending(c: &Connection, collection: Collection, id: &str) -> Result<bool> {
+    Ok(c.prepare_cached("SELECT 1 FROM outbox WHERE collection = ?1 AND row_id = ?2 LIMIT 1")?
+        .query_row((collection.table(), id), |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Forgets that the row came through `scope`; deletes it if no other scope grants it and no
+/// local change to it is pending. Returns whether the row was deleted.
+fn remove_from_scope(c: &Connection, scope: &str, collection: Collection, id: &str) -> Result<bool> {
+    c.prepare_cached("DELETE FROM row_scope WHERE scope = ?1 AND collection = ?2 AND row_id = ?3")?
+        .execute((scope, collection.table(), id))?;
+    let granted: bool = c
+        .prepare_cached("SELECT 1 FROM row_scope WHERE collection = ?1 AND row_id = ?2 LIMIT 1")?
+        .query_row((collection.table(), id), |_| Ok(()))
+        .optional()?
+        .is_some();
+    if granted || pending(c, collection, id)? || is_owner(c, collection, id)? {
+        return Ok(false);
+    }
+    let deleted = c
+        .prepare_cached(&format!("DELETE FROM {} WHERE {} = ?1", collection.table(), collection.key_column()))?
+        .execute([id])?;
+    Ok(deleted > 0)
+}
+
+/// The device owner's own person and profile rows are never purged.
+fn is_owner(c: &Connection, collection: Collection, id: &str) -> Result<bool> {
+    if collection.key_column() != "person_id" && collection != Collection::Person {
+        return Ok(false);
+    }
+    Ok(c.prepare_cached("SELECT 1 FROM device WHERE owner_id = ?1")?.query_row([id], |_| Ok(())).optional()?.is_some())
+}
+
+/// Removes everything `scope` brought to this device, then whatever depended on it.
+pub(crate) fn purge_scope(c: &Connection, scope: &str, now: i64, touched: &mut Touched) -> Result<()> {
+    let rows: Vec<(String, String)> = c
+        .prepare_cached("SELECT collection, row_id FROM row_scope WHERE scope = ?1")?
+        .query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, id) in rows {
+        if let Some(collection) = Collection::from_table(&table) {
+            if remove_from_scope(c, scope, collection, &id)? {
+                touched.insert(collection.table());
+            }
+        }
+    }
+    c.prepare_cached("DELETE FROM sync_scope WHERE scope = ?1")?.execute([scope])?;
+    remove_orphans(c, now, touched)
+}
+
+/// After a reset scope was pulled again: drops rows no scope delivered and no pending change
+/// names (they were removed on the server while this device was away).
+pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
+    for &collection in Collection::ALL {
+        let (table, key) = (collection.table(), collection.key_column());
+        let deleted = c.execute(
+            &format!(
+                "DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM row_scope s WHERE s.collection = '{table}' AND s.row_id = {table}.{key})
+                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.collection = '{table}' AND o.row_id = {table}.{key})
+                   AND {key} NOT IN (SELECT owner_id FROM device WHERE owner_id IS NOT NULL)"
+            ),
+            [],
+        )?;
+        if deleted > 0 {
+            touched.insert(table);
+        }
+    }
+    remove_orphans(c, now, touched)
+}
+
+/// Deletes rows whose parent was purged (their foreign key now points nowhere), repeatedly,
+/// and drops queued changes whose row is gone — each one recorded as an issue, not silently.
+fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
+    for _ in 0..16 {
+        let orphans: Vec<(String, i64)> = c
+            .prepare("SELECT \"table\", rowid FROM pragma_foreign_key_check WHERE rowid IS NOT NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if orphans.is_empty() {
+            break;
+        }
+        for (table, rowid) in orphans {
+            let Some(collection) = Collection::from_table(&table) else {
+                return Err(StoreError::Corrupt.into());
+            };
+            let key: String = c.query_row(
+                &format!("SELECT {} FROM {table} WHERE rowid = ?1", collection.key_column()),
+                [rowid],
+                |r| r.get(0),
+            )?;
+            c.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
+            c.execute("DELETE FROM row_scope WHERE collection = ?1 AND row_id = ?2", (&table, &key))?;
+            touched.insert(collection.table());
+        }
+    }
+    let dropped: Vec<(i64, String, String)> = c
+        .prepare("SELECT hlc, collection, row_id FROM outbox")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (mutation_id, table, id) in dropped {
+        let exists = match Collection::from_table(&table) {
+            Some(coll) => c
+                .query_row(&format!("SELECT 1 FROM {table} WHERE {} = ?1", coll.key_column()), [&id], |_| Ok(()))
+                .optional()?
+                .is_some(),
+            None => false,
+        };
+        if !exists {
+            record_issue(c, "rejected", Some(mutation_id), &table, &id, "access_revoked", &[], now)?;
+            c.execute("DELETE FROM outbox WHERE hlc = ?1", [mutation_id])?;
+        }
+    }
+    Ok(())
+}

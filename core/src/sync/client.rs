@@ -1,0 +1,421 @@
+//! The device's sync client: enrolment, then `sync()` — push the outbox in batches, pull every
+//! scope from its cursor, purge revoked scopes, sweep after a reset — with token refresh and
+//! typed errors. Every batch is applied in one transaction together with its cursor or its
+//! outbox acknowledgements, so a crash at any point loses nothing and repeats nothing.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::apply::{self, Touched};
+use super::protocol::{
+    EnrolRequest, EnrolResponse, ErrorBody, Mutation, MutationStatus, Op, PullRequest, PullResponse, PushRequest,
+    PushResponse, RefreshRequest, Tokens,
+};
+use super::transport::{Transport, TransportError};
+use crate::clock::Hlc;
+use crate::error::{Error, Result, SyncError};
+use crate::model::codes::from_json;
+use crate::model::person::{Person, Role, load_person};
+use crate::store::rows::{self, Collection};
+use crate::store::{SCHEMA_VERSION, Store};
+use crate::time::Millis;
+use crate::validate::required_text;
+
+/// Mutations per push (the server accepts at most 500).
+pub const PUSH_BATCH: u32 = 500;
+/// Changes asked for per pull.
+pub const PULL_LIMIT: u32 = 2_000;
+
+/// Where a sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum SyncStage {
+    /// Sending local changes.
+    Pushing,
+    /// Receiving changes.
+    Pulling,
+}
+
+/// Progress reported during a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncProgress {
+    /// Pushing or pulling.
+    pub stage: SyncStage,
+    /// Changes sent or received so far.
+    pub done: u32,
+    /// Changes to send, when known (0 while pulling).
+    pub total: u32,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncSummary {
+    /// Local changes the server stored.
+    pub pushed: u32,
+    /// Local changes the server refused (kept as sync issues).
+    pub rejected: u32,
+    /// Local edits that lost a field to a newer edit (kept as sync issues).
+    pub conflicts: u32,
+    /// Changes received.
+    pub pulled: u32,
+    /// Scopes this device lost access to and purged.
+    pub revoked_scopes: u32,
+    /// Scopes the server reset (pulled again from the start).
+    pub reset_scopes: u32,
+    /// Collections whose rows changed, for screens to refresh.
+    pub changed_collections: Vec<String>,
+}
+
+/// A rejected mutation, a lost merge, or a row this build could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncIssue {
+    /// Local id, for dismissing.
+    pub id: i64,
+    /// `rejected`, `conflict` or `unreadable`.
+    pub kind: String,
+    /// The collection.
+    pub collection: String,
+    /// The row.
+    pub row_id: String,
+    /// A stable reason code (`not_allowed`, `invalid`, `access_revoked`, ...).
+    pub reason: String,
+    /// Fields involved, for conflicts.
+    pub fields: Vec<String>,
+    /// When it was recorded.
+    pub at: Millis,
+}
+
+/// The device's sync account.
+struct Account {
+    access_token: String,
+    access_expires_at: Millis,
+    refresh_token: String,
+}
+
+fn load_account(c: &Connection) -> Result<Account> {
+    c.query_row("SELECT access_token, access_expires_at, refresh_token FROM sync_account", [], |r| {
+        Ok(Account { access_token: r.get(0)?, access_expires_at: r.get(1)?, refresh_token: r.get(2)? })
+    })
+    .optional()?
+    .ok_or(Error::Sync(SyncError::NotEnrolled))
+}
+
+fn transport_error(e: TransportError) -> Error {
+    match e {
+        TransportError::Unreachable | TransportError::Timeout => Error::Sync(SyncError::Offline),
+    }
+}
+
+/// Maps a non-success answer to a typed error.
+fn status_error(status: u16, body: &[u8]) -> Error {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let code = parsed.map_or_else(|| "unknown".to_owned(), |b| b.error);
+    Error::Sync(match status {
+        401 | 403 if code == "invalid_code" => SyncError::InvalidCode,
+        401 => SyncError::Unauthorized,
+        429 => SyncError::RateLimited { retry_after_secs: 60 },
+        400..=499 => SyncError::Refused { code },
+        _ => SyncError::Server { status },
+    })
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|_| Error::Sync(SyncError::Protocol))
+}
+
+impl Store {
+    /// Signs this device in with a one-time enrolment code, stores its tokens, and makes the
+    /// enrolled person the device owner. The first [`Store::sync`] then brings their data.
+    pub fn enrol(&self, transport: &dyn Transport, server_url: &str, code: &str) -> Result<Person> {
+        let code = required_text("code", code, 64)?;
+        let server_url = required_text("server_url", server_url, 300)?;
+        let body = serde_json::to_vec(&EnrolRequest { code, device_id: self.device_id().to_owned() })
+            .map_err(|_| Error::Sync(SyncError::Protocol))?;
+        let response = transport.post("/v1/auth/enrol", None, &body).map_err(transport_error)?;
+        if response.status != 200 {
+            return Err(status_error(response.status, &response.body));
+        }
+        let enrolled: EnrolResponse = decode(&response.body)?;
+        let role = Role::parse(&enrolled.role)?;
+        let person_id = crate::validate::parse_id("person_id", &enrolled.person_id)?;
+        self.write(|tx| {
+            let owner: Option<String> = tx.conn.query_row("SELECT owner_id FROM device", [], |r| r.get(0))?;
+            if owner.as_ref().is_some_and(|o| *o != person_id) {
+                return Err(Error::InvalidState("this device already belongs to someone else"));
+            }
+            // The server's copy of the person arrives with the first pull and replaces this one.
+            tx.conn.execute(
+                "INSERT OR IGNORE INTO person (id, role, display_name, created_at, updated_at, origin, hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 'server', 0)",
+                (&person_id, role, &enrolled.display_name, tx.now),
+            )?;
+            tx.conn.execute("UPDATE device SET owner_id = ?1", [&person_id])?;
+            tx.conn.execute(
+                "INSERT OR REPLACE INTO sync_account
+                   (singleton, server_url, person_id, access_token, access_expires_at, refresh_token)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                (
+                    &server_url,
+                    &person_id,
+                    &enrolled.tokens.access_token,
+                    enrolled.tokens.access_expires_at,
+                    &enrolled.tokens.refresh_token,
+                ),
+            )?;
+            tx.observe(Hlc::from_i64(enrolled.server_time << 16));
+            load_person(&tx.conn, &person_id)
+        })
+    }
+
+    /// The server this device is enrolled with, if any.
+    pub fn sync_server_url(&self) -> Result<Option<String>> {
+        self.read(|c| Ok(c.query_row("SELECT server_url FROM sync_account", [], |r| r.get(0)).optional()?))
+    }
+
+    /// Pushes local changes, then pulls every scope. Safe to call at any time, from one thread
+    /// at a time; an interrupted sync resumes where it stopped.
+    pub fn sync(&self, transport: &dyn Transport, progress: Option<&dyn Fn(SyncProgress)>) -> Result<SyncSummary> {
+        let mut summary = SyncSummary::default();
+        let mut touched = Touched::new();
+        self.push_all(transport, progress, &mut summary)?;
+        self.pull_all(transport, progress, &mut summary, &mut touched)?;
+        // Receipts for what just arrived ("delivered") go out in the same sync.
+        if self.mark_delivered()? {
+            self.push_all(transport, None, &mut summary)?;
+        }
+        self.write(|tx| {
+            tx.conn.execute("UPDATE sync_account SET last_sync_at = ?1", [tx.now])?;
+            Ok(())
+        })?;
+        summary.changed_collections = touched.into_iter().map(str::to_owned).collect();
+        self.notify(&summary.changed_collections);
+        Ok(summary)
+    }
+
+    /// Issues not yet dismissed, newest first.
+    pub fn sync_issues(&self) -> Result<Vec<SyncIssue>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, kind, collection, row_id, reason, fields, at FROM sync_issue
+                 WHERE dismissed_at IS NULL ORDER BY id DESC",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let fields: Option<String> = r.get(5)?;
+                Ok(SyncIssue {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    collection: r.get(2)?,
+                    row_id: r.get(3)?,
+                    reason: r.get(4)?,
+                    fields: fields.map(|f| from_json(&f)).transpose()?.unwrap_or_default(),
+                    at: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// Marks an issue as seen.
+    pub fn dismiss_sync_issue(&self, id: i64) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.conn.execute("UPDATE sync_issue SET dismissed_at = ?1 WHERE id = ?2", (tx.now, id))?;
+            if n == 0 { Err(Error::NotFound("sync issue")) } else { Ok(()) }
+        })
+    }
+
+    /// Posts `body` with the current access token, refreshing it first if it has expired and
+    /// once more if the server says it is no longer valid.
+    fn call<B: Serialize, T: DeserializeOwned>(&self, transport: &dyn Transport, path: &str, body: &B) -> Result<T> {
+        let bytes = serde_json::to_vec(body).map_err(|_| Error::Sync(SyncError::Protocol))?;
+        let mut account = self.read(load_account)?;
+        if account.access_expires_at <= self.now() + 30_000 {
+            account = self.refresh(transport, &account)?;
+        }
+        let mut response = transport.post(path, Some(&account.access_token), &bytes).map_err(transport_error)?;
+        if response.status == 401 {
+            account = self.refresh(transport, &account)?;
+            response = transport.post(path, Some(&account.access_token), &bytes).map_err(transport_error)?;
+        }
+        if response.status != 200 {
+            return Err(status_error(response.status, &response.body));
+        }
+        decode(&response.body)
+    }
+
+    fn refresh(&self, transport: &dyn Transport, account: &Account) -> Result<Account> {
+        let body = serde_json::to_vec(&RefreshRequest { refresh_token: account.refresh_token.clone() })
+            .map_err(|_| Error::Sync(SyncError::Protocol))?;
+        let response = transport.post("/v1/auth/refresh", None, &body).map_err(transport_error)?;
+        if response.status != 200 {
+            return Err(status_error(response.status, &response.body));
+        }
+        let tokens: Tokens = decode(&response.body)?;
+        self.write(|tx| {
+            tx.conn.execute(
+                "UPDATE sync_account SET access_token = ?1, access_expires_at = ?2, refresh_token = ?3",
+                (&tokens.access_token, tokens.access_expires_at, &tokens.refresh_token),
+            )?;
+            Ok(())
+        })?;
+        Ok(Account {
+            access_token: tokens.access_token,
+            access_expires_at: tokens.access_expires_at,
+            refresh_token: tokens.refresh_token,
+        })
+    }
+
+    /// The oldest queued changes after stamp `after`, with their rows as they are now.
+    fn outbox_batch(&self, after: i64, limit: u32) -> Result<(Vec<Mutation>, u32)> {
+        self.read(|c| {
+            let total: u32 = c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+            let entries: Vec<(i64, String, String, Option<String>)> = c
+                .prepare_cached(
+                    "SELECT hlc, collection, row_id, fields FROM outbox WHERE hlc > ?1 ORDER BY hlc LIMIT ?2",
+                )?
+                .query_map((after, limit), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut batch = Vec::with_capacity(entries.len());
+            for (mutation_id, table, row_id, fields) in entries {
+                let fields: Option<Vec<String>> = fields.map(|f| from_json(&f)).transpose()?;
+                let op = if fields.is_some() { Op::Update } else { Op::Insert };
+                let row = match Collection::from_table(&table) {
+                    Some(coll) => rows::payload(c, coll, &row_id, fields.as_deref())?,
+                    None => None,
+                };
+                if let Some(serde_json::Value::Object(row)) = row {
+                    batch.push(Mutation { mutation_id, collection: table, op, row_id, row });
+                }
+            }
+            Ok((batch, total))
+        })
+    }
+
+    fn push_all(
+        &self,
+        transport: &dyn Transport,
+        progress: Option<&dyn Fn(SyncProgress)>,
+        summary: &mut SyncSummary,
+    ) -> Result<()> {
+        let mut done = 0;
+        let mut after = i64::MIN;
+        loop {
+            // Entries the server refused as retryable stay queued; `after` moves past them.
+            let (batch, total) = self.outbox_batch(after, PUSH_BATCH)?;
+            let Some(last) = batch.last().map(|m| m.mutation_id) else { return Ok(()) };
+            after = last;
+            let response: PushResponse =
+                self.call(transport, "/v1/sync/push", &PushRequest { schema_version: SCHEMA_VERSION, mutations: batch })?;
+            self.write(|tx| {
+                for result in &response.results {
+                    let entry: Option<(String, String)> = tx
+                        .conn
+                        .query_row("SELECT collection, row_id FROM outbox WHERE hlc = ?1", [result.mutation_id], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })
+                        .optional()?;
+                    let Some((collection, row_id)) = entry else { continue };
+                    match result.status {
+                        MutationStatus::Applied | MutationStatus::Duplicate => summary.pushed += 1,
+                        MutationStatus::Conflict => {
+                            summary.pushed += 1;
+                            summary.conflicts += 1;
+                            apply::record_issue(
+                                &tx.conn, "conflict", Some(result.mutation_id), &collection, &row_id,
+                                "newer_edit", &result.fields, tx.now,
+                            )?;
+                        }
+                        MutationStatus::Rejected => {
+                            let reason = result.reason.as_deref().unwrap_or("rejected");
+                            summary.rejected += 1;
+                            apply::record_issue(
+                                &tx.conn, "rejected", Some(result.mutation_id), &collection, &row_id, reason, &[], tx.now,
+                            )?;
+                            if result.retryable {
+                                // Kept for a later server; this sync moves past it.
+                                continue;
+                            }
+                        }
+                    }
+                    tx.conn.execute("DELETE FROM outbox WHERE hlc = ?1", [result.mutation_id])?;
+                }
+                tx.observe(Hlc::from_i64(response.server_time << 16));
+                // The outbox no longer holds the latest stamp: the device row does.
+                let stamp = tx.stamp();
+                tx.conn.execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
+                Ok(())
+            })?;
+            done += response.results.len() as u32;
+            if let Some(report) = progress {
+                report(SyncProgress { stage: SyncStage::Pushing, done, total: total.max(done) });
+            }
+        }
+    }
+
+    fn pull_all(
+        &self,
+        transport: &dyn Transport,
+        progress: Option<&dyn Fn(SyncProgress)>,
+        summary: &mut SyncSummary,
+        touched: &mut Touched,
+    ) -> Result<()> {
+        loop {
+            let cursors: BTreeMap<String, i64> = self.read(|c| {
+                let mut stmt = c.prepare_cached("SELECT scope, cursor FROM sync_scope")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })?;
+            let response: PullResponse = self.call(
+                transport,
+                "/v1/sync/pull",
+                &PullRequest { schema_version: SCHEMA_VERSION, cursors, limit: PULL_LIMIT },
+            )?;
+            let more = self.write(|tx| {
+                let mut newest = Hlc::default();
+                for scope in &response.scopes {
+                    if scope.reset {
+                        summary.reset_scopes += 1;
+                        tx.conn.execute("DELETE FROM row_scope WHERE scope = ?1", [&scope.scope])?;
+                        tx.conn.execute("UPDATE sync_account SET sweep_pending = 1", [])?;
+                    }
+                    for change in &scope.changes {
+                        if let Some(stamp) = apply::apply_change(&tx.conn, &scope.scope, change, tx.now, touched)? {
+                            newest = newest.max(stamp);
+                        }
+                        summary.pulled += 1;
+                    }
+                    tx.conn.execute(
+                        "INSERT INTO sync_scope (scope, cursor) VALUES (?1, ?2)
+                         ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor",
+                        (&scope.scope, scope.cursor),
+                    )?;
+                }
+                for scope in &response.revoked {
+                    summary.revoked_scopes += 1;
+                    apply::purge_scope(&tx.conn, scope, tx.now, touched)?;
+                }
+                tx.observe(newest.max(Hlc::from_i64(response.server_time << 16)));
+                let more = response.scopes.iter().any(|s| s.has_more);
+                if !more {
+                    let sweep: bool = tx.conn.query_row("SELECT sweep_pending FROM sync_account", [], |r| r.get(0))?;
+                    if sweep {
+                        apply::sweep(&tx.conn, tx.now, touched)?;
+                        tx.conn.execute("UPDATE sync_account SET sweep_pending = 0", [])?;
+                    }
+                }
+                Ok(more)
+            })?;
+            if let Some(report) = progress {
+                report(SyncProgress { stage: SyncStage::Pulling, done: summary.pulled, total: 0 });
+            }
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+}
