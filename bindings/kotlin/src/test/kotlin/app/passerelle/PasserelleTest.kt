@@ -1,0 +1,263 @@
+// Tests of the generated Kotlin bindings on the JVM: the Passerelle object, the core's records
+// and enums, and the typed exceptions, called from Kotlin as the Android app calls them.
+// Run with bindings/scripts/test-kotlin.sh (it loads libpasserelle.so through JNA).
+package app.passerelle
+
+import app.passerelle.core.CheckInInput
+import app.passerelle.core.ConcernCategory
+import app.passerelle.core.ConsentScope
+import app.passerelle.core.ContactMode
+import app.passerelle.core.Dimension
+import app.passerelle.core.FollowUp
+import app.passerelle.core.JobRole
+import app.passerelle.core.MentorProfile
+import app.passerelle.core.NewConcern
+import app.passerelle.core.NewConsent
+import app.passerelle.core.NewMentorship
+import app.passerelle.core.NewPerson
+import app.passerelle.core.Person
+import app.passerelle.core.ProfessionalProfile
+import app.passerelle.core.Profile
+import app.passerelle.core.Reached
+import app.passerelle.core.Role
+import app.passerelle.core.SurvivorProfile
+import app.passerelle.core.TimelineEntry
+import app.passerelle.core.Urgency
+import java.io.File
+import java.security.SecureRandom
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+private const val HOUR = 3_600_000L
+private const val DAY = 24 * HOUR
+
+class PasserelleTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    private fun randomKey(): ByteArray = ByteArray(32).also { SecureRandom().nextBytes(it) }
+
+    private fun dbPath(): String = File(tmp.root, "passerelle.db").absolutePath
+
+    private class Programme(
+        val coordinator: Person,
+        val mentor: Person,
+        val survivor: Person,
+        val mentorshipId: String,
+    )
+
+    /** Coordinator signed in; mentor and survivor enrolled, with profiles and consent; an active mentorship. */
+    private fun enrol(api: Passerelle): Programme {
+        val coordinator = api.createDeviceOwner(NewPerson(role = Role.PROFESSIONAL, displayName = "Claire"))
+        api.saveProfile(
+            Profile.Professional(
+                ProfessionalProfile(
+                    personId = coordinator.id,
+                    team = "Stroke unit, CHU Nord",
+                    jobRole = JobRole.COORDINATOR,
+                ),
+            ),
+        )
+        val mentor = api.createPerson(NewPerson(role = Role.MENTOR, displayName = "Marc"))
+        val survivor = api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = "Sophie"))
+        api.saveProfile(
+            Profile.Mentor(
+                MentorProfile(
+                    personId = mentor.id,
+                    languages = listOf("fr", "en"),
+                    capacity = 3u,
+                    availability = "weekday mornings",
+                ),
+            ),
+        )
+        api.saveProfile(
+            Profile.Survivor(
+                SurvivorProfile(
+                    personId = survivor.id,
+                    preferredLanguages = listOf("fr"),
+                    communicationNeeds = listOf(),
+                    homeArea = "Lille",
+                    strokeDate = null,
+                    dischargeDate = null,
+                    goals = listOf("walk to the market"),
+                ),
+            ),
+        )
+        val consent = api.grantConsent(
+            NewConsent(
+                survivorId = survivor.id,
+                scope = ConsentScope.PROGRAMME,
+                caregiverId = null,
+                grantedAt = System.currentTimeMillis() - DAY,
+            ),
+        )
+        assertEquals(coordinator.id, consent.recordedBy)
+        val proposed = api.proposeMentorship(
+            NewMentorship(
+                survivorId = survivor.id,
+                mentorId = mentor.id,
+                plannedContacts = 6u,
+                plannedWeeks = 12u,
+                matchingNotes = null,
+            ),
+        )
+        val active = api.activateMentorship(proposed.id)
+        assertNotNull(active.startedAt)
+        return Programme(coordinator, mentor, survivor, active.id)
+    }
+
+    private fun checkIn(mentorshipId: String, at: Long) = CheckInInput(
+        mentorshipId = mentorshipId,
+        occurredAt = at,
+        mode = ContactMode.PHONE,
+        durationMinutes = 30u,
+        reached = Reached.SURVIVOR,
+        dimensions = listOf(Dimension.EMOTIONAL),
+        wellbeing = 3u,
+        notes = "Talked about the first weeks at home.",
+        resourcesShared = listOf(),
+        followUp = null,
+        concern = null,
+    )
+
+    @Test
+    fun programmeFromEnrolmentToReport() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            assertEquals(36, api.deviceId().length)
+            val p = enrol(api)
+            val now = System.currentTimeMillis()
+
+            // The mentor records, amends, and raises an urgent concern.
+            assertEquals(p.mentor.id, api.setDeviceOwner(p.mentor.id).id)
+            val first = api.recordCheckin(checkIn(p.mentorshipId, now - 3 * HOUR))
+            assertNull(first.escalation)
+            assertEquals(1u, first.checkin.version)
+            val amended = api.amendCheckin(
+                first.checkin.checkinId,
+                checkIn(p.mentorshipId, now - 3 * HOUR).copy(
+                    durationMinutes = 45u,
+                    wellbeing = 4u,
+                    followUp = FollowUp(action = "Send the adapted-sport leaflet", dueAt = now + 2 * DAY),
+                ),
+                "duration was wrong",
+            )
+            assertEquals(2u, amended.checkin.version)
+            val history = api.checkinHistory(first.checkin.checkinId)
+            assertEquals(listOf(1u, 2u), history.map { it.version })
+            assertEquals(listOf(30u, 45u), history.map { it.durationMinutes })
+            val worried = api.recordCheckin(
+                checkIn(p.mentorshipId, now - HOUR).copy(
+                    wellbeing = 2u,
+                    concern = NewConcern(
+                        category = ConcernCategory.MOOD,
+                        urgency = Urgency.URGENT,
+                        summary = "Says she no longer sees the point of her exercises.",
+                    ),
+                ),
+            )
+            val raised = assertNotNull(worried.escalation)
+            assertEquals(p.coordinator.id, raised.assignedTo)
+
+            // The mentor's home screen.
+            val caseload = api.caseload()
+            assertEquals(1, caseload.size)
+            val mentee = caseload[0]
+            assertEquals("Sophie", mentee.survivorName)
+            assertEquals(p.survivor.id, mentee.survivorId)
+            assertEquals(2u, mentee.contactsDone)
+            assertEquals(6u, mentee.plannedContacts)
+            assertEquals(1u, mentee.openConcerns)
+            assertEquals(Urgency.URGENT, mentee.mostUrgentConcern)
+            assertEquals(now + 2 * DAY, mentee.nextFollowUpDue)
+            assertEquals(now - HOUR, mentee.lastContactAt)
+
+            // The coordinator acknowledges the escalation and reads the report.
+            api.setDeviceOwner(p.coordinator.id)
+            val open = api.openEscalations()
+            assertEquals(1, open.size)
+            assertEquals("Marc", open[0].mentorName)
+            assertEquals("Sophie", open[0].survivorName)
+            assertEquals(Urgency.URGENT, open[0].escalation.urgency)
+            val acknowledged = api.acknowledgeEscalation(open[0].escalation.id, "Calling her GP today")
+            assertNotNull(acknowledged.acknowledgedAt)
+            assertEquals(p.coordinator.id, acknowledged.acknowledgedBy)
+
+            val report = api.programmeReport(now - 7 * DAY, now + HOUR)
+            assertEquals(2u, report.contacts)
+            assertEquals(0u, report.unansweredAttempts)
+            assertEquals(75u, report.contactMinutes)
+            assertEquals(3.0, report.meanWellbeing)
+            assertEquals(1u, report.escalationsRaised)
+            assertEquals(0u, report.escalationsResolved)
+            assertEquals(1u, report.escalationsOpen)
+            assertEquals(0u, report.overdueFollowUps)
+            assertEquals(2u, report.byDimension.single { it.dimension == Dimension.EMOTIONAL }.contacts)
+            assertEquals(2u, report.byMode.single { it.mode == ContactMode.PHONE }.checkins)
+            assertEquals(1, report.doses.size)
+            assertEquals(2u, report.doses[0].deliveredContacts)
+            assertEquals("Marc", report.doses[0].mentorName)
+
+            // One call for the whole timeline, with the amended check-in's version count.
+            val timeline = api.mentorshipTimeline(p.mentorshipId)
+            val checkIns = timeline.filterIsInstance<TimelineEntry.CheckIn>()
+            assertEquals(2, checkIns.size)
+            assertEquals(2u, checkIns.single { it.checkin.checkinId == first.checkin.checkinId }.versions)
+            assertEquals(1, timeline.filterIsInstance<TimelineEntry.Escalation>().size)
+
+            api.checkIntegrity()
+        }
+    }
+
+    @Test
+    fun badInputThrowsTypedExceptionsAndChangesNothing() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrol(api)
+            val before = api.outboxLen()
+            assertTrue(before > 0u)
+
+            val empty = assertFailsWith<PasserelleException.InvalidInput> {
+                api.createPerson(NewPerson(role = Role.MENTOR, displayName = "   "))
+            }
+            assertEquals("display_name", empty.field)
+            assertEquals("must not be empty", empty.problem)
+
+            api.setDeviceOwner(p.mentor.id)
+            val wellbeing = assertFailsWith<PasserelleException.InvalidInput> {
+                api.recordCheckin(checkIn(p.mentorshipId, System.currentTimeMillis()).copy(wellbeing = 9u))
+            }
+            assertEquals("wellbeing", wellbeing.field)
+            assertEquals("outside 1..=5", wellbeing.problem)
+            assertEquals("invalid wellbeing: outside 1..=5", wellbeing.toString())
+
+            // Every error is a PasserelleException, so one catch covers them all.
+            val notAllowed = assertFailsWith<PasserelleException> {
+                api.proposeMentorship(NewMentorship(p.survivor.id, p.mentor.id, 6u, 12u, null))
+            }
+            assertTrue(notAllowed is PasserelleException.NotAllowed)
+            assertFailsWith<PasserelleException.InvalidInput> { api.mentorship("not an id") }
+
+            assertEquals(before, api.outboxLen())
+        }
+    }
+
+    @Test
+    fun wrongKeyOnReopenThrowsWrongKey() {
+        val path = dbPath()
+        val key = randomKey()
+        val device = Passerelle.open(path, key).use { it.deviceId() }
+
+        val wrong = assertFailsWith<PasserelleException.WrongKey> { Passerelle.open(path, randomKey()) }
+        assertEquals("the key does not open this database", wrong.toString())
+        val short = assertFailsWith<PasserelleException.InvalidInput> { Passerelle.open(path, ByteArray(16)) }
+        assertEquals("key", short.field)
+
+        // The right key still opens the same, untouched database.
+        Passerelle.open(path, key).use { assertEquals(device, it.deviceId()) }
+    }
+}

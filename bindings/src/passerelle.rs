@@ -1,0 +1,301 @@
+//! The exported `Passerelle` object: an open store and one method per core `Store` method.
+//!
+//! Each method takes whole records and returns whole records, so a screen needs one call. No
+//! rule lives here: methods convert the key, call the core and map its error.
+
+use std::sync::Arc;
+
+use passerelle_core::{
+    CaseloadEntry, CheckIn, CheckInInput, Consent, EndingReason, Escalation, EscalationSummary,
+    Key, MentorDevelopment, Mentorship, Millis, NewConsent, NewMentorship, NewPerson,
+    NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport,
+    RecordedCheckIn, Role, Store, StoreOptions, SupervisionSession, TimelineEntry, TrainingRecord,
+};
+use zeroize::Zeroizing;
+
+use crate::error::PasserelleError;
+
+/// Result of every exported call.
+type Result<T> = std::result::Result<T, PasserelleError>;
+
+/// An open Passerelle database on this device. Safe to share between threads; every method
+/// is one transaction.
+#[derive(Debug, uniffi::Object)]
+pub struct Passerelle {
+    store: Arc<Store>,
+}
+
+impl Passerelle {
+    /// Wraps an already-open core store (for Rust callers and tests).
+    pub fn from_store(store: Arc<Store>) -> Self {
+        Self { store }
+    }
+
+    /// The core store behind this object.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+}
+
+/// A raw key from the bytes the platform keystore returned; the caller's copy is wiped.
+fn raw_key(bytes: Vec<u8>) -> Result<Key> {
+    let bytes = Zeroizing::new(bytes);
+    Ok(Key::from_bytes(&bytes)?)
+}
+
+#[uniffi::export]
+impl Passerelle {
+    /// Opens (creating if needed) the encrypted database at `path` with the 32-byte key kept
+    /// in the Android Keystore / iOS Keychain, migrating it to this app's schema. A wrong key
+    /// fails with `WrongKey` and leaves the file untouched.
+    #[uniffi::constructor]
+    pub fn open(path: String, key: Vec<u8>) -> Result<Arc<Self>> {
+        let key = raw_key(key)?;
+        let store = Store::open(path, key, StoreOptions::default())?;
+        Ok(Arc::new(Self::from_store(Arc::new(store))))
+    }
+
+    /// Opens an UNENCRYPTED database. For development tools and tests only; never in an app
+    /// that holds real people's data.
+    #[uniffi::constructor]
+    pub fn open_unencrypted_for_development(path: String) -> Result<Arc<Self>> {
+        let store = Store::open(path, Key::Unencrypted, StoreOptions::default())?;
+        Ok(Arc::new(Self::from_store(Arc::new(store))))
+    }
+
+    // --- The store itself ---
+
+    /// This installation's id (the origin of every row it makes).
+    pub fn device_id(&self) -> String {
+        self.store.device_id().to_owned()
+    }
+
+    /// Cancels whatever query is running, from any thread (the app shutting down). The
+    /// cancelled call fails with `Interrupted`.
+    pub fn interrupt(&self) {
+        self.store.interrupt();
+    }
+
+    /// Re-encrypts the database with a new 32-byte key. On failure the old key still works.
+    pub fn rekey(&self, new_key: Vec<u8>) -> Result<()> {
+        Ok(self.store.rekey(raw_key(new_key)?)?)
+    }
+
+    /// Runs SQLite's and SQLCipher's integrity checks; `Corrupt` if either finds damage.
+    pub fn check_integrity(&self) -> Result<()> {
+        Ok(self.store.check_integrity()?)
+    }
+
+    /// How many local changes wait to be pushed to the server.
+    pub fn outbox_len(&self) -> Result<u64> {
+        Ok(self.store.outbox_len()?)
+    }
+
+    /// The oldest `limit` local changes waiting to be pushed.
+    pub fn outbox_peek(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+        Ok(self.store.outbox_peek(limit)?)
+    }
+
+    // --- People and profiles ---
+
+    /// Creates the person who uses this device and signs them in (first run only).
+    pub fn create_device_owner(&self, person: NewPerson) -> Result<Person> {
+        Ok(self.store.create_device_owner(person)?)
+    }
+
+    /// Signs an already-known person in on this device.
+    pub fn set_device_owner(&self, person_id: String) -> Result<Person> {
+        Ok(self.store.set_device_owner(&person_id)?)
+    }
+
+    /// The person signed in on this device, if any.
+    pub fn device_owner(&self) -> Result<Option<Person>> {
+        Ok(self.store.device_owner()?)
+    }
+
+    /// Enrols a person. The owner must be a professional.
+    pub fn create_person(&self, person: NewPerson) -> Result<Person> {
+        Ok(self.store.create_person(person)?)
+    }
+
+    /// Changes a display name: the person themselves or a professional.
+    pub fn rename_person(&self, person_id: String, display_name: String) -> Result<Person> {
+        Ok(self.store.rename_person(&person_id, &display_name)?)
+    }
+
+    /// One person.
+    pub fn person(&self, person_id: String) -> Result<Person> {
+        Ok(self.store.person(&person_id)?)
+    }
+
+    /// Everyone known to this device, optionally of one role, by name.
+    pub fn people(&self, role: Option<Role>) -> Result<Vec<Person>> {
+        Ok(self.store.people(role)?)
+    }
+
+    /// Creates or replaces a person's profile (the person themselves or a professional).
+    pub fn save_profile(&self, profile: Profile) -> Result<()> {
+        Ok(self.store.save_profile(profile)?)
+    }
+
+    /// A person's profile, if one was saved.
+    pub fn profile(&self, person_id: String) -> Result<Option<Profile>> {
+        Ok(self.store.profile(&person_id)?)
+    }
+
+    // --- Consent ---
+
+    /// Records a survivor's consent (the survivor or a professional).
+    pub fn grant_consent(&self, consent: NewConsent) -> Result<Consent> {
+        Ok(self.store.grant_consent(consent)?)
+    }
+
+    /// Withdraws a consent.
+    pub fn withdraw_consent(&self, consent_id: String) -> Result<Consent> {
+        Ok(self.store.withdraw_consent(&consent_id)?)
+    }
+
+    /// A survivor's consents, newest first.
+    pub fn consents(&self, survivor_id: String) -> Result<Vec<Consent>> {
+        Ok(self.store.consents(&survivor_id)?)
+    }
+
+    // --- Mentorships ---
+
+    /// Proposes a match; the owner (a professional) becomes its coordinator.
+    pub fn propose_mentorship(&self, mentorship: NewMentorship) -> Result<Mentorship> {
+        Ok(self.store.propose_mentorship(mentorship)?)
+    }
+
+    /// Starts a proposed mentorship or resumes a paused one (needs programme consent).
+    pub fn activate_mentorship(&self, mentorship_id: String) -> Result<Mentorship> {
+        Ok(self.store.activate_mentorship(&mentorship_id)?)
+    }
+
+    /// Puts an active mentorship on hold.
+    pub fn pause_mentorship(
+        &self,
+        mentorship_id: String,
+        note: Option<String>,
+    ) -> Result<Mentorship> {
+        Ok(self.store.pause_mentorship(&mentorship_id, note)?)
+    }
+
+    /// Ends a mentorship with a reason.
+    pub fn end_mentorship(
+        &self,
+        mentorship_id: String,
+        reason: EndingReason,
+        note: Option<String>,
+    ) -> Result<Mentorship> {
+        Ok(self.store.end_mentorship(&mentorship_id, reason, note)?)
+    }
+
+    /// One mentorship the owner mentors or coordinates.
+    pub fn mentorship(&self, mentorship_id: String) -> Result<Mentorship> {
+        Ok(self.store.mentorship(&mentorship_id)?)
+    }
+
+    /// The owner's mentorships, newest first.
+    pub fn my_mentorships(&self) -> Result<Vec<Mentorship>> {
+        Ok(self.store.my_mentorships()?)
+    }
+
+    // --- Check-ins ---
+
+    /// Records a check-in; a concern in it opens an escalation in the same transaction.
+    pub fn record_checkin(&self, input: CheckInInput) -> Result<RecordedCheckIn> {
+        Ok(self.store.record_checkin(input)?)
+    }
+
+    /// Amends a check-in with a whole corrected record; the previous version stays readable.
+    pub fn amend_checkin(
+        &self,
+        checkin_id: String,
+        input: CheckInInput,
+        reason: String,
+    ) -> Result<RecordedCheckIn> {
+        Ok(self.store.amend_checkin(&checkin_id, input, &reason)?)
+    }
+
+    /// Marks a check-in's follow-up as done (a new version).
+    pub fn complete_follow_up(&self, checkin_id: String) -> Result<CheckIn> {
+        Ok(self.store.complete_follow_up(&checkin_id)?)
+    }
+
+    /// The current version of a check-in.
+    pub fn checkin(&self, checkin_id: String) -> Result<CheckIn> {
+        Ok(self.store.checkin(&checkin_id)?)
+    }
+
+    /// Every version of a check-in, oldest first.
+    pub fn checkin_history(&self, checkin_id: String) -> Result<Vec<CheckIn>> {
+        Ok(self.store.checkin_history(&checkin_id)?)
+    }
+
+    // --- Escalations ---
+
+    /// The assigned professional acknowledges an escalation.
+    pub fn acknowledge_escalation(
+        &self,
+        escalation_id: String,
+        note: Option<String>,
+    ) -> Result<Escalation> {
+        Ok(self.store.acknowledge_escalation(&escalation_id, note)?)
+    }
+
+    /// The assigned professional resolves an escalation, saying what was done.
+    pub fn resolve_escalation(&self, escalation_id: String, note: String) -> Result<Escalation> {
+        Ok(self.store.resolve_escalation(&escalation_id, &note)?)
+    }
+
+    /// One escalation.
+    pub fn escalation(&self, escalation_id: String) -> Result<Escalation> {
+        Ok(self.store.escalation(&escalation_id)?)
+    }
+
+    // --- Training and supervision ---
+
+    /// Records a completed course for a mentor (a professional records it).
+    pub fn record_training(&self, training: NewTraining) -> Result<TrainingRecord> {
+        Ok(self.store.record_training(training)?)
+    }
+
+    /// Records a supervision session held by the owner (a professional).
+    pub fn record_supervision(&self, supervision: NewSupervision) -> Result<SupervisionSession> {
+        Ok(self.store.record_supervision(supervision)?)
+    }
+
+    /// A mentor's training and supervision at a glance.
+    pub fn mentor_development(&self, mentor_id: String) -> Result<MentorDevelopment> {
+        Ok(self.store.mentor_development(&mentor_id)?)
+    }
+
+    // --- Screens ---
+
+    /// The mentor's home screen: mentees, most pressing first.
+    pub fn caseload(&self) -> Result<Vec<CaseloadEntry>> {
+        Ok(self.store.caseload()?)
+    }
+
+    /// Open follow-ups past due, oldest first.
+    pub fn overdue_follow_ups(&self) -> Result<Vec<OverdueFollowUp>> {
+        Ok(self.store.overdue_follow_ups()?)
+    }
+
+    /// Everything that happened in a mentorship, newest first.
+    pub fn mentorship_timeline(&self, mentorship_id: String) -> Result<Vec<TimelineEntry>> {
+        Ok(self.store.mentorship_timeline(&mentorship_id)?)
+    }
+
+    /// The coordinator's unresolved escalations, urgent first.
+    pub fn open_escalations(&self) -> Result<Vec<EscalationSummary>> {
+        Ok(self.store.open_escalations()?)
+    }
+
+    /// The programme report for the mentorships the owner coordinates, over `from..to`
+    /// (UTC milliseconds).
+    pub fn programme_report(&self, from: Millis, to: Millis) -> Result<ProgrammeReport> {
+        Ok(self.store.programme_report(from, to)?)
+    }
+}

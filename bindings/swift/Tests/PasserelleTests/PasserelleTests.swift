@@ -1,0 +1,272 @@
+// Tests of the generated Swift bindings: the Passerelle object, the core's records and enums,
+// and the typed errors, called from Swift as the iOS app calls them. The same scenario as
+// bindings/kotlin/src/test/kotlin/app/passerelle/PasserelleTest.kt.
+//
+// Run on a Mac: bindings/scripts/build-ios.sh, then `swift test` in bindings/swift.
+import Foundation
+import Passerelle
+import XCTest
+
+private let hour: Int64 = 3_600_000
+private let day: Int64 = 24 * hour
+
+private func nowMillis() -> Int64 {
+    Int64(Date().timeIntervalSince1970 * 1000)
+}
+
+private func randomKey() -> Data {
+    var generator = SystemRandomNumberGenerator()
+    return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+}
+
+private struct Programme {
+    let coordinator: Person
+    let mentor: Person
+    let survivor: Person
+    let mentorshipId: String
+}
+
+final class PasserelleTests: XCTestCase {
+    private var directory: URL!
+
+    private var dbPath: String {
+        directory.appendingPathComponent("passerelle.db").path
+    }
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("passerelle-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Coordinator signed in; mentor and survivor enrolled, with profiles and consent; an
+    /// active mentorship between them.
+    private func enrol(_ api: Passerelle) throws -> Programme {
+        let coordinator = try api.createDeviceOwner(person: NewPerson(role: .professional, displayName: "Claire"))
+        try api.saveProfile(profile: .professional(profile: ProfessionalProfile(
+            personId: coordinator.id,
+            team: "Stroke unit, CHU Nord",
+            jobRole: .coordinator
+        )))
+        let mentor = try api.createPerson(person: NewPerson(role: .mentor, displayName: "Marc"))
+        let survivor = try api.createPerson(person: NewPerson(role: .survivor, displayName: "Sophie"))
+        try api.saveProfile(profile: .mentor(profile: MentorProfile(
+            personId: mentor.id,
+            languages: ["fr", "en"],
+            capacity: 3,
+            availability: "weekday mornings"
+        )))
+        try api.saveProfile(profile: .survivor(profile: SurvivorProfile(
+            personId: survivor.id,
+            preferredLanguages: ["fr"],
+            communicationNeeds: [],
+            homeArea: "Lille",
+            strokeDate: nil,
+            dischargeDate: nil,
+            goals: ["walk to the market"]
+        )))
+        let consent = try api.grantConsent(consent: NewConsent(
+            survivorId: survivor.id,
+            scope: .programme,
+            caregiverId: nil,
+            grantedAt: nowMillis() - day
+        ))
+        XCTAssertEqual(consent.recordedBy, coordinator.id)
+        let proposed = try api.proposeMentorship(mentorship: NewMentorship(
+            survivorId: survivor.id,
+            mentorId: mentor.id,
+            plannedContacts: 6,
+            plannedWeeks: 12,
+            matchingNotes: nil
+        ))
+        let active = try api.activateMentorship(mentorshipId: proposed.id)
+        XCTAssertNotNil(active.startedAt)
+        return Programme(coordinator: coordinator, mentor: mentor, survivor: survivor, mentorshipId: active.id)
+    }
+
+    private func checkIn(_ mentorshipId: String, at: Int64) -> CheckInInput {
+        CheckInInput(
+            mentorshipId: mentorshipId,
+            occurredAt: at,
+            mode: .phone,
+            durationMinutes: 30,
+            reached: .survivor,
+            dimensions: [.emotional],
+            wellbeing: 3,
+            notes: "Talked about the first weeks at home.",
+            resourcesShared: [],
+            followUp: nil,
+            concern: nil
+        )
+    }
+
+    func testProgrammeFromEnrolmentToReport() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        XCTAssertEqual(api.deviceId().count, 36)
+        let p = try enrol(api)
+        let now = nowMillis()
+
+        // The mentor records, amends, and raises an urgent concern.
+        XCTAssertEqual(try api.setDeviceOwner(personId: p.mentor.id).id, p.mentor.id)
+        let first = try api.recordCheckin(input: checkIn(p.mentorshipId, at: now - 3 * hour))
+        XCTAssertNil(first.escalation)
+        XCTAssertEqual(first.checkin.version, 1)
+        var correction = checkIn(p.mentorshipId, at: now - 3 * hour)
+        correction.durationMinutes = 45
+        correction.wellbeing = 4
+        correction.followUp = FollowUp(action: "Send the adapted-sport leaflet", dueAt: now + 2 * day)
+        let amended = try api.amendCheckin(
+            checkinId: first.checkin.checkinId,
+            input: correction,
+            reason: "duration was wrong"
+        )
+        XCTAssertEqual(amended.checkin.version, 2)
+        let history = try api.checkinHistory(checkinId: first.checkin.checkinId)
+        XCTAssertEqual(history.map { $0.version }, [1, 2])
+        XCTAssertEqual(history.map { $0.durationMinutes }, [30, 45])
+        var worried = checkIn(p.mentorshipId, at: now - hour)
+        worried.wellbeing = 2
+        worried.concern = NewConcern(
+            category: .mood,
+            urgency: .urgent,
+            summary: "Says she no longer sees the point of her exercises."
+        )
+        let raised = try XCTUnwrap(try api.recordCheckin(input: worried).escalation)
+        XCTAssertEqual(raised.assignedTo, p.coordinator.id)
+
+        // The mentor's home screen.
+        let caseload = try api.caseload()
+        XCTAssertEqual(caseload.count, 1)
+        let mentee = try XCTUnwrap(caseload.first)
+        XCTAssertEqual(mentee.survivorName, "Sophie")
+        XCTAssertEqual(mentee.survivorId, p.survivor.id)
+        XCTAssertEqual(mentee.contactsDone, 2)
+        XCTAssertEqual(mentee.plannedContacts, 6)
+        XCTAssertEqual(mentee.openConcerns, 1)
+        XCTAssertEqual(mentee.mostUrgentConcern, .urgent)
+        XCTAssertEqual(mentee.nextFollowUpDue, now + 2 * day)
+        XCTAssertEqual(mentee.lastContactAt, now - hour)
+
+        // The coordinator acknowledges the escalation and reads the report.
+        _ = try api.setDeviceOwner(personId: p.coordinator.id)
+        let open = try api.openEscalations()
+        XCTAssertEqual(open.count, 1)
+        let summary = try XCTUnwrap(open.first)
+        XCTAssertEqual(summary.mentorName, "Marc")
+        XCTAssertEqual(summary.survivorName, "Sophie")
+        XCTAssertEqual(summary.escalation.urgency, .urgent)
+        let acknowledged = try api.acknowledgeEscalation(
+            escalationId: summary.escalation.id,
+            note: "Calling her GP today"
+        )
+        XCTAssertNotNil(acknowledged.acknowledgedAt)
+        XCTAssertEqual(acknowledged.acknowledgedBy, p.coordinator.id)
+
+        let report = try api.programmeReport(from: now - 7 * day, to: now + hour)
+        XCTAssertEqual(report.contacts, 2)
+        XCTAssertEqual(report.unansweredAttempts, 0)
+        XCTAssertEqual(report.contactMinutes, 75)
+        XCTAssertEqual(report.meanWellbeing, 3.0)
+        XCTAssertEqual(report.escalationsRaised, 1)
+        XCTAssertEqual(report.escalationsResolved, 0)
+        XCTAssertEqual(report.escalationsOpen, 1)
+        XCTAssertEqual(report.overdueFollowUps, 0)
+        XCTAssertEqual(report.byDimension.first { $0.dimension == .emotional }?.contacts, 2)
+        XCTAssertEqual(report.byMode.first { $0.mode == .phone }?.checkins, 2)
+        XCTAssertEqual(report.doses.count, 1)
+        XCTAssertEqual(report.doses.first?.deliveredContacts, 2)
+        XCTAssertEqual(report.doses.first?.mentorName, "Marc")
+
+        // One call for the whole timeline, with the amended check-in's version count.
+        var checkIns: [(CheckIn, UInt32)] = []
+        var escalations = 0
+        for entry in try api.mentorshipTimeline(mentorshipId: p.mentorshipId) {
+            switch entry {
+            case let .checkIn(checkin, versions):
+                checkIns.append((checkin, versions))
+            case .escalation:
+                escalations += 1
+            case .lifecycle:
+                break
+            }
+        }
+        XCTAssertEqual(checkIns.count, 2)
+        XCTAssertEqual(checkIns.first { $0.0.checkinId == first.checkin.checkinId }?.1, 2)
+        XCTAssertEqual(escalations, 1)
+
+        try api.checkIntegrity()
+    }
+
+    func testBadInputThrowsTypedErrorsAndChangesNothing() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrol(api)
+        let before = try api.outboxLen()
+        XCTAssertGreaterThan(before, 0)
+
+        XCTAssertThrowsError(try api.createPerson(person: NewPerson(role: .mentor, displayName: "   "))) { error in
+            XCTAssertEqual(
+                error as? PasserelleError,
+                .InvalidInput(field: "display_name", problem: "must not be empty")
+            )
+        }
+
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        var input = checkIn(p.mentorshipId, at: nowMillis())
+        input.wellbeing = 9
+        XCTAssertThrowsError(try api.recordCheckin(input: input)) { error in
+            guard case let .InvalidInput(field, problem)? = error as? PasserelleError else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertEqual(field, "wellbeing")
+            XCTAssertEqual(problem, "outside 1..=5")
+            XCTAssertEqual((error as? PasserelleError)?.description, "invalid wellbeing: outside 1..=5")
+        }
+
+        XCTAssertThrowsError(try api.proposeMentorship(mentorship: NewMentorship(
+            survivorId: p.survivor.id,
+            mentorId: p.mentor.id,
+            plannedContacts: 6,
+            plannedWeeks: 12,
+            matchingNotes: nil
+        ))) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+        }
+        XCTAssertThrowsError(try api.mentorship(mentorshipId: "not an id")) { error in
+            guard case .InvalidInput? = error as? PasserelleError else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+        }
+
+        XCTAssertEqual(try api.outboxLen(), before)
+    }
+
+    func testWrongKeyOnReopenThrowsWrongKey() throws {
+        let key = randomKey()
+        let device: String
+        do {
+            let api = try Passerelle.open(path: dbPath, key: key)
+            device = api.deviceId()
+        }
+
+        XCTAssertThrowsError(try Passerelle.open(path: dbPath, key: randomKey())) { error in
+            XCTAssertEqual(error as? PasserelleError, .WrongKey)
+            XCTAssertEqual((error as? PasserelleError)?.description, "the key does not open this database")
+        }
+        XCTAssertThrowsError(try Passerelle.open(path: dbPath, key: Data(count: 16))) { error in
+            guard case let .InvalidInput(field, _)? = error as? PasserelleError else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertEqual(field, "key")
+        }
+
+        // The right key still opens the same, untouched database.
+        let api = try Passerelle.open(path: dbPath, key: key)
+        XCTAssertEqual(api.deviceId(), device)
+    }
+}
