@@ -1,5 +1,7 @@
-//! Support for the workspace-level tests: the expected content of the check-ins that the
-//! durability writer records, shared by the writer process and the test that kills it.
+//! Support for the workspace-level tests: a real server on loopback with devices talking to it
+//! over HTTP, and the expected content of the check-ins that the durability writer records.
+
+pub mod harness;
 
 use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
 

@@ -188,6 +188,21 @@ pub(crate) fn open_escalation(
     load_escalation(&tx.conn, &id)
 }
 
+/// Whether `step` (acknowledged or resolved) may follow `status`: the one rule book for
+/// devices and the server.
+pub fn check_step(status: EscalationStatus, step: EscalationStatus) -> Result<()> {
+    match (step, status) {
+        (_, EscalationStatus::Resolved) => {
+            Err(Error::InvalidState("the escalation is already resolved"))
+        }
+        (EscalationStatus::Acknowledged, EscalationStatus::Acknowledged) => Err(
+            Error::InvalidState("the escalation is already acknowledged"),
+        ),
+        (EscalationStatus::Open, _) => Err(Error::InvalidState("an escalation cannot be reopened")),
+        _ => Ok(()),
+    }
+}
+
 fn add_step(
     tx: &mut Tx<'_>,
     escalation_id: &str,
@@ -205,17 +220,7 @@ fn add_step(
             "only the assigned professional handles an escalation",
         ));
     }
-    match (kind, e.status) {
-        (_, EscalationStatus::Resolved) => {
-            return Err(Error::InvalidState("the escalation is already resolved"));
-        }
-        (EscalationStatus::Acknowledged, EscalationStatus::Acknowledged) => {
-            return Err(Error::InvalidState(
-                "the escalation is already acknowledged",
-            ));
-        }
-        _ => {}
-    }
+    check_step(e.status, kind)?;
     let now = tx.now;
     tx.insert(
         Collection::EscalationEvent,

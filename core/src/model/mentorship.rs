@@ -199,6 +199,39 @@ fn add_event(
     Ok(())
 }
 
+/// What a coordinator does to a mentorship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentorshipAction {
+    /// Start a proposed mentorship, or resume a paused one.
+    Activate,
+    /// Put an active mentorship on hold.
+    Pause,
+    /// End it, for good.
+    End,
+}
+
+/// The status and timeline step `action` leads to from `status`, or why it cannot happen.
+/// The one rule book for devices and the server.
+pub fn transition(
+    status: MentorshipStatus,
+    action: MentorshipAction,
+) -> Result<(MentorshipStatus, MentorshipEventKind)> {
+    use MentorshipAction as A;
+    use MentorshipStatus as S;
+    match (status, action) {
+        (S::Ended, A::End) => Err(Error::InvalidState("the mentorship has already ended")),
+        (S::Ended, _) => Err(Error::InvalidState("the mentorship has ended")),
+        (_, A::End) => Ok((S::Ended, MentorshipEventKind::Ended)),
+        (S::Proposed, A::Activate) => Ok((S::Active, MentorshipEventKind::Activated)),
+        (S::Paused, A::Activate) => Ok((S::Active, MentorshipEventKind::Resumed)),
+        (S::Active, A::Activate) => Err(Error::InvalidState("the mentorship is already active")),
+        (S::Active, A::Pause) => Ok((S::Paused, MentorshipEventKind::Paused)),
+        (_, A::Pause) => Err(Error::InvalidState(
+            "only an active mentorship can be paused",
+        )),
+    }
+}
+
 impl Store {
     /// Proposes a match. The owner (a professional) becomes its coordinator.
     pub fn propose_mentorship(&self, new: NewMentorship) -> Result<Mentorship> {
@@ -246,16 +279,7 @@ impl Store {
         let id = parse_id("mentorship_id", mentorship_id)?;
         self.write(|tx| {
             let (me, m) = coordinated(&tx.conn, &id)?;
-            let kind = match m.status {
-                MentorshipStatus::Proposed => MentorshipEventKind::Activated,
-                MentorshipStatus::Paused => MentorshipEventKind::Resumed,
-                MentorshipStatus::Active => {
-                    return Err(Error::InvalidState("the mentorship is already active"));
-                }
-                MentorshipStatus::Ended => {
-                    return Err(Error::InvalidState("the mentorship has ended"));
-                }
-            };
+            let (status, kind) = transition(m.status, MentorshipAction::Activate)?;
             if !consent::has_programme_consent(&tx.conn, &m.survivor_id)? {
                 return Err(Error::InvalidState(
                     "the survivor has not consented to take part",
@@ -264,7 +288,7 @@ impl Store {
             if m.status == MentorshipStatus::Proposed {
                 check_capacity(&tx.conn, &m.mentor_id)?;
             }
-            let mut changes = vec![("status", MentorshipStatus::Active.into())];
+            let mut changes = vec![("status", status.into())];
             if m.started_at.is_none() {
                 changes.push(("started_at", Value::Integer(tx.now)));
             }
@@ -284,17 +308,9 @@ impl Store {
         let note = optional_text("note", note.as_deref(), MEDIUM_TEXT_MAX)?;
         self.write(|tx| {
             let (me, m) = coordinated(&tx.conn, &id)?;
-            if m.status != MentorshipStatus::Active {
-                return Err(Error::InvalidState(
-                    "only an active mentorship can be paused",
-                ));
-            }
-            tx.update(
-                Collection::Mentorship,
-                &id,
-                vec![("status", MentorshipStatus::Paused.into())],
-            )?;
-            add_event(tx, &id, MentorshipEventKind::Paused, &me, None, note)?;
+            let (status, kind) = transition(m.status, MentorshipAction::Pause)?;
+            tx.update(Collection::Mentorship, &id, vec![("status", status.into())])?;
+            add_event(tx, &id, kind, &me, None, note)?;
             load_mentorship(&tx.conn, &id)
         })
     }
@@ -310,19 +326,17 @@ impl Store {
         let note = optional_text("note", note.as_deref(), MEDIUM_TEXT_MAX)?;
         self.write(|tx| {
             let (me, m) = coordinated(&tx.conn, &id)?;
-            if m.status == MentorshipStatus::Ended {
-                return Err(Error::InvalidState("the mentorship has already ended"));
-            }
+            let (status, kind) = transition(m.status, MentorshipAction::End)?;
             tx.update(
                 Collection::Mentorship,
                 &id,
                 vec![
-                    ("status", MentorshipStatus::Ended.into()),
+                    ("status", status.into()),
                     ("ended_at", Value::Integer(tx.now)),
                     ("ending_reason", reason.into()),
                 ],
             )?;
-            add_event(tx, &id, MentorshipEventKind::Ended, &me, Some(reason), note)?;
+            add_event(tx, &id, kind, &me, Some(reason), note)?;
             load_mentorship(&tx.conn, &id)
         })
     }

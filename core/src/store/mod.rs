@@ -8,7 +8,7 @@
 mod connection;
 pub mod key;
 mod migrate;
-pub(crate) mod rows;
+pub mod rows;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -21,29 +21,82 @@ pub(crate) type Touched = BTreeSet<&'static str>;
 
 /// Records something the app must be able to see: a rejected mutation, a lost merge, a row
 /// the server sent that this build cannot read, a pending change dropped by a revocation.
-pub(crate) fn record_issue(
-    c: &Connection,
-    kind: &str,
-    mutation_id: Option<i64>,
-    collection: &str,
-    row_id: &str,
-    reason: &str,
-    fields: &[String],
-    at: i64,
-) -> Result<()> {
-    let fields = if fields.is_empty() { None } else { serde_json::to_string(fields).ok() };
+pub(crate) fn record_issue(c: &Connection, issue: &Issue<'_>, at: i64) -> Result<()> {
+    let fields = if issue.fields.is_empty() {
+        None
+    } else {
+        serde_json::to_string(issue.fields).ok()
+    };
     c.prepare_cached(
         "INSERT INTO sync_issue (kind, mutation_id, collection, row_id, reason, fields, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute((kind, mutation_id, collection, row_id, reason, fields, at))?;
+    .execute((
+        issue.kind,
+        issue.mutation_id,
+        issue.collection,
+        issue.row_id,
+        issue.reason,
+        fields,
+        at,
+    ))?;
     Ok(())
 }
 
+/// One issue to record.
+pub(crate) struct Issue<'a> {
+    /// `rejected`, `conflict` or `unreadable`.
+    pub(crate) kind: &'a str,
+    /// The mutation concerned, if it was a local change.
+    pub(crate) mutation_id: Option<i64>,
+    /// Collection.
+    pub(crate) collection: &'a str,
+    /// Row.
+    pub(crate) row_id: &'a str,
+    /// Stable reason code, or an error sentence (never personal data).
+    pub(crate) reason: &'a str,
+    /// Fields involved.
+    pub(crate) fields: &'a [String],
+}
+
+impl<'a> Issue<'a> {
+    /// An issue with no mutation and no fields.
+    pub(crate) fn about(
+        kind: &'a str,
+        collection: &'a str,
+        row_id: &'a str,
+        reason: &'a str,
+    ) -> Self {
+        Self {
+            kind,
+            mutation_id: None,
+            collection,
+            row_id,
+            reason,
+            fields: &[],
+        }
+    }
+}
+
 /// Applies one change pulled through `scope`. Returns the row's stamp, if a row was written.
-pub(crate) fn apply_change(c: &Connection, scope: &str, change: &Change, now: i64, touched: &mut Touched) -> Result<Option<Hlc>> {
+pub(crate) fn apply_change(
+    c: &Connection,
+    scope: &str,
+    change: &Change,
+    now: i64,
+    touched: &mut Touched,
+) -> Result<Option<Hlc>> {
     let Some(collection) = Collection::from_table(&change.collection) else {
-        record_issue(c, "unreadable", None, &change.collection, &change.row_id, "unknown collection", &[], now)?;
+        record_issue(
+            c,
+            &Issue::about(
+                "unreadable",
+                &change.collection,
+                &change.row_id,
+                "unknown collection",
+            ),
+            now,
+        )?;
         return Ok(None);
     };
     let Some(row) = &change.row else {
@@ -52,11 +105,25 @@ pub(crate) fn apply_change(c: &Connection, scope: &str, change: &Change, now: i6
         }
         return Ok(None);
     };
-    let key_matches = row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
+    let key_matches =
+        row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
     if let Err(e) = spec::check_row(collection, row, true).and_then(|()| {
-        if key_matches { Ok(()) } else { Err(crate::Error::invalid("id", crate::Problem::Malformed)) }
+        if key_matches {
+            Ok(())
+        } else {
+            Err(crate::Error::invalid("id", crate::Problem::Malformed))
+        }
     }) {
-        record_issue(c, "unreadable", None, collection.table(), &change.row_id, &e.to_string(), &[], now)?;
+        record_issue(
+            c,
+            &Issue::about(
+                "unreadable",
+                collection.table(),
+                &change.row_id,
+                &e.to_string(),
+            ),
+            now,
+        )?;
         return Ok(None);
     }
     if collection.is_append_only() {
@@ -69,8 +136,10 @@ pub(crate) fn apply_change(c: &Connection, scope: &str, change: &Change, now: i6
     } else {
         merge_editable(c, collection, row)?;
     }
-    c.prepare_cached("INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)")?
-        .execute((scope, collection.table(), &change.row_id))?;
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)",
+    )?
+    .execute((scope, collection.table(), &change.row_id))?;
     touched.insert(collection.table());
     Ok(row.get("hlc").and_then(Json::as_i64).map(Hlc::from_i64))
 }
@@ -79,7 +148,9 @@ pub(crate) fn apply_change(c: &Connection, scope: &str, change: &Change, now: i6
 fn values(row: &WireRow, cols: &[&str]) -> Vec<Value> {
     cols.iter()
         .map(|col| match (*col, row.get(*col)) {
-            ("field_hlc", Some(Json::Object(m))) => Value::Text(Json::Object(m.clone()).to_string()),
+            ("field_hlc", Some(Json::Object(m))) => {
+                Value::Text(Json::Object(m.clone()).to_string())
+            }
             ("field_hlc", None) => Value::Text("{}".to_owned()),
             (_, Some(v)) => spec::to_sql(v),
             (_, None) => Value::Null,
@@ -93,8 +164,11 @@ fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result
     let cols = spec::columns(collection);
     let key = collection.key_column();
     let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> =
-        cols.iter().filter(|col| **col != key).map(|col| format!("{col} = excluded.{col}")).collect();
+    let updates: Vec<String> = cols
+        .iter()
+        .filter(|col| **col != key)
+        .map(|col| format!("{col} = excluded.{col}"))
+        .collect();
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO UPDATE SET {}",
         collection.table(),
@@ -102,7 +176,8 @@ fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result
         placeholders.join(", "),
         updates.join(", ")
     );
-    c.prepare_cached(&sql)?.execute(params_from_iter(values(row, &cols)))?;
+    c.prepare_cached(&sql)?
+        .execute(params_from_iter(values(row, &cols)))?;
     Ok(())
 }
 
@@ -112,7 +187,10 @@ fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Resu
     let key = collection.key_column();
     let id = row.get(key).and_then(Json::as_str).unwrap_or_default();
     let local: Option<(String, i64)> = c
-        .prepare_cached(&format!("SELECT field_hlc, hlc FROM {} WHERE {key} = ?1", collection.table()))?
+        .prepare_cached(&format!(
+            "SELECT field_hlc, hlc FROM {} WHERE {key} = ?1",
+            collection.table()
+        ))?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((local_stamps, local_hlc)) = local else {
@@ -124,7 +202,9 @@ fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Resu
     };
     let remote_stamps = spec::field_stamps(row);
     let remote_hlc = row.get("hlc").and_then(Json::as_i64).unwrap_or(0);
-    let stamp = |m: &serde_json::Map<String, Json>, f: &str, default: i64| m.get(f).and_then(Json::as_i64).unwrap_or(default);
+    let stamp = |m: &serde_json::Map<String, Json>, f: &str, default: i64| {
+        m.get(f).and_then(Json::as_i64).unwrap_or(default)
+    };
     let mut merged = local_stamps.clone();
     let mut sets = Vec::new();
     let mut params = Vec::new();
@@ -142,24 +222,39 @@ fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Resu
     sets.push(format!("updated_at = max(updated_at, ?{})", n + 3));
     params.push(Value::Text(Json::Object(merged).to_string()));
     params.push(Value::Integer(remote_hlc));
-    params.push(row.get("updated_at").map_or(Value::Integer(0), spec::to_sql));
+    params.push(
+        row.get("updated_at")
+            .map_or(Value::Integer(0), spec::to_sql),
+    );
     params.push(Value::Text(id.to_owned()));
-    let sql = format!("UPDATE {} SET {} WHERE {key} = ?{}", collection.table(), sets.join(", "), n + 4);
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {key} = ?{}",
+        collection.table(),
+        sets.join(", "),
+        n + 4
+    );
     c.prepare_cached(&sql)?.execute(params_from_iter(params))?;
     Ok(())
 }
 
 /// Whether a local change to the row still waits to be pushed.
 fn pending(c: &Connection, collection: Collection, id: &str) -> Result<bool> {
-    Ok(c.prepare_cached("SELECT 1 FROM outbox WHERE collection = ?1 AND row_id = ?2 LIMIT 1")?
-        .query_row((collection.table(), id), |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(
+        c.prepare_cached("SELECT 1 FROM outbox WHERE collection = ?1 AND row_id = ?2 LIMIT 1")?
+            .query_row((collection.table(), id), |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }
 
 /// Forgets that the row came through `scope`; deletes it if no other scope grants it and no
 /// local change to it is pending. Returns whether the row was deleted.
-fn remove_from_scope(c: &Connection, scope: &str, collection: Collection, id: &str) -> Result<bool> {
+fn remove_from_scope(
+    c: &Connection,
+    scope: &str,
+    collection: Collection,
+    id: &str,
+) -> Result<bool> {
     c.prepare_cached("DELETE FROM row_scope WHERE scope = ?1 AND collection = ?2 AND row_id = ?3")?
         .execute((scope, collection.table(), id))?;
     let granted: bool = c
@@ -171,7 +266,11 @@ fn remove_from_scope(c: &Connection, scope: &str, collection: Collection, id: &s
         return Ok(false);
     }
     let deleted = c
-        .prepare_cached(&format!("DELETE FROM {} WHERE {} = ?1", collection.table(), collection.key_column()))?
+        .prepare_cached(&format!(
+            "DELETE FROM {} WHERE {} = ?1",
+            collection.table(),
+            collection.key_column()
+        ))?
         .execute([id])?;
     Ok(deleted > 0)
 }
@@ -181,11 +280,21 @@ fn is_owner(c: &Connection, collection: Collection, id: &str) -> Result<bool> {
     if collection.key_column() != "person_id" && collection != Collection::Person {
         return Ok(false);
     }
-    Ok(c.prepare_cached("SELECT 1 FROM device WHERE owner_id = ?1")?.query_row([id], |_| Ok(())).optional()?.is_some())
+    Ok(
+        c.prepare_cached("SELECT 1 FROM device WHERE owner_id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }
 
 /// Removes everything `scope` brought to this device, then whatever depended on it.
-pub(crate) fn purge_scope(c: &Connection, scope: &str, now: i64, touched: &mut Touched) -> Result<()> {
+pub(crate) fn purge_scope(
+    c: &Connection,
+    scope: &str,
+    now: i64,
+    touched: &mut Touched,
+) -> Result<()> {
     let rows: Vec<(String, String)> = c
         .prepare_cached("SELECT collection, row_id FROM row_scope WHERE scope = ?1")?
         .query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -197,7 +306,8 @@ pub(crate) fn purge_scope(c: &Connection, scope: &str, now: i64, touched: &mut T
             }
         }
     }
-    c.prepare_cached("DELETE FROM sync_scope WHERE scope = ?1")?.execute([scope])?;
+    c.prepare_cached("DELETE FROM sync_scope WHERE scope = ?1")?
+        .execute([scope])?;
     remove_orphans(c, now, touched)
 }
 
@@ -226,7 +336,9 @@ pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<(
 fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
     for _ in 0..16 {
         let orphans: Vec<(String, i64)> = c
-            .prepare("SELECT \"table\", rowid FROM pragma_foreign_key_check WHERE rowid IS NOT NULL")?
+            .prepare(
+                "SELECT \"table\", rowid FROM pragma_foreign_key_check WHERE rowid IS NOT NULL",
+            )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         if orphans.is_empty() {
@@ -237,12 +349,18 @@ fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()>
                 return Err(StoreError::Corrupt.into());
             };
             let key: String = c.query_row(
-                &format!("SELECT {} FROM {table} WHERE rowid = ?1", collection.key_column()),
+                &format!(
+                    "SELECT {} FROM {table} WHERE rowid = ?1",
+                    collection.key_column()
+                ),
                 [rowid],
                 |r| r.get(0),
             )?;
             c.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
-            c.execute("DELETE FROM row_scope WHERE collection = ?1 AND row_id = ?2", (&table, &key))?;
+            c.execute(
+                "DELETE FROM row_scope WHERE collection = ?1 AND row_id = ?2",
+                (&table, &key),
+            )?;
             touched.insert(collection.table());
         }
     }
@@ -253,13 +371,24 @@ fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()>
     for (mutation_id, table, id) in dropped {
         let exists = match Collection::from_table(&table) {
             Some(coll) => c
-                .query_row(&format!("SELECT 1 FROM {table} WHERE {} = ?1", coll.key_column()), [&id], |_| Ok(()))
+                .query_row(
+                    &format!("SELECT 1 FROM {table} WHERE {} = ?1", coll.key_column()),
+                    [&id],
+                    |_| Ok(()),
+                )
                 .optional()?
                 .is_some(),
             None => false,
         };
         if !exists {
-            record_issue(c, "rejected", Some(mutation_id), &table, &id, "access_revoked", &[], now)?;
+            record_issue(
+                c,
+                &Issue {
+                    mutation_id: Some(mutation_id),
+                    ..Issue::about("rejected", &table, &id, "access_revoked")
+                },
+                now,
+            )?;
             c.execute("DELETE FROM outbox WHERE hlc = ?1", [mutation_id])?;
         }
     }

@@ -9,10 +9,10 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::apply::{self, Touched};
+use super::apply::{self, Issue, Touched};
 use super::protocol::{
-    EnrolRequest, EnrolResponse, ErrorBody, Mutation, MutationStatus, Op, PullRequest, PullResponse, PushRequest,
-    PushResponse, RefreshRequest, Tokens,
+    EnrolRequest, EnrolResponse, ErrorBody, Mutation, MutationStatus, Op, PullRequest,
+    PullResponse, PushRequest, PushResponse, RefreshRequest, Tokens,
 };
 use super::transport::{Transport, TransportError};
 use crate::clock::Hlc;
@@ -99,9 +99,17 @@ struct Account {
 }
 
 fn load_account(c: &Connection) -> Result<Account> {
-    c.query_row("SELECT access_token, access_expires_at, refresh_token FROM sync_account", [], |r| {
-        Ok(Account { access_token: r.get(0)?, access_expires_at: r.get(1)?, refresh_token: r.get(2)? })
-    })
+    c.query_row(
+        "SELECT access_token, access_expires_at, refresh_token FROM sync_account",
+        [],
+        |r| {
+            Ok(Account {
+                access_token: r.get(0)?,
+                access_expires_at: r.get(1)?,
+                refresh_token: r.get(2)?,
+            })
+        },
+    )
     .optional()?
     .ok_or(Error::Sync(SyncError::NotEnrolled))
 }
@@ -119,7 +127,9 @@ fn status_error(status: u16, body: &[u8]) -> Error {
     Error::Sync(match status {
         401 | 403 if code == "invalid_code" => SyncError::InvalidCode,
         401 => SyncError::Unauthorized,
-        429 => SyncError::RateLimited { retry_after_secs: 60 },
+        429 => SyncError::RateLimited {
+            retry_after_secs: 60,
+        },
         400..=499 => SyncError::Refused { code },
         _ => SyncError::Server { status },
     })
@@ -135,9 +145,14 @@ impl Store {
     pub fn enrol(&self, transport: &dyn Transport, server_url: &str, code: &str) -> Result<Person> {
         let code = required_text("code", code, 64)?;
         let server_url = required_text("server_url", server_url, 300)?;
-        let body = serde_json::to_vec(&EnrolRequest { code, device_id: self.device_id().to_owned() })
-            .map_err(|_| Error::Sync(SyncError::Protocol))?;
-        let response = transport.post("/v1/auth/enrol", None, &body).map_err(transport_error)?;
+        let body = serde_json::to_vec(&EnrolRequest {
+            code,
+            device_id: self.device_id().to_owned(),
+        })
+        .map_err(|_| Error::Sync(SyncError::Protocol))?;
+        let response = transport
+            .post("/v1/auth/enrol", None, &body)
+            .map_err(transport_error)?;
         if response.status != 200 {
             return Err(status_error(response.status, &response.body));
         }
@@ -175,12 +190,21 @@ impl Store {
 
     /// The server this device is enrolled with, if any.
     pub fn sync_server_url(&self) -> Result<Option<String>> {
-        self.read(|c| Ok(c.query_row("SELECT server_url FROM sync_account", [], |r| r.get(0)).optional()?))
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT server_url FROM sync_account", [], |r| r.get(0))
+                    .optional()?,
+            )
+        })
     }
 
     /// Pushes local changes, then pulls every scope. Safe to call at any time, from one thread
     /// at a time; an interrupted sync resumes where it stopped.
-    pub fn sync(&self, transport: &dyn Transport, progress: Option<&dyn Fn(SyncProgress)>) -> Result<SyncSummary> {
+    pub fn sync(
+        &self,
+        transport: &dyn Transport,
+        progress: Option<&dyn Fn(SyncProgress)>,
+    ) -> Result<SyncSummary> {
         let mut summary = SyncSummary::default();
         let mut touched = Touched::new();
         self.push_all(transport, progress, &mut summary)?;
@@ -190,7 +214,8 @@ impl Store {
             self.push_all(transport, None, &mut summary)?;
         }
         self.write(|tx| {
-            tx.conn.execute("UPDATE sync_account SET last_sync_at = ?1", [tx.now])?;
+            tx.conn
+                .execute("UPDATE sync_account SET last_sync_at = ?1", [tx.now])?;
             Ok(())
         })?;
         summary.changed_collections = touched.into_iter().map(str::to_owned).collect();
@@ -213,7 +238,10 @@ impl Store {
                     collection: r.get(2)?,
                     row_id: r.get(3)?,
                     reason: r.get(4)?,
-                    fields: fields.map(|f| from_json(&f)).transpose()?.unwrap_or_default(),
+                    fields: fields
+                        .map(|f| from_json(&f))
+                        .transpose()?
+                        .unwrap_or_default(),
                     at: r.get(6)?,
                 })
             })?;
@@ -224,23 +252,39 @@ impl Store {
     /// Marks an issue as seen.
     pub fn dismiss_sync_issue(&self, id: i64) -> Result<()> {
         self.write(|tx| {
-            let n = tx.conn.execute("UPDATE sync_issue SET dismissed_at = ?1 WHERE id = ?2", (tx.now, id))?;
-            if n == 0 { Err(Error::NotFound("sync issue")) } else { Ok(()) }
+            let n = tx.conn.execute(
+                "UPDATE sync_issue SET dismissed_at = ?1 WHERE id = ?2",
+                (tx.now, id),
+            )?;
+            if n == 0 {
+                Err(Error::NotFound("sync issue"))
+            } else {
+                Ok(())
+            }
         })
     }
 
     /// Posts `body` with the current access token, refreshing it first if it has expired and
     /// once more if the server says it is no longer valid.
-    fn call<B: Serialize, T: DeserializeOwned>(&self, transport: &dyn Transport, path: &str, body: &B) -> Result<T> {
+    fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        transport: &dyn Transport,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
         let bytes = serde_json::to_vec(body).map_err(|_| Error::Sync(SyncError::Protocol))?;
         let mut account = self.read(load_account)?;
         if account.access_expires_at <= self.now() + 30_000 {
             account = self.refresh(transport, &account)?;
         }
-        let mut response = transport.post(path, Some(&account.access_token), &bytes).map_err(transport_error)?;
+        let mut response = transport
+            .post(path, Some(&account.access_token), &bytes)
+            .map_err(transport_error)?;
         if response.status == 401 {
             account = self.refresh(transport, &account)?;
-            response = transport.post(path, Some(&account.access_token), &bytes).map_err(transport_error)?;
+            response = transport
+                .post(path, Some(&account.access_token), &bytes)
+                .map_err(transport_error)?;
         }
         if response.status != 200 {
             return Err(status_error(response.status, &response.body));
@@ -249,9 +293,13 @@ impl Store {
     }
 
     fn refresh(&self, transport: &dyn Transport, account: &Account) -> Result<Account> {
-        let body = serde_json::to_vec(&RefreshRequest { refresh_token: account.refresh_token.clone() })
-            .map_err(|_| Error::Sync(SyncError::Protocol))?;
-        let response = transport.post("/v1/auth/refresh", None, &body).map_err(transport_error)?;
+        let body = serde_json::to_vec(&RefreshRequest {
+            refresh_token: account.refresh_token.clone(),
+        })
+        .map_err(|_| Error::Sync(SyncError::Protocol))?;
+        let response = transport
+            .post("/v1/auth/refresh", None, &body)
+            .map_err(transport_error)?;
         if response.status != 200 {
             return Err(status_error(response.status, &response.body));
         }
@@ -307,34 +355,59 @@ impl Store {
         loop {
             // Entries the server refused as retryable stay queued; `after` moves past them.
             let (batch, total) = self.outbox_batch(after, PUSH_BATCH)?;
-            let Some(last) = batch.last().map(|m| m.mutation_id) else { return Ok(()) };
+            let Some(last) = batch.last().map(|m| m.mutation_id) else {
+                return Ok(());
+            };
             after = last;
-            let response: PushResponse =
-                self.call(transport, "/v1/sync/push", &PushRequest { schema_version: SCHEMA_VERSION, mutations: batch })?;
+            let response: PushResponse = self.call(
+                transport,
+                "/v1/sync/push",
+                &PushRequest {
+                    schema_version: SCHEMA_VERSION,
+                    mutations: batch,
+                },
+            )?;
             self.write(|tx| {
                 for result in &response.results {
                     let entry: Option<(String, String)> = tx
                         .conn
-                        .query_row("SELECT collection, row_id FROM outbox WHERE hlc = ?1", [result.mutation_id], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })
+                        .query_row(
+                            "SELECT collection, row_id FROM outbox WHERE hlc = ?1",
+                            [result.mutation_id],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
                         .optional()?;
-                    let Some((collection, row_id)) = entry else { continue };
+                    let Some((collection, row_id)) = entry else {
+                        continue;
+                    };
                     match result.status {
                         MutationStatus::Applied | MutationStatus::Duplicate => summary.pushed += 1,
                         MutationStatus::Conflict => {
                             summary.pushed += 1;
                             summary.conflicts += 1;
                             apply::record_issue(
-                                &tx.conn, "conflict", Some(result.mutation_id), &collection, &row_id,
-                                "newer_edit", &result.fields, tx.now,
+                                &tx.conn,
+                                &Issue {
+                                    kind: "conflict",
+                                    mutation_id: Some(result.mutation_id),
+                                    collection: &collection,
+                                    row_id: &row_id,
+                                    reason: "newer_edit",
+                                    fields: &result.fields,
+                                },
+                                tx.now,
                             )?;
                         }
                         MutationStatus::Rejected => {
                             let reason = result.reason.as_deref().unwrap_or("rejected");
                             summary.rejected += 1;
                             apply::record_issue(
-                                &tx.conn, "rejected", Some(result.mutation_id), &collection, &row_id, reason, &[], tx.now,
+                                &tx.conn,
+                                &Issue {
+                                    mutation_id: Some(result.mutation_id),
+                                    ..Issue::about("rejected", &collection, &row_id, reason)
+                                },
+                                tx.now,
                             )?;
                             if result.retryable {
                                 // Kept for a later server; this sync moves past it.
@@ -342,17 +415,23 @@ impl Store {
                             }
                         }
                     }
-                    tx.conn.execute("DELETE FROM outbox WHERE hlc = ?1", [result.mutation_id])?;
+                    tx.conn
+                        .execute("DELETE FROM outbox WHERE hlc = ?1", [result.mutation_id])?;
                 }
                 tx.observe(Hlc::from_i64(response.server_time << 16));
                 // The outbox no longer holds the latest stamp: the device row does.
                 let stamp = tx.stamp();
-                tx.conn.execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
+                tx.conn
+                    .execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
                 Ok(())
             })?;
             done += response.results.len() as u32;
             if let Some(report) = progress {
-                report(SyncProgress { stage: SyncStage::Pushing, done, total: total.max(done) });
+                report(SyncProgress {
+                    stage: SyncStage::Pushing,
+                    done,
+                    total: total.max(done),
+                });
             }
         }
     }
@@ -373,18 +452,26 @@ impl Store {
             let response: PullResponse = self.call(
                 transport,
                 "/v1/sync/pull",
-                &PullRequest { schema_version: SCHEMA_VERSION, cursors, limit: PULL_LIMIT },
+                &PullRequest {
+                    schema_version: SCHEMA_VERSION,
+                    cursors,
+                    limit: PULL_LIMIT,
+                },
             )?;
             let more = self.write(|tx| {
                 let mut newest = Hlc::default();
                 for scope in &response.scopes {
                     if scope.reset {
                         summary.reset_scopes += 1;
-                        tx.conn.execute("DELETE FROM row_scope WHERE scope = ?1", [&scope.scope])?;
-                        tx.conn.execute("UPDATE sync_account SET sweep_pending = 1", [])?;
+                        tx.conn
+                            .execute("DELETE FROM row_scope WHERE scope = ?1", [&scope.scope])?;
+                        tx.conn
+                            .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                     }
                     for change in &scope.changes {
-                        if let Some(stamp) = apply::apply_change(&tx.conn, &scope.scope, change, tx.now, touched)? {
+                        if let Some(stamp) =
+                            apply::apply_change(&tx.conn, &scope.scope, change, tx.now, touched)?
+                        {
                             newest = newest.max(stamp);
                         }
                         summary.pulled += 1;
@@ -402,16 +489,25 @@ impl Store {
                 tx.observe(newest.max(Hlc::from_i64(response.server_time << 16)));
                 let more = response.scopes.iter().any(|s| s.has_more);
                 if !more {
-                    let sweep: bool = tx.conn.query_row("SELECT sweep_pending FROM sync_account", [], |r| r.get(0))?;
+                    let sweep: bool =
+                        tx.conn
+                            .query_row("SELECT sweep_pending FROM sync_account", [], |r| {
+                                r.get(0)
+                            })?;
                     if sweep {
                         apply::sweep(&tx.conn, tx.now, touched)?;
-                        tx.conn.execute("UPDATE sync_account SET sweep_pending = 0", [])?;
+                        tx.conn
+                            .execute("UPDATE sync_account SET sweep_pending = 0", [])?;
                     }
                 }
                 Ok(more)
             })?;
             if let Some(report) = progress {
-                report(SyncProgress { stage: SyncStage::Pulling, done: summary.pulled, total: 0 });
+                report(SyncProgress {
+                    stage: SyncStage::Pulling,
+                    done: summary.pulled,
+                    total: 0,
+                });
             }
             if !more {
                 return Ok(());

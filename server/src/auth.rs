@@ -1,0 +1,170 @@
+//! Accounts and tokens: one-time enrolment codes, short-lived access tokens and rotating
+//! refresh tokens. Every secret is random, shown once, and stored only as its SHA-256 hash;
+//! presenting a refresh token that was already exchanged revokes its whole family.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::store::{StoreTx, TokenRecord};
+use passerelle_core::Role;
+use passerelle_core::sync::protocol::Tokens;
+
+/// Who is calling, as established from their access token and the stored person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The person.
+    pub person_id: String,
+    /// Their role.
+    pub role: Role,
+    /// Their device (the origin of their rows, and the idempotency namespace).
+    pub device_id: String,
+}
+
+/// A new random secret: 32 bytes, hex.
+pub fn secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// An enrolment code people can type: 12 characters from an alphabet without look-alikes,
+/// grouped by four (`K7PD-M2QX-9TRB`), about 60 bits.
+pub fn enrolment_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 12];
+    rand::rng().fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The stored form of a secret.
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Normalises a typed code: upper case, no spaces, dashes where they belong.
+pub fn normalise_code(code: &str) -> String {
+    let plain: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    plain
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Token lifetimes.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// Access token lifetime, ms.
+    pub access_ms: i64,
+    /// Refresh token lifetime, ms.
+    pub refresh_ms: i64,
+}
+
+/// Issues a new access and refresh token pair in `family`.
+pub fn issue(
+    tx: &mut dyn StoreTx,
+    device_id: &str,
+    person_id: &str,
+    family: &str,
+    now: i64,
+    life: Lifetimes,
+) -> Result<Tokens, ApiError> {
+    let (access, refresh) = (secret(), secret());
+    let record = |kind: &str, expires_at: i64| TokenRecord {
+        kind: kind.to_owned(),
+        device_id: device_id.to_owned(),
+        person_id: person_id.to_owned(),
+        family: family.to_owned(),
+        expires_at,
+        used_at: None,
+        revoked_at: None,
+    };
+    tx.put_token(&hash(&access), &record("access", now + life.access_ms))?;
+    tx.put_token(&hash(&refresh), &record("refresh", now + life.refresh_ms))?;
+    Ok(Tokens {
+        access_token: access,
+        access_expires_at: now + life.access_ms,
+        refresh_token: refresh,
+    })
+}
+
+/// Exchanges a refresh token for a new pair. A spent token revokes the family: someone else
+/// holds a copy.
+pub fn refresh(
+    tx: &mut dyn StoreTx,
+    presented: &str,
+    now: i64,
+    life: Lifetimes,
+) -> Result<Tokens, ApiError> {
+    let h = hash(presented);
+    let Some(t) = tx.token(&h)? else {
+        return Err(ApiError::unauthorized());
+    };
+    if t.kind != "refresh" || t.revoked_at.is_some() || t.expires_at <= now {
+        return Err(ApiError::unauthorized());
+    }
+    if t.used_at.is_some() {
+        tx.revoke_family(&t.family, now)?;
+        return Err(ApiError::unauthorized());
+    }
+    tx.mark_token_used(&h, now)?;
+    issue(tx, &t.device_id, &t.person_id, &t.family, now, life)
+}
+
+/// The actor behind an access token.
+pub fn authenticate(
+    tx: &mut dyn StoreTx,
+    bearer: Option<&str>,
+    now: i64,
+) -> Result<Actor, ApiError> {
+    let Some(token) = bearer else {
+        return Err(ApiError::unauthorized());
+    };
+    let Some(t) = tx.token(&hash(token))? else {
+        return Err(ApiError::unauthorized());
+    };
+    if t.kind != "access" || t.revoked_at.is_some() || t.expires_at <= now {
+        return Err(ApiError::unauthorized());
+    }
+    let role = crate::rows::person_role(tx, &t.person_id)?.ok_or_else(ApiError::unauthorized)?;
+    Ok(Actor {
+        person_id: t.person_id,
+        role,
+        device_id: t.device_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_readable_and_normalised() {
+        let code = enrolment_code();
+        assert_eq!(code.len(), 14);
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
+        assert_eq!(normalise_code(&code.to_lowercase().replace('-', " ")), code);
+    }
+
+    #[test]
+    fn secrets_are_hashed() {
+        let s = secret();
+        assert_eq!(s.len(), 64);
+        assert_ne!(hash(&s), s);
+        assert_eq!(hash(&s), hash(&s));
+    }
+}

@@ -1,0 +1,134 @@
+//! Who may write what: every pushed row is checked against the stored row (never only the
+//! incoming one) and the current assignments and consents. Reads are governed by scopes
+//! (scopes.rs); this module governs writes.
+
+use passerelle_core::Role;
+use passerelle_core::sync::protocol::{Op, WireRow};
+
+use crate::auth::Actor;
+use crate::rows::{self, text};
+use crate::store::{StoreResult, StoreTx};
+
+/// Why a write is refused, as a stable code the app shows or maps to a sentence.
+pub type Denial = &'static str;
+
+/// `Ok(Ok(()))` if `actor` may make this write, `Ok(Err(reason))` if not.
+pub fn may_write(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    collection: &str,
+    op: Op,
+    stored: Option<&WireRow>,
+    row: &WireRow,
+) -> StoreResult<Result<(), Denial>> {
+    let me = actor.person_id.as_str();
+    let pro = actor.role == Role::Professional;
+    // For an update, the facts that decide come from the stored row.
+    let base = stored.unwrap_or(row);
+    let field = |name: &str| text(base, name).map(str::to_owned).unwrap_or_default();
+    let allowed = match (collection, op) {
+        ("person", Op::Insert) => pro,
+        ("person", Op::Update) => pro || field("id") == me,
+        (
+            "survivor_profile" | "mentor_profile" | "caregiver_profile" | "professional_profile",
+            _,
+        ) => {
+            let person = field("person_id");
+            let expected = match collection {
+                "survivor_profile" => Role::Survivor,
+                "mentor_profile" => Role::Mentor,
+                "caregiver_profile" => Role::Caregiver,
+                _ => Role::Professional,
+            };
+            let role_fits = rows::person_role(tx, &person)? == Some(expected);
+            let link_fits = collection != "caregiver_profile"
+                || rows::person_role(tx, &field("survivor_id"))? == Some(Role::Survivor);
+            role_fits && link_fits && (pro || person == me)
+        }
+        ("mentorship", Op::Insert) => {
+            pro && field("coordinator_id") == me
+                && rows::person_role(tx, &field("survivor_id"))? == Some(Role::Survivor)
+                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+        }
+        ("mentorship", Op::Update) => pro && field("coordinator_id") == me,
+        ("mentorship_event", _) => {
+            let coordinator = rows::mentorship_members(tx, &field("mentorship_id"))?.map(|m| m.2);
+            coordinator.as_deref() == Some(me) && text(row, "actor_id") == Some(me)
+        }
+        ("checkin", _) => {
+            is_serving_mentor(tx, me, &field("mentorship_id"))?
+                && text(row, "author_id") == Some(me)
+                && supersedes_fits(tx, row)?
+        }
+        ("escalation", _) => {
+            let members = rows::mentorship_members(tx, &field("mentorship_id"))?;
+            is_serving_mentor(tx, me, &field("mentorship_id"))?
+                && text(row, "raised_by") == Some(me)
+                && members.map(|m| m.2).as_deref() == text(row, "assigned_to")
+        }
+        ("escalation_event", _) => {
+            let escalation = rows::load(tx, "escalation", &field("escalation_id"))?;
+            escalation.as_ref().and_then(|e| text(e, "assigned_to")) == Some(me)
+                && text(row, "actor_id") == Some(me)
+        }
+        ("training_record", _) => {
+            pro && text(row, "recorded_by") == Some(me)
+                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+        }
+        ("supervision_session", _) => {
+            pro && text(row, "supervisor_id") == Some(me)
+                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+        }
+        ("consent", op) => {
+            let survivor = field("survivor_id");
+            let actor_fits = pro || survivor == me;
+            let survivor_fits = rows::person_role(tx, &survivor)? == Some(Role::Survivor);
+            let recorder_fits = op == Op::Update || text(row, "recorded_by") == Some(me);
+            let withdrawer_fits = row
+                .get("withdrawn_by")
+                .is_none_or(|w| w.is_null() || w.as_str() == Some(me));
+            let caregiver_fits = match text(base, "caregiver_id") {
+                Some(cg) => tx.objects("caregiver_of", cg)?.contains(&survivor),
+                None => true,
+            };
+            actor_fits && survivor_fits && recorder_fits && withdrawer_fits && caregiver_fits
+        }
+        ("message", _) => {
+            rows::conversation_members(tx, &field("mentorship_id"))?
+                .iter()
+                .any(|m| m == me)
+                && text(row, "sender_id") == Some(me)
+        }
+        ("bookmark", _) => field("person_id") == me,
+        ("conversation_read", _) => {
+            field("person_id") == me
+                && rows::conversation_members(tx, &field("mentorship_id"))?
+                    .iter()
+                    .any(|m| m == me)
+        }
+        _ => false,
+    };
+    Ok(if allowed { Ok(()) } else { Err("not_allowed") })
+}
+
+/// Whether `me` is the mentorship's mentor and still serves it (the survivor's consent to
+/// take part is in force).
+fn is_serving_mentor(tx: &mut dyn StoreTx, me: &str, mentorship_id: &str) -> StoreResult<bool> {
+    let Some((survivor, mentor, _)) = rows::mentorship_members(tx, mentorship_id)? else {
+        return Ok(false);
+    };
+    Ok(mentor == me && rows::has_programme_consent(tx, &survivor)?)
+}
+
+/// A check-in version that supersedes another must continue the same check-in in the same
+/// mentorship.
+fn supersedes_fits(tx: &mut dyn StoreTx, row: &WireRow) -> StoreResult<bool> {
+    let Some(previous) = text(row, "supersedes") else {
+        return Ok(text(row, "checkin_id") == text(row, "id"));
+    };
+    let Some(prev) = rows::load(tx, "checkin", previous)? else {
+        return Ok(false);
+    };
+    Ok(text(&prev, "checkin_id") == text(row, "checkin_id")
+        && text(&prev, "mentorship_id") == text(row, "mentorship_id"))
+}

@@ -1,0 +1,177 @@
+//! Bootstrapping and the demo programme: the first coordinator is created by the server itself
+//! (no professional exists yet to enrol them); `--seed-demo` then enrols a small programme so
+//! an app can connect and try every screen.
+
+use passerelle_core::Role;
+use passerelle_core::sync::protocol::Op;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::auth::Actor;
+use crate::coordinator::{
+    self, ActionRequest, Ctx, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
+};
+use crate::error::ApiError;
+use crate::service::Service;
+use crate::store::ServerStore;
+
+/// A person the seed enrolled, with their one-time code.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeededPerson {
+    /// Role code.
+    pub role: String,
+    /// Display name.
+    pub display_name: String,
+    /// Person id.
+    pub person_id: String,
+    /// One-time enrolment code.
+    pub enrolment_code: String,
+}
+
+/// The server acting on its own, only to create the first coordinator.
+fn system() -> Actor {
+    Actor {
+        person_id: "system".to_owned(),
+        role: Role::Professional,
+        device_id: "server".to_owned(),
+    }
+}
+
+fn profile(
+    ctx: &mut Ctx<'_, '_>,
+    collection: &str,
+    person: &str,
+    fields: serde_json::Value,
+) -> Result<(), ApiError> {
+    let mut row = match fields {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    row.insert("person_id".into(), person.into());
+    row.insert("created_at".into(), ctx.now.into());
+    row.insert("updated_at".into(), ctx.now.into());
+    row.insert("field_hlc".into(), "{}".into());
+    row.insert("origin".into(), "server".into());
+    row.insert("hlc".into(), (ctx.stamp)().into());
+    match ctx
+        .writer
+        .apply(collection, Op::Insert, person, row, false)?
+        .reason
+    {
+        None => Ok(()),
+        Some(_) => Err(ApiError::bad_request("invalid", "profile refused")),
+    }
+}
+
+/// Creates a coordinator and returns their enrolment code.
+pub fn bootstrap_coordinator<S: ServerStore>(
+    service: &Service<S>,
+    name: &str,
+    team: &str,
+) -> Result<SeededPerson, ApiError> {
+    let ttl = service.config().code_ttl_ms;
+    service.act_as(&system(), |ctx| {
+        let req = NewPersonRequest {
+            role: "professional".into(),
+            display_name: name.into(),
+            caregiver_of: None,
+            relationship: None,
+        };
+        let enrolled = coordinator::enrol_person(ctx, &system(), req, ttl)?;
+        profile(
+            ctx,
+            "professional_profile",
+            &enrolled.person_id,
+            json!({ "team": team, "job_role": "coordinator" }),
+        )?;
+        Ok(SeededPerson {
+            role: "professional".into(),
+            display_name: name.into(),
+            person_id: enrolled.person_id,
+            enrolment_code: enrolled.enrolment_code,
+        })
+    })
+}
+
+/// Enrols the demo programme: a coordinator, two mentors, three survivors, a caregiver;
+/// consents; two active mentorships and one proposed.
+pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, ApiError> {
+    let coordinator = bootstrap_coordinator(service, "Claire", "Stroke unit, demo hospital")?;
+    let claire = Actor {
+        person_id: coordinator.person_id.clone(),
+        role: Role::Professional,
+        device_id: "server".into(),
+    };
+    let ttl = service.config().code_ttl_ms;
+    let mut people = vec![coordinator];
+    let now = passerelle_core::Clock::system().now();
+    service.act_as(&claire, |ctx| {
+        let mut enrol = |ctx: &mut Ctx<'_, '_>, role: &str, name: &str, caregiver_of: Option<&str>| {
+            let req = NewPersonRequest {
+                role: role.into(),
+                display_name: name.into(),
+                caregiver_of: caregiver_of.map(str::to_owned),
+                relationship: caregiver_of.map(|_| "spouse_partner".to_owned()),
+            };
+            let e = coordinator::enrol_person(ctx, &claire, req, ttl)?;
+            people.push(SeededPerson {
+                role: role.into(),
+                display_name: name.into(),
+                person_id: e.person_id.clone(),
+                enrolment_code: e.enrolment_code,
+            });
+            Ok::<_, ApiError>(e.person_id)
+        };
+        let marc = enrol(ctx, "mentor", "Marc", None)?;
+        let ines = enrol(ctx, "mentor", "Inès", None)?;
+        let sophie = enrol(ctx, "survivor", "Sophie", None)?;
+        let ahmed = enrol(ctx, "survivor", "Ahmed", None)?;
+        let jeanne = enrol(ctx, "survivor", "Jeanne", None)?;
+        let paul = enrol(ctx, "caregiver", "Paul", Some(&sophie))?;
+        for (mentor, languages) in [(&marc, r#"["fr","en"]"#), (&ines, r#"["fr","ar"]"#)] {
+            profile(ctx, "mentor_profile", mentor, json!({ "languages": languages, "capacity": 4, "availability": "weekday afternoons" }))?;
+        }
+        for (survivor, needs) in [(&sophie, r#"["aphasia"]"#), (&ahmed, r#"["fatigue"]"#), (&jeanne, r#"["low_vision"]"#)] {
+            profile(
+                ctx,
+                "survivor_profile",
+                survivor,
+                json!({ "preferred_languages": r#"["fr"]"#, "communication_needs": needs, "home_area": "Lyon",
+                        "stroke_date": null, "discharge_date": null, "goals": r#"["get back to the garden"]"# }),
+            )?;
+            coordinator::grant_consent(
+                ctx,
+                &claire,
+                NewConsentRequest { survivor_id: survivor.clone(), scope: "programme".into(), caregiver_id: None, granted_at: now },
+            )?;
+        }
+        coordinator::grant_consent(
+            ctx,
+            &claire,
+            NewConsentRequest {
+                survivor_id: sophie.clone(),
+                scope: "share_with_caregiver".into(),
+                caregiver_id: Some(paul),
+                granted_at: now,
+            },
+        )?;
+        for (survivor, mentor, activate) in [(&sophie, &marc, true), (&ahmed, &ines, true), (&jeanne, &marc, false)] {
+            let m = coordinator::propose(
+                ctx,
+                &claire,
+                NewMentorshipRequest {
+                    survivor_id: survivor.clone(),
+                    mentor_id: mentor.clone(),
+                    planned_contacts: 6,
+                    planned_weeks: 12,
+                    matching_notes: None,
+                },
+            )?;
+            if activate {
+                coordinator::act(ctx, &claire, &m, "activate", ActionRequest::default())?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(people)
+}

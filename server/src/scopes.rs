@@ -1,0 +1,264 @@
+//! Scopes: which rows travel to whom. A row belongs to scopes computed from its content and the
+//! current assignments and consents; a caller belongs to scopes computed the same way on every
+//! request — never from the token. The relations table is the index of assignments and
+//! consents, rebuilt from each row as it is written.
+//!
+//! | scope | members | rows |
+//! |---|---|---|
+//! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks |
+//! | `staff` | every professional | people, profiles, mentorships, training, supervision, consents |
+//! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents |
+//! | `conversation:<id>` | survivor, mentor*, sharing caregivers | messages and read receipts |
+//! | `casenotes:<id>` | mentor*, coordinator | check-ins, escalations and their events |
+//! | `circle:<survivor>` | the survivor, sharing caregivers | the circle's people and profiles, the survivor's consents |
+//!
+//! *the mentor only while the survivor's consent to take part is in force.
+
+use std::collections::BTreeSet;
+
+use passerelle_core::Role;
+use passerelle_core::sync::protocol::WireRow;
+
+use crate::auth::Actor;
+use crate::rows::{self, consent_active, text};
+use crate::store::{StoreResult, StoreTx};
+
+/// Profiles travel with their person.
+pub const PROFILE_COLLECTIONS: &[&str] = &[
+    "survivor_profile",
+    "mentor_profile",
+    "caregiver_profile",
+    "professional_profile",
+];
+
+/// The scopes `actor` belongs to now.
+pub fn membership(tx: &mut dyn StoreTx, actor: &Actor) -> StoreResult<BTreeSet<String>> {
+    let me = actor.person_id.as_str();
+    let mut scopes = BTreeSet::from([format!("self:{me}")]);
+    match actor.role {
+        Role::Professional => {
+            scopes.insert("staff".to_owned());
+            for m in tx.subjects("coordinator", me)? {
+                scopes.insert(format!("mentorship:{m}"));
+                scopes.insert(format!("casenotes:{m}"));
+            }
+        }
+        Role::Survivor => {
+            scopes.insert(format!("circle:{me}"));
+            for m in tx.subjects("survivor", me)? {
+                scopes.insert(format!("mentorship:{m}"));
+                scopes.insert(format!("conversation:{m}"));
+            }
+        }
+        Role::Mentor => {
+            for m in tx.subjects("mentor", me)? {
+                let Some((survivor, _, _)) = rows::mentorship_members(tx, &m)? else {
+                    continue;
+                };
+                if rows::has_programme_consent(tx, &survivor)? {
+                    scopes.insert(format!("mentorship:{m}"));
+                    scopes.insert(format!("conversation:{m}"));
+                    scopes.insert(format!("casenotes:{m}"));
+                }
+            }
+        }
+        Role::Caregiver => {
+            for survivor in tx.subjects("share_consent", me)? {
+                scopes.insert(format!("circle:{survivor}"));
+                for m in tx.subjects("survivor", &survivor)? {
+                    scopes.insert(format!("mentorship:{m}"));
+                    scopes.insert(format!("conversation:{m}"));
+                }
+            }
+        }
+    }
+    Ok(scopes)
+}
+
+/// The scopes a person's row (and profile) belongs to.
+fn person_scopes(tx: &mut dyn StoreTx, person: &str) -> StoreResult<BTreeSet<String>> {
+    let mut scopes = BTreeSet::from(["staff".to_owned(), format!("self:{person}")]);
+    for kind in ["survivor", "mentor", "coordinator"] {
+        for m in tx.subjects(kind, person)? {
+            scopes.insert(format!("mentorship:{m}"));
+        }
+    }
+    if rows::person_role(tx, person)? == Some(Role::Survivor) {
+        scopes.insert(format!("circle:{person}"));
+    }
+    for survivor in tx.objects("caregiver_of", person)? {
+        scopes.insert(format!("circle:{survivor}"));
+    }
+    for survivor in tx.subjects("share_consent", person)? {
+        for m in tx.subjects("survivor", &survivor)? {
+            scopes.insert(format!("mentorship:{m}"));
+        }
+    }
+    Ok(scopes)
+}
+
+/// The scopes of the mentorship a row hangs from, under `prefix`.
+fn under_mentorship(prefix: &str, mentorship_id: Option<&str>) -> BTreeSet<String> {
+    mentorship_id
+        .map(|m| format!("{prefix}:{m}"))
+        .into_iter()
+        .collect()
+}
+
+/// The scopes a stored row belongs to.
+pub fn row_scopes(
+    tx: &mut dyn StoreTx,
+    collection: &str,
+    id: &str,
+    row: &WireRow,
+) -> StoreResult<BTreeSet<String>> {
+    Ok(match collection {
+        "person" => person_scopes(tx, id)?,
+        c if PROFILE_COLLECTIONS.contains(&c) => person_scopes(tx, id)?,
+        "mentorship" => BTreeSet::from(["staff".to_owned(), format!("mentorship:{id}")]),
+        "mentorship_event" => {
+            let mut s = under_mentorship("mentorship", text(row, "mentorship_id"));
+            s.insert("staff".to_owned());
+            s
+        }
+        "checkin" | "escalation" => under_mentorship("casenotes", text(row, "mentorship_id")),
+        "escalation_event" => {
+            let escalation = text(row, "escalation_id").unwrap_or_default().to_owned();
+            let m = rows::load(tx, "escalation", &escalation)?;
+            under_mentorship(
+                "casenotes",
+                m.as_ref().and_then(|e| text(e, "mentorship_id")),
+            )
+        }
+        "message" | "conversation_read" => {
+            under_mentorship("conversation", text(row, "mentorship_id"))
+        }
+        "bookmark" => BTreeSet::from([format!(
+            "self:{}",
+            text(row, "person_id").unwrap_or_default()
+        )]),
+        "training_record" | "supervision_session" => {
+            let mentor = text(row, "mentor_id").unwrap_or_default();
+            BTreeSet::from(["staff".to_owned(), format!("self:{mentor}")])
+        }
+        "consent" => {
+            let survivor = text(row, "survivor_id").unwrap_or_default().to_owned();
+            let mut s = BTreeSet::from([
+                "staff".to_owned(),
+                format!("self:{survivor}"),
+                format!("circle:{survivor}"),
+            ]);
+            for m in tx.subjects("survivor", &survivor)? {
+                s.insert(format!("mentorship:{m}"));
+            }
+            s
+        }
+        _ => BTreeSet::new(),
+    })
+}
+
+/// Rebuilds the relations a row defines and returns the rows whose scopes may have changed
+/// because of it (beyond the row itself).
+pub fn update_relations(
+    tx: &mut dyn StoreTx,
+    collection: &str,
+    id: &str,
+    old: Option<&WireRow>,
+    new: &WireRow,
+) -> StoreResult<Vec<(String, String)>> {
+    let mut affected: Vec<String> = Vec::new();
+    let mut rows_affected: Vec<(String, String)> = Vec::new();
+    match collection {
+        "mentorship" => {
+            for kind in ["survivor", "mentor", "coordinator"] {
+                let field = format!("{kind}_id");
+                let before = old.and_then(|o| text(o, &field)).map(str::to_owned);
+                let after = text(new, &field).map(str::to_owned);
+                if before != after {
+                    if let Some(b) = &before {
+                        tx.remove_relation(kind, id, b)?;
+                        affected.push(b.clone());
+                    }
+                }
+                if let Some(a) = after {
+                    tx.add_relation(kind, id, &a)?;
+                    affected.push(a);
+                }
+            }
+            if let Some(survivor) = text(new, "survivor_id").map(str::to_owned) {
+                affected.extend(tx.objects("share_consent", &survivor)?);
+                for consent in tx.objects("consent_of", &survivor)? {
+                    rows_affected.push(("consent".to_owned(), consent));
+                }
+            }
+        }
+        "caregiver_profile" => {
+            if let Some(before) = old.and_then(|o| text(o, "survivor_id")) {
+                tx.remove_relation("caregiver_of", id, before)?;
+            }
+            if let Some(survivor) = text(new, "survivor_id") {
+                tx.add_relation("caregiver_of", id, survivor)?;
+            }
+            affected.push(id.to_owned());
+        }
+        "escalation" => {
+            if let Some(assignee) = text(new, "assigned_to") {
+                tx.add_relation("assigned_to", id, assignee)?;
+            }
+        }
+        "escalation_event" => {
+            if let Some(escalation) = text(new, "escalation_id") {
+                tx.add_relation("escalation_event_of", id, escalation)?;
+            }
+        }
+        "consent" => {
+            let survivor = text(new, "survivor_id").unwrap_or_default().to_owned();
+            tx.add_relation("consent_of", &survivor, id)?;
+            let active = consent_active(new);
+            match text(new, "scope") {
+                Some("programme") if active => {
+                    tx.add_relation("programme_consent", &survivor, id)?
+                }
+                Some("programme") => tx.remove_relation("programme_consent", &survivor, id)?,
+                Some("share_with_caregiver") => {
+                    let caregiver = text(new, "caregiver_id").unwrap_or_default().to_owned();
+                    if active {
+                        tx.add_relation("share_consent", &survivor, &caregiver)?;
+                    } else if !other_share_consent(tx, &survivor, &caregiver, id)? {
+                        tx.remove_relation("share_consent", &survivor, &caregiver)?;
+                    }
+                    affected.push(caregiver);
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    for person in affected {
+        rows_affected.push(("person".to_owned(), person.clone()));
+        for profile in PROFILE_COLLECTIONS {
+            rows_affected.push(((*profile).to_owned(), person.clone()));
+        }
+    }
+    Ok(rows_affected)
+}
+
+/// Whether another sharing consent from `survivor` to `caregiver` is still in force.
+fn other_share_consent(
+    tx: &mut dyn StoreTx,
+    survivor: &str,
+    caregiver: &str,
+    except: &str,
+) -> StoreResult<bool> {
+    for consent in tx.objects("consent_of", survivor)? {
+        if consent == except {
+            continue;
+        }
+        if let Some(row) = rows::load(tx, "consent", &consent)? {
+            if text(&row, "caregiver_id") == Some(caregiver) && consent_active(&row) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}

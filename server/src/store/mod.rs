@@ -1,0 +1,177 @@
+//! The server's storage, as a trait with two implementations: embedded SQLite (the default:
+//! one file, nothing to install) and PostgreSQL (what a hospital or association deploys).
+//!
+//! The service holds all the rules; a store only keeps rows. Everything a request does runs in
+//! one [`StoreTx`], committed at the end, so a crash between commit and reply can only lose the
+//! reply — which the idempotency records make safe to ask for again.
+
+pub mod sqlite;
+
+use thiserror::Error;
+
+/// A storage failure. Messages name the operation, never the data.
+#[derive(Debug, Error)]
+pub enum StoreFailure {
+    /// The database refused or failed.
+    #[error("database error in {0}")]
+    Database(&'static str),
+    /// Another transaction holds a lock (SQLite busy, PostgreSQL serialization).
+    #[error("database busy")]
+    Busy,
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreFailure>;
+
+/// One stored row of a synced collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// The row as JSON text (every synced column).
+    pub data: String,
+    /// The sequence number of its last change.
+    pub seq: i64,
+}
+
+/// One entry of a scope's change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeEntry {
+    /// Position in the log.
+    pub seq: i64,
+    /// Collection.
+    pub collection: String,
+    /// Row key.
+    pub id: String,
+    /// The row's current data, or `None` if it left the scope.
+    pub data: Option<String>,
+}
+
+/// A refresh or access token, as stored (hashed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// `access` or `refresh`.
+    pub kind: String,
+    /// The device it was issued to.
+    pub device_id: String,
+    /// The person the device belongs to.
+    pub person_id: String,
+    /// Refresh-token family: reuse of a spent token revokes the family.
+    pub family: String,
+    /// Expiry.
+    pub expires_at: i64,
+    /// When a refresh token was exchanged.
+    pub used_at: Option<i64>,
+    /// When the family was revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// One line of the audit trail: who did what to which record, never its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When.
+    pub at: i64,
+    /// The person acting.
+    pub person_id: String,
+    /// Their device.
+    pub device_id: String,
+    /// `read`, `write` or `denied`.
+    pub action: &'static str,
+    /// Collection.
+    pub collection: String,
+    /// Row key.
+    pub row_id: String,
+}
+
+/// Everything the service does to storage, inside one transaction.
+pub trait StoreTx {
+    /// Reserves `n` consecutive sequence numbers and returns the first. Called once, late in
+    /// the transaction, so the numbers become visible in commit order.
+    fn reserve_seqs(&mut self, n: i64) -> StoreResult<i64>;
+    /// The oldest cursor still served incrementally (removals before it were forgotten).
+    fn horizon_seq(&mut self) -> StoreResult<i64>;
+
+    /// A stored row.
+    fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>>;
+    /// Creates or replaces a row.
+    fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()>;
+    /// The scopes a row is in now (entries not marked removed).
+    fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>>;
+    /// Puts a row in a scope's log at `seq`, or marks it removed from the scope, at time `at`.
+    fn set_scope_entry(
+        &mut self,
+        scope: &str,
+        collection: &str,
+        id: &str,
+        seq: i64,
+        removed: bool,
+        at: i64,
+    ) -> StoreResult<()>;
+    /// A scope's entries after `after`, oldest first, at most `limit`.
+    fn scope_entries(
+        &mut self,
+        scope: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ScopeEntry>>;
+
+    /// Adds a relation (`survivor`/`mentor`/`coordinator` of a mentorship, `caregiver_of`,
+    /// `programme_consent`, `share_consent`).
+    fn add_relation(&mut self, kind: &str, subject: &str, object: &str) -> StoreResult<()>;
+    /// Removes one relation.
+    fn remove_relation(&mut self, kind: &str, subject: &str, object: &str) -> StoreResult<()>;
+    /// Objects related to `subject` by `kind`.
+    fn objects(&mut self, kind: &str, subject: &str) -> StoreResult<Vec<String>>;
+    /// Subjects related to `object` by `kind`.
+    fn subjects(&mut self, kind: &str, object: &str) -> StoreResult<Vec<String>>;
+
+    /// Stores a one-time enrolment code (hashed) for a person.
+    fn put_enrolment_code(
+        &mut self,
+        hash: &str,
+        person_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Spends a code: returns its person if the code exists, is unused and unexpired.
+    fn take_enrolment_code(&mut self, hash: &str, now: i64) -> StoreResult<Option<String>>;
+    /// Registers (or re-registers) a device for a person.
+    fn put_device(&mut self, device_id: &str, person_id: &str, now: i64) -> StoreResult<()>;
+    /// Stores a token (hashed).
+    fn put_token(&mut self, hash: &str, token: &TokenRecord) -> StoreResult<()>;
+    /// A stored token.
+    fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>>;
+    /// Marks a refresh token spent.
+    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<()>;
+    /// Revokes every token of a family.
+    fn revoke_family(&mut self, family: &str, now: i64) -> StoreResult<()>;
+
+    /// The stored result of a mutation already applied for this device.
+    fn mutation_result(&mut self, device_id: &str, mutation_id: i64)
+    -> StoreResult<Option<String>>;
+    /// Stores a mutation's result.
+    fn put_mutation_result(
+        &mut self,
+        device_id: &str,
+        mutation_id: i64,
+        result: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+
+    /// Appends audit lines.
+    fn audit(&mut self, entries: &[AuditEntry]) -> StoreResult<()>;
+    /// How many audit lines mention a row (for tests and the audit export).
+    fn audit_count(&mut self, collection: &str, row_id: &str, action: &str) -> StoreResult<i64>;
+
+    /// Forgets removal entries made before `removed_before` (UTC ms) and moves the horizon past
+    /// them: a device whose cursor is older must reset that scope.
+    fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()>;
+}
+
+/// A store: hands out transactions.
+pub trait ServerStore: Send + Sync + 'static {
+    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
+    fn transaction<R, E: From<StoreFailure>>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>,
+    ) -> Result<R, E>;
+    /// A short name for logs and reports (`sqlite`, `postgres`).
+    fn kind(&self) -> &'static str;
+}

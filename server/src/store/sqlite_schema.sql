@@ -1,0 +1,81 @@
+-- The server's tables (SQLite). Rows of every synced collection are kept as JSON; the service
+-- derives scopes and relations from them on every write.
+CREATE TABLE IF NOT EXISTS meta (
+    key    TEXT PRIMARY KEY NOT NULL,
+    value  INTEGER NOT NULL
+) STRICT;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0), ('horizon', 0);
+
+CREATE TABLE IF NOT EXISTS records (
+    collection  TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    PRIMARY KEY (collection, id)
+) STRICT, WITHOUT ROWID;
+
+-- Per-scope change log: one entry per (scope, row), moved to the row's latest change.
+CREATE TABLE IF NOT EXISTS scope_log (
+    scope       TEXT NOT NULL,
+    collection  TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    removed     INTEGER NOT NULL,
+    changed_at  INTEGER NOT NULL,
+    PRIMARY KEY (scope, collection, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS scope_log_by_seq ON scope_log (scope, seq);
+CREATE INDEX IF NOT EXISTS scope_log_by_row ON scope_log (collection, id);
+
+-- Assignments and consents, as the service derives them from rows.
+CREATE TABLE IF NOT EXISTS relations (
+    kind     TEXT NOT NULL,
+    subject  TEXT NOT NULL,
+    object   TEXT NOT NULL,
+    PRIMARY KEY (kind, subject, object)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_by_object ON relations (kind, object);
+
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    hash        TEXT PRIMARY KEY NOT NULL,
+    person_id   TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS devices (
+    id             TEXT PRIMARY KEY NOT NULL,
+    person_id      TEXT NOT NULL,
+    registered_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS tokens (
+    hash        TEXT PRIMARY KEY NOT NULL,
+    kind        TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    person_id   TEXT NOT NULL,
+    family      TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER,
+    revoked_at  INTEGER
+) STRICT;
+CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
+
+CREATE TABLE IF NOT EXISTS mutations (
+    device_id    TEXT NOT NULL,
+    mutation_id  INTEGER NOT NULL,
+    result       TEXT NOT NULL,
+    at           INTEGER NOT NULL,
+    PRIMARY KEY (device_id, mutation_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS audit (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    person_id   TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    collection  TEXT NOT NULL,
+    row_id      TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS audit_by_row ON audit (collection, row_id);

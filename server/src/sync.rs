@@ -1,0 +1,162 @@
+//! The sync endpoints: push (idempotent per device and mutation id) and pull (per-scope
+//! cursors over the scope log, revoked scopes named, resets past the tombstone horizon).
+
+use std::collections::BTreeSet;
+
+use passerelle_core::store::SCHEMA_VERSION;
+use passerelle_core::sync::protocol::{
+    Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
+    ScopeChanges,
+};
+use serde_json::Value as Json;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::scopes;
+use crate::store::{AuditEntry, StoreTx};
+use crate::write::{Outcome, Writer, audited};
+
+/// Limits that shape a sync request.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncLimits {
+    /// Most mutations in one push.
+    pub max_batch: usize,
+    /// Most changes in one pull answer.
+    pub max_pull: u32,
+    /// How far ahead of the server a client's clock may stamp.
+    pub max_skew_ms: i64,
+}
+
+fn result(mutation_id: i64, o: &Outcome) -> MutationResult {
+    MutationResult {
+        mutation_id,
+        status: o.status,
+        reason: o.reason.map(str::to_owned),
+        retryable: o.retryable,
+        fields: o.fields.clone(),
+    }
+}
+
+/// Applies a push in one transaction. A mutation seen before returns its stored result (as
+/// `Duplicate` when it had been stored): a retried push has no second effect.
+pub fn push(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    req: PushRequest,
+    now: i64,
+    limits: SyncLimits,
+) -> Result<PushResponse, ApiError> {
+    if req.mutations.len() > limits.max_batch {
+        return Err(ApiError::too_large("too many mutations in one push"));
+    }
+    let device = actor.device_id.clone();
+    let mut results = Vec::with_capacity(req.mutations.len());
+    let mut writer = Writer::new(tx, actor.clone(), now, limits.max_skew_ms);
+    for m in req.mutations {
+        if let Some(previous) = writer.tx().mutation_result(&device, m.mutation_id)? {
+            let mut r: MutationResult = serde_json::from_str(&previous)
+                .map_err(|_| ApiError::from(crate::store::StoreFailure::Database("mutation")))?;
+            if matches!(r.status, MutationStatus::Applied | MutationStatus::Conflict) {
+                r.status = MutationStatus::Duplicate;
+            }
+            results.push(r);
+            continue;
+        }
+        let outcome = if req.schema_version > SCHEMA_VERSION {
+            Outcome::rejected("unsupported_version", true)
+        } else {
+            writer.apply(&m.collection, m.op, &m.row_id, m.row, false)?
+        };
+        let r = result(m.mutation_id, &outcome);
+        if !outcome.retryable {
+            let text = serde_json::to_string(&r).unwrap_or_default();
+            writer
+                .tx()
+                .put_mutation_result(&device, m.mutation_id, &text, now)?;
+        }
+        results.push(r);
+    }
+    writer.finish()?;
+    Ok(PushResponse {
+        results,
+        server_time: now,
+    })
+}
+
+/// Answers a pull: every scope the caller belongs to now, from the cursor it sent (0 for new
+/// scopes), up to the limit in total; scopes it sent but lost are named as revoked.
+pub fn pull(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    req: &PullRequest,
+    now: i64,
+    limits: SyncLimits,
+) -> Result<PullResponse, ApiError> {
+    let membership = scopes::membership(tx, actor)?;
+    let horizon = tx.horizon_seq()?;
+    let revoked: Vec<String> = req
+        .cursors
+        .keys()
+        .filter(|s| !membership.contains(*s))
+        .cloned()
+        .collect();
+    let mut remaining = req.limit.clamp(1, limits.max_pull);
+    let mut answer = Vec::new();
+    let mut audit = Vec::new();
+    let mut sent = BTreeSet::new();
+    for scope in &membership {
+        let cursor = req.cursors.get(scope).copied().unwrap_or(0).max(0);
+        let reset = cursor > 0 && cursor < horizon;
+        let from = if reset { 0 } else { cursor };
+        let mut entries = tx.scope_entries(scope, from, remaining + 1)?;
+        let has_more = entries.len() > remaining as usize;
+        entries.truncate(remaining as usize);
+        let next = entries.last().map_or(from, |e| e.seq);
+        remaining -= entries.len() as u32;
+        let mut changes = Vec::with_capacity(entries.len());
+        for e in entries {
+            let row = match e.data {
+                Some(data) => match serde_json::from_str::<Json>(&data) {
+                    Ok(Json::Object(m)) => Some(m),
+                    _ => continue,
+                },
+                // A device starting from 0 never had the removed row.
+                None if from == 0 => continue,
+                None => None,
+            };
+            if row.is_some()
+                && audited(&e.collection)
+                && sent.insert((e.collection.clone(), e.id.clone()))
+            {
+                audit.push(AuditEntry {
+                    at: now,
+                    person_id: actor.person_id.clone(),
+                    device_id: actor.device_id.clone(),
+                    action: "read",
+                    collection: e.collection.clone(),
+                    row_id: e.id.clone(),
+                });
+            }
+            changes.push(Change {
+                collection: e.collection,
+                row_id: e.id,
+                row,
+            });
+        }
+        answer.push(ScopeChanges {
+            scope: scope.clone(),
+            changes,
+            cursor: next,
+            has_more,
+            reset,
+        });
+    }
+    if !audit.is_empty() {
+        tx.audit(&audit)?;
+    }
+    Ok(PullResponse {
+        scopes: answer,
+        revoked,
+        server_time: now,
+    })
+}

@@ -1,0 +1,313 @@
+//! Applying one change to the server's rows — for a device's push and for the coordinator
+//! API alike: validate against the shared field spec, clamp client clocks, authorize against
+//! the stored row, merge (append-only rows never change; editable rows merge per field, last
+//! writer wins by HLC), rebuild relations, and at the end of the request give every touched
+//! row its sequence number and scope-log entries in one go.
+
+use std::collections::BTreeSet;
+
+use passerelle_core::clock::Hlc;
+use passerelle_core::store::rows::Collection;
+use passerelle_core::sync::protocol::{MutationStatus, Op, WireRow};
+use passerelle_core::sync::spec;
+use serde_json::Value as Json;
+
+use crate::auth::Actor;
+use crate::authz;
+use crate::rows;
+use crate::scopes;
+use crate::store::{AuditEntry, StoreResult, StoreTx};
+
+/// What became of one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Applied, conflict (some fields lost) or rejected.
+    pub status: MutationStatus,
+    /// Stable reason code for a rejection.
+    pub reason: Option<&'static str>,
+    /// Whether the same change may succeed later.
+    pub retryable: bool,
+    /// Fields that lost the merge.
+    pub fields: Vec<String>,
+}
+
+impl Outcome {
+    fn applied() -> Self {
+        Self {
+            status: MutationStatus::Applied,
+            reason: None,
+            retryable: false,
+            fields: Vec::new(),
+        }
+    }
+    /// A refusal.
+    pub fn rejected(reason: &'static str, retryable: bool) -> Self {
+        Self {
+            status: MutationStatus::Rejected,
+            reason: Some(reason),
+            retryable,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// Collections whose reads and writes the audit trail records.
+const AUDITED: &[&str] = &[
+    "survivor_profile",
+    "checkin",
+    "escalation",
+    "escalation_event",
+    "consent",
+    "message",
+    "training_record",
+    "supervision_session",
+];
+
+/// Whether reads and writes of `collection` are audited.
+pub fn audited(collection: &str) -> bool {
+    AUDITED.contains(&collection)
+}
+
+/// Applies the changes of one request, then stamps them.
+pub struct Writer<'t> {
+    tx: &'t mut dyn StoreTx,
+    actor: Actor,
+    now: i64,
+    /// The latest stamp a client may give: the server's clock plus the allowed skew.
+    max_stamp: i64,
+    touched: Vec<(String, String)>,
+    seen: BTreeSet<(String, String)>,
+    audit: Vec<AuditEntry>,
+}
+
+impl<'t> Writer<'t> {
+    /// A writer acting as `actor` at server time `now`, accepting client clocks up to
+    /// `max_skew_ms` ahead.
+    pub fn new(tx: &'t mut dyn StoreTx, actor: Actor, now: i64, max_skew_ms: i64) -> Self {
+        let max_stamp = Hlc::from_i64((now + max_skew_ms) << 16).as_i64() | 0xFFFF;
+        Self {
+            tx,
+            actor,
+            now,
+            max_stamp,
+            touched: Vec::new(),
+            seen: BTreeSet::new(),
+            audit: Vec::new(),
+        }
+    }
+
+    /// The transaction, for reads the caller needs between changes.
+    pub fn tx(&mut self) -> &mut dyn StoreTx {
+        self.tx
+    }
+
+    fn touch(&mut self, collection: &str, id: &str) {
+        let key = (collection.to_owned(), id.to_owned());
+        if self.seen.insert(key.clone()) {
+            self.touched.push(key);
+        }
+    }
+
+    fn clamp(&self, row: &mut WireRow) {
+        if let Some(h) = row.get("hlc").and_then(Json::as_i64) {
+            row.insert("hlc".into(), h.min(self.max_stamp).into());
+        }
+        if row.contains_key("field_hlc") {
+            let stamps: serde_json::Map<String, Json> = spec::field_stamps(row)
+                .into_iter()
+                .map(|(k, v)| (k, v.as_i64().map_or(v, |s| s.min(self.max_stamp).into())))
+                .collect();
+            row.insert(
+                "field_hlc".into(),
+                Json::String(Json::Object(stamps).to_string()),
+            );
+        }
+    }
+
+    /// Applies one change. `trusted` (coordinator API only) lets an update change fields that
+    /// pushes may not (reassigning a mentor); authorization still applies.
+    pub fn apply(
+        &mut self,
+        collection: &str,
+        op: Op,
+        row_id: &str,
+        mut row: WireRow,
+        trusted: bool,
+    ) -> StoreResult<Outcome> {
+        let Some(coll) = Collection::from_table(collection) else {
+            return Ok(Outcome::rejected("unknown_collection", true));
+        };
+        match spec::check_row(coll, &row, op == Op::Insert) {
+            Ok(()) => {}
+            Err(passerelle_core::Error::UnknownCode { kind: "field", .. }) => {
+                return Ok(Outcome::rejected("unsupported_field", true));
+            }
+            Err(_) => return Ok(Outcome::rejected("invalid", false)),
+        }
+        if rows::text(&row, coll.key_column()) != Some(row_id) {
+            return Ok(Outcome::rejected("invalid", false));
+        }
+        self.clamp(&mut row);
+        let stored = rows::load(self.tx, collection, row_id)?;
+        if let Err(reason) =
+            authz::may_write(self.tx, &self.actor, collection, op, stored.as_ref(), &row)?
+        {
+            self.record_audit("denied", collection, row_id);
+            return Ok(Outcome::rejected(reason, false));
+        }
+        let (merged, outcome) = match (&stored, op) {
+            (None, Op::Update) => return Ok(Outcome::rejected("not_found", false)),
+            (None, Op::Insert) => (Some(with_field_stamps(coll, row)), Outcome::applied()),
+            (Some(old), _) if coll.is_append_only() => {
+                let same = spec::fields(coll)
+                    .iter()
+                    .all(|(f, _)| old.get(*f) == row.get(*f));
+                if !same {
+                    return Ok(Outcome::rejected("id_conflict", false));
+                }
+                (None, Outcome::applied())
+            }
+            (Some(old), _) => {
+                if !trusted
+                    && spec::immutable_fields(coll)
+                        .iter()
+                        .any(|f| row.get(*f).is_some_and(|v| old.get(*f) != Some(v)))
+                {
+                    return Ok(Outcome::rejected("immutable_field", false));
+                }
+                merge(coll, old, &row)
+            }
+        };
+        if let Some(new) = merged {
+            let data = Json::Object(new.clone()).to_string();
+            self.tx.put_record(collection, row_id, &data, 0)?;
+            let affected =
+                scopes::update_relations(self.tx, collection, row_id, stored.as_ref(), &new)?;
+            self.touch(collection, row_id);
+            for (c, id) in affected {
+                self.touch(&c, &id);
+            }
+            self.record_audit("write", collection, row_id);
+        }
+        Ok(outcome)
+    }
+
+    fn record_audit(&mut self, action: &'static str, collection: &str, row_id: &str) {
+        if audited(collection) || action == "denied" {
+            self.audit.push(AuditEntry {
+                at: self.now,
+                person_id: self.actor.person_id.clone(),
+                device_id: self.actor.device_id.clone(),
+                action,
+                collection: collection.to_owned(),
+                row_id: row_id.to_owned(),
+            });
+        }
+    }
+
+    /// Gives every touched row its sequence number and rewrites its scope-log entries, then
+    /// writes the audit lines. Sequence numbers are reserved here, at the end, so they become
+    /// visible in commit order.
+    pub fn finish(self) -> StoreResult<()> {
+        let Writer {
+            tx,
+            touched,
+            audit,
+            now,
+            ..
+        } = self;
+        if !touched.is_empty() {
+            let first = tx.reserve_seqs(touched.len() as i64)?;
+            for (i, (collection, id)) in touched.iter().enumerate() {
+                let seq = first + i as i64;
+                let Some(row) = rows::load(tx, collection, id)? else {
+                    continue;
+                };
+                tx.put_record(collection, id, &Json::Object(row.clone()).to_string(), seq)?;
+                let now_in = scopes::row_scopes(tx, collection, id, &row)?;
+                let before: BTreeSet<String> =
+                    tx.record_scopes(collection, id)?.into_iter().collect();
+                for scope in &now_in {
+                    tx.set_scope_entry(scope, collection, id, seq, false, now)?;
+                }
+                for scope in before.difference(&now_in) {
+                    tx.set_scope_entry(scope, collection, id, seq, true, now)?;
+                }
+            }
+        }
+        if !audit.is_empty() {
+            tx.audit(&audit)?;
+        }
+        Ok(())
+    }
+}
+
+/// An editable row as first stored: every field stamped (with the row's stamp if the client
+/// sent none), `field_hlc` kept as JSON text like the devices keep it.
+fn with_field_stamps(coll: Collection, mut row: WireRow) -> WireRow {
+    if coll.is_append_only() {
+        return row;
+    }
+    let hlc = row.get("hlc").and_then(Json::as_i64).unwrap_or(0);
+    let mut stamps = spec::field_stamps(&row);
+    for (f, _) in spec::fields(coll) {
+        stamps.entry((*f).to_owned()).or_insert_with(|| hlc.into());
+    }
+    row.insert(
+        "field_hlc".into(),
+        Json::String(Json::Object(stamps).to_string()),
+    );
+    row
+}
+
+/// Per-field last-writer-wins: each incoming field replaces the stored one only if its stamp
+/// is later. Returns the merged row (if anything changed) and the outcome.
+fn merge(coll: Collection, old: &WireRow, incoming: &WireRow) -> (Option<WireRow>, Outcome) {
+    let old_hlc = old.get("hlc").and_then(Json::as_i64).unwrap_or(0);
+    let in_hlc = incoming.get("hlc").and_then(Json::as_i64).unwrap_or(0);
+    let mut stamps = spec::field_stamps(old);
+    let in_stamps = spec::field_stamps(incoming);
+    let mut merged = old.clone();
+    let mut lost = Vec::new();
+    let mut changed = false;
+    for (f, _) in spec::fields(coll) {
+        let Some(value) = incoming.get(*f) else {
+            continue;
+        };
+        let theirs = in_stamps.get(*f).and_then(Json::as_i64).unwrap_or(in_hlc);
+        let ours = stamps.get(*f).and_then(Json::as_i64).unwrap_or(old_hlc);
+        if theirs > ours {
+            if merged.get(*f) != Some(value) {
+                changed = true;
+            }
+            merged.insert((*f).to_owned(), value.clone());
+            stamps.insert((*f).to_owned(), theirs.into());
+        } else if theirs < ours && merged.get(*f) != Some(value) {
+            lost.push((*f).to_owned());
+        }
+    }
+    if changed {
+        merged.insert("hlc".into(), old_hlc.max(in_hlc).into());
+        let updated = old.get("updated_at").and_then(Json::as_i64).unwrap_or(0);
+        let in_updated = incoming
+            .get("updated_at")
+            .and_then(Json::as_i64)
+            .unwrap_or(0);
+        merged.insert("updated_at".into(), updated.max(in_updated).into());
+        merged.insert(
+            "field_hlc".into(),
+            Json::String(Json::Object(stamps).to_string()),
+        );
+    }
+    let outcome = if lost.is_empty() {
+        Outcome::applied()
+    } else {
+        Outcome {
+            status: MutationStatus::Conflict,
+            reason: None,
+            retryable: false,
+            fields: lost,
+        }
+    };
+    (changed.then_some(merged), outcome)
+}

@@ -1,0 +1,129 @@
+//! A real server on loopback and devices that talk to it over HTTP: the pieces every
+//! end-to-end test starts from.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use passerelle_core::{Clock, HttpTransport, Key, Person, Store, StoreOptions, SyncSummary};
+use passerelle_server::demo::{self, SeededPerson};
+use passerelle_server::{Config, Service, SqliteStore};
+use tokio::sync::oneshot;
+
+/// A sync server running on 127.0.0.1 on its own runtime, stopped when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    /// The service, for direct calls (bootstrap, demo seed, audit checks).
+    pub service: Arc<Service<SqliteStore>>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh SQLite file.
+    pub fn start(config: Config) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
+        let service = Arc::new(Service::new(store, config, Clock::system()));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let served = service.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                ready_tx
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("ready");
+                passerelle_server::http::serve(served, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serve");
+            });
+        });
+        let addr = ready_rx.recv().expect("server started");
+        Self {
+            url: format!("http://{addr}"),
+            service,
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    /// Starts a server and enrols the demo programme; returns the seeded people by name.
+    pub fn with_demo() -> (Self, Vec<SeededPerson>) {
+        let server = Self::start(Config::default());
+        let people = demo::seed(&server.service).expect("demo seed");
+        (server, people)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A phone: its own encrypted store, talking to the server over HTTP.
+pub struct Device {
+    /// The store.
+    pub store: Store,
+    transport: HttpTransport,
+    /// Its file.
+    pub path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    /// A fresh device enrolled with `code`.
+    pub fn enrol(server_url: &str, code: &str) -> (Self, Person) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device.db");
+        let store =
+            Store::open(&path, Key::generate(), StoreOptions::default()).expect("device store");
+        let transport = HttpTransport::new(server_url);
+        let me = store.enrol(&transport, server_url, code).expect("enrol");
+        (
+            Self {
+                store,
+                transport,
+                path,
+                _dir: dir,
+            },
+            me,
+        )
+    }
+
+    /// Syncs with the server.
+    pub fn sync(&self) -> SyncSummary {
+        self.store.sync(&self.transport, None).expect("sync")
+    }
+
+    /// Syncs, returning the error if any.
+    pub fn try_sync(&self) -> passerelle_core::Result<SyncSummary> {
+        self.store.sync(&self.transport, None)
+    }
+}
+
+/// The seeded person called `name`.
+pub fn seeded<'a>(people: &'a [SeededPerson], name: &str) -> &'a SeededPerson {
+    people
+        .iter()
+        .find(|p| p.display_name == name)
+        .expect("seeded person")
+}

@@ -1,0 +1,258 @@
+//! End to end against a real server over loopback HTTP: a mentor's offline check-ins reach the
+//! coordinator; a survivor's offline message reaches the mentor and comes back "read"; a
+//! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor.
+#![allow(clippy::unwrap_used)]
+
+use passerelle_core::{
+    CheckInInput, ConcernCategory, ContactMode, Dimension, EscalationStatus, MessageStatus,
+    NewConcern, Reached, TimelineEntry, Urgency,
+};
+use passerelle_server::ServerStore;
+use passerelle_tests::harness::{Device, TestServer, seeded};
+
+fn contact(mentorship_id: &str, at: i64, notes: &str) -> CheckInInput {
+    CheckInInput {
+        mentorship_id: mentorship_id.to_owned(),
+        occurred_at: at,
+        mode: ContactMode::HomeVisit,
+        duration_minutes: 45,
+        reached: Reached::Both,
+        dimensions: vec![Dimension::Emotional, Dimension::CaregiverSupport],
+        wellbeing: Some(3),
+        notes: notes.to_owned(),
+        resources_shared: vec![],
+        follow_up: None,
+        concern: None,
+    }
+}
+
+#[test]
+fn offline_checkins_reach_the_coordinator() {
+    let (server, people) = TestServer::with_demo();
+    let (mentor, marc) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    mentor.sync();
+    coordinator.sync();
+    assert_eq!(mentor.store.device_owner().unwrap().unwrap().id, marc.id);
+    let caseload = mentor.store.caseload().unwrap();
+    assert_eq!(caseload.len(), 2, "Sophie (active) and Jeanne (proposed)");
+    let sophie = caseload
+        .iter()
+        .find(|c| c.survivor_name == "Sophie")
+        .unwrap();
+
+    // In a flat with no signal: two check-ins and an amendment, all queued.
+    let now = mentor.store.now();
+    let first = mentor
+        .store
+        .record_checkin(contact(
+            &sophie.mentorship_id,
+            now - 3_600_000,
+            "First visit",
+        ))
+        .unwrap();
+    mentor
+        .store
+        .record_checkin(contact(
+            &sophie.mentorship_id,
+            now - 1_800_000,
+            "Second visit",
+        ))
+        .unwrap();
+    let mut fix = first.checkin.to_input();
+    fix.duration_minutes = 60;
+    mentor
+        .store
+        .amend_checkin(&first.checkin.checkin_id, fix, "it was an hour")
+        .unwrap();
+    assert_eq!(mentor.store.outbox_len().unwrap(), 3);
+
+    let pushed = mentor.sync();
+    assert_eq!((pushed.pushed, pushed.rejected), (3, 0));
+    assert_eq!(mentor.store.outbox_len().unwrap(), 0, "the outbox drains");
+
+    coordinator.sync();
+    let timeline = coordinator
+        .store
+        .mentorship_timeline(&sophie.mentorship_id)
+        .unwrap();
+    let checkins: Vec<_> = timeline
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEntry::CheckIn { checkin, versions } => {
+                Some((checkin.notes.clone(), checkin.duration_minutes, *versions))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        checkins,
+        vec![
+            ("Second visit".to_owned(), 45, 1),
+            ("First visit".to_owned(), 60, 2)
+        ]
+    );
+    let history = coordinator
+        .store
+        .checkin_history(&first.checkin.checkin_id)
+        .unwrap();
+    assert_eq!(
+        history.len(),
+        2,
+        "the coordinator sees the amendment history too"
+    );
+
+    // Nothing else travelled: Inès's mentee is not on Marc's phone.
+    let ahmed = seeded(&people, "Ahmed");
+    assert!(mentor.store.person(&ahmed.person_id).is_err());
+}
+
+#[test]
+fn a_message_written_offline_is_delivered_and_read() {
+    let (server, people) = TestServer::with_demo();
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    survivor.sync();
+    mentor.sync();
+    let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+
+    // On the bus, offline.
+    let sent = survivor
+        .store
+        .send_message(&mentorship, "Bonjour Marc, à jeudi ?")
+        .unwrap();
+    assert_eq!(sent.status, MessageStatus::Pending);
+    survivor.sync();
+    assert_eq!(
+        survivor
+            .store
+            .conversation(&mentorship, 50)
+            .unwrap()
+            .messages[0]
+            .status,
+        MessageStatus::Sent
+    );
+
+    mentor.sync();
+    let conv = mentor.store.conversation(&mentorship, 50).unwrap();
+    assert_eq!(conv.unread, 1);
+    assert_eq!(conv.messages[0].body, "Bonjour Marc, à jeudi ?");
+    assert_eq!(conv.messages[0].status, MessageStatus::Unread);
+    assert_eq!(mentor.store.unread_counts().unwrap()[0].unread, 1);
+
+    survivor.sync();
+    assert_eq!(
+        survivor
+            .store
+            .conversation(&mentorship, 50)
+            .unwrap()
+            .messages[0]
+            .status,
+        MessageStatus::Delivered
+    );
+
+    mentor.store.mark_conversation_read(&mentorship).unwrap();
+    mentor
+        .store
+        .send_message(&mentorship, "Oui, jeudi 14 h.")
+        .unwrap();
+    mentor.sync();
+    survivor.sync();
+    let conv = survivor.store.conversation(&mentorship, 50).unwrap();
+    let shape: Vec<(&str, MessageStatus)> = conv
+        .messages
+        .iter()
+        .map(|m| (m.body.as_str(), m.status))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("Bonjour Marc, à jeudi ?", MessageStatus::Read),
+            ("Oui, jeudi 14 h.", MessageStatus::Unread)
+        ]
+    );
+
+    // Same order on both devices.
+    let ids = |d: &Device| {
+        d.store
+            .conversation(&mentorship, 50)
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| m.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&survivor), ids(&mentor));
+}
+
+#[test]
+fn a_concern_raised_offline_reaches_the_coordinator_and_the_acknowledgement_comes_back() {
+    let (server, people) = TestServer::with_demo();
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    mentor.sync();
+    coordinator.sync();
+    let sophie = mentor
+        .store
+        .caseload()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.survivor_name == "Sophie")
+        .unwrap();
+    let mut visit = contact(
+        &sophie.mentorship_id,
+        mentor.store.now() - 600_000,
+        "Worried",
+    );
+    visit.concern = Some(NewConcern {
+        category: ConcernCategory::Mood,
+        urgency: Urgency::Urgent,
+        summary: "Very low, stopped eating".into(),
+    });
+    let raised = mentor
+        .store
+        .record_checkin(visit)
+        .unwrap()
+        .escalation
+        .unwrap();
+    mentor.sync();
+
+    coordinator.sync();
+    let open = coordinator.store.open_escalations().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].escalation.id, raised.id);
+    assert_eq!(open[0].survivor_name, "Sophie");
+    coordinator
+        .store
+        .acknowledge_escalation(&raised.id, Some("Calling her GP now".into()))
+        .unwrap();
+    coordinator.sync();
+
+    mentor.sync();
+    let seen = mentor.store.escalation(&raised.id).unwrap();
+    assert_eq!(seen.status, EscalationStatus::Acknowledged);
+    assert_eq!(
+        seen.acknowledgement_note.as_deref(),
+        Some("Calling her GP now")
+    );
+    assert_eq!(
+        mentor
+            .store
+            .caseload()
+            .unwrap()
+            .iter()
+            .find(|c| c.survivor_name == "Sophie")
+            .unwrap()
+            .open_concerns,
+        1
+    );
+
+    // The server audited who read the escalation, without its content.
+    let reads = server
+        .service
+        .store()
+        .transaction(|tx| tx.audit_count("escalation", &raised.id, "read"))
+        .map_err(|e: passerelle_server::store::StoreFailure| e)
+        .unwrap();
+    assert!(reads >= 1);
+}
