@@ -13,7 +13,9 @@
 uniffi::setup_scaffolding!("passerelle");
 
 mod error;
+mod observers;
 mod passerelle;
 
 pub use error::PasserelleError;
+pub use observers::{ChangeObserver, ObserverError, SyncProgressObserver};
 pub use passerelle::Passerelle;

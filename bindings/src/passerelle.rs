@@ -6,14 +6,19 @@
 use std::sync::Arc;
 
 use passerelle_core::{
-    CaseloadEntry, CheckIn, CheckInInput, Consent, EndingReason, Escalation, EscalationSummary,
-    Key, MentorDevelopment, Mentorship, Millis, NewConsent, NewMentorship, NewPerson,
-    NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport,
-    RecordedCheckIn, Role, Store, StoreOptions, SupervisionSession, TimelineEntry, TrainingRecord,
+    CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason, Escalation,
+    EscalationSummary, HttpTransport, Key, MentorDevelopment, Mentorship, Message, Millis,
+    NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry,
+    OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
+    SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
+    UnreadCount,
 };
 use zeroize::Zeroizing;
 
 use crate::error::PasserelleError;
+use crate::observers::{
+    ChangeObserver, ChangeObserverAdapter, SyncProgressObserver, report_progress,
+};
 
 /// Result of every exported call.
 type Result<T> = std::result::Result<T, PasserelleError>;
@@ -94,6 +99,13 @@ impl Passerelle {
     /// The oldest `limit` local changes waiting to be pushed.
     pub fn outbox_peek(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
         Ok(self.store.outbox_peek(limit)?)
+    }
+
+    /// Registers the observer told which collections changed after each write and sync
+    /// (`None` removes it). One observer at a time; the last one set wins.
+    pub fn set_change_observer(&self, observer: Option<Arc<dyn ChangeObserver>>) {
+        self.store
+            .set_change_listener(observer.map(|o| Arc::new(ChangeObserverAdapter(o)) as Arc<_>));
     }
 
     // --- People and profiles ---
@@ -269,6 +281,66 @@ impl Passerelle {
     /// A mentor's training and supervision at a glance.
     pub fn mentor_development(&self, mentor_id: String) -> Result<MentorDevelopment> {
         Ok(self.store.mentor_development(&mentor_id)?)
+    }
+
+    // --- Messages ---
+
+    /// Writes a message in a mentorship's conversation; it is queued until the next sync.
+    pub fn send_message(&self, mentorship_id: String, body: String) -> Result<Message> {
+        Ok(self.store.send_message(&mentorship_id, &body)?)
+    }
+
+    /// A conversation screen: its members and the latest `limit` messages, oldest first.
+    pub fn conversation(&self, mentorship_id: String, limit: u32) -> Result<Conversation> {
+        Ok(self.store.conversation(&mentorship_id, limit)?)
+    }
+
+    /// Marks everything in a conversation as read by the owner.
+    pub fn mark_conversation_read(&self, mentorship_id: String) -> Result<()> {
+        Ok(self.store.mark_conversation_read(&mentorship_id)?)
+    }
+
+    /// Unread messages per conversation of the owner.
+    pub fn unread_counts(&self) -> Result<Vec<UnreadCount>> {
+        Ok(self.store.unread_counts()?)
+    }
+
+    // --- Sync ---
+
+    /// Enrols this device with the sync server at `server_url` using a one-time enrolment
+    /// code, and returns the person it signs in.
+    pub fn enrol(&self, server_url: String, code: String) -> Result<Person> {
+        let transport = HttpTransport::new(&server_url);
+        Ok(self.store.enrol(&transport, &server_url, &code)?)
+    }
+
+    /// The server this device is enrolled with, if any.
+    pub fn sync_server_url(&self) -> Result<Option<String>> {
+        Ok(self.store.sync_server_url()?)
+    }
+
+    /// Pushes local changes, then pulls every scope, over HTTPS to the enrolled server. Blocks
+    /// until done; run it from one thread at a time. `NotEnrolled` before [`Self::enrol`].
+    pub fn sync(&self, progress: Option<Arc<dyn SyncProgressObserver>>) -> Result<SyncSummary> {
+        let server_url = self
+            .store
+            .sync_server_url()?
+            .ok_or(PasserelleError::NotEnrolled)?;
+        let transport = HttpTransport::new(&server_url);
+        let report =
+            progress.map(|observer| move |p: SyncProgress| report_progress(observer.as_ref(), p));
+        let report: Option<&dyn Fn(SyncProgress)> = report.as_ref().map(|f| f as _);
+        Ok(self.store.sync(&transport, report)?)
+    }
+
+    /// Rejected mutations, lost merges and unreadable rows not yet dismissed, newest first.
+    pub fn sync_issues(&self) -> Result<Vec<SyncIssue>> {
+        Ok(self.store.sync_issues()?)
+    }
+
+    /// Dismisses a sync issue once the app has shown it.
+    pub fn dismiss_sync_issue(&self, id: i64) -> Result<()> {
+        Ok(self.store.dismiss_sync_issue(id)?)
     }
 
     // --- Screens ---

@@ -1,14 +1,16 @@
 //! The exported API called from Rust, exactly as Kotlin and Swift call it: an encrypted store,
-//! a programme scenario from enrolment to the report, and the typed errors (bad input, wrong
-//! key) that must come back as `Err`, never as a panic.
+//! a programme scenario from enrolment to the report, messages and change observers, and the
+//! typed errors (bad input, wrong key, sync without a server) that must come back as `Err`,
+//! never as a panic.
 
 // The helpers below are test code too; a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use passerelle::{Passerelle, PasserelleError};
+use passerelle::{ChangeObserver, ObserverError, Passerelle, PasserelleError};
 use passerelle_core::{
     CheckInInput, ConcernCategory, ConsentScope, ContactMode, Dimension, FollowUp, JobRole, Key,
     MentorProfile, NewConcern, NewConsent, NewMentorship, NewPerson, Person, ProfessionalProfile,
@@ -331,4 +333,103 @@ fn the_development_store_is_unencrypted_and_says_so() {
         Passerelle::open(path, random_key()).unwrap_err(),
         PasserelleError::NotEncrypted
     );
+}
+
+/// Records what it is told, as a screen would.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Vec<String>>>);
+
+impl ChangeObserver for Recorder {
+    fn on_change(&self, collections: Vec<String>) -> Result<(), ObserverError> {
+        self.0.lock().unwrap().push(collections);
+        Ok(())
+    }
+}
+
+/// An observer whose screen is gone.
+struct Failing;
+
+impl ChangeObserver for Failing {
+    fn on_change(&self, _collections: Vec<String>) -> Result<(), ObserverError> {
+        Err(ObserverError::Failed)
+    }
+}
+
+#[test]
+fn messages_and_change_observers() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Passerelle::open(db_path(&dir), random_key()).unwrap();
+    let p = enrol(&api);
+    let recorder = Arc::new(Recorder::default());
+    api.set_change_observer(Some(recorder.clone()));
+
+    api.set_device_owner(p.mentor.id.clone()).unwrap();
+    let sent = api
+        .send_message(p.mentorship_id.clone(), "See you Thursday?".into())
+        .unwrap();
+    assert!(sent.mine);
+    let told = recorder.0.lock().unwrap().clone();
+    assert!(told.iter().flatten().any(|c| c == "message"), "{told:?}");
+
+    api.set_device_owner(p.survivor.id.clone()).unwrap();
+    let unread = api.unread_counts().unwrap();
+    assert_eq!(unread.len(), 1);
+    assert_eq!(unread[0].unread, 1);
+    let conversation = api.conversation(p.mentorship_id.clone(), 50).unwrap();
+    assert_eq!(conversation.messages.len(), 1);
+    assert_eq!(conversation.messages[0].body, "See you Thursday?");
+    assert_eq!(conversation.unread, 1);
+    api.mark_conversation_read(p.mentorship_id.clone()).unwrap();
+    assert_eq!(
+        api.unread_counts()
+            .unwrap()
+            .iter()
+            .map(|u| u.unread)
+            .sum::<u32>(),
+        0
+    );
+
+    // The coordinator is not a member of the conversation.
+    api.set_device_owner(p.coordinator.id.clone()).unwrap();
+    assert!(matches!(
+        api.send_message(p.mentorship_id.clone(), "Hello".into()),
+        Err(PasserelleError::NotAllowed { .. })
+    ));
+
+    // An observer that fails must not turn a saved message into an error.
+    api.set_device_owner(p.mentor.id.clone()).unwrap();
+    api.set_change_observer(Some(Arc::new(Failing)));
+    api.send_message(p.mentorship_id.clone(), "Yes, at ten.".into())
+        .unwrap();
+
+    api.set_change_observer(Some(recorder.clone()));
+    api.set_change_observer(None);
+    let before = recorder.0.lock().unwrap().len();
+    api.set_device_owner(p.mentor.id.clone()).unwrap();
+    api.send_message(p.mentorship_id, "Still there?".into())
+        .unwrap();
+    assert_eq!(
+        recorder.0.lock().unwrap().len(),
+        before,
+        "a removed observer is not told"
+    );
+}
+
+#[test]
+fn sync_without_a_server_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Passerelle::open(db_path(&dir), random_key()).unwrap();
+    assert_eq!(api.sync_server_url().unwrap(), None);
+    assert_eq!(api.sync(None).unwrap_err(), PasserelleError::NotEnrolled);
+    // Nothing listens on the discard port: the connection is refused at once.
+    assert_eq!(
+        api.enrol("http://127.0.0.1:9".into(), "ABCD-1234".into())
+            .unwrap_err(),
+        PasserelleError::Offline
+    );
+    assert!(api.sync_issues().unwrap().is_empty());
+    assert!(matches!(
+        api.dismiss_sync_issue(42),
+        Err(PasserelleError::NotFound { .. })
+    ));
 }

@@ -26,6 +26,33 @@ private struct Programme {
     let mentorshipId: String
 }
 
+/// Records what it is told, as a screen would; the bindings call it from Rust.
+private final class Recorder: ChangeObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var told: [[String]] = []
+
+    func onChange(collections: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        told.append(collections)
+    }
+
+    var collections: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return told.flatMap { $0 }
+    }
+}
+
+/// An observer whose screen is gone.
+private final class Failing: ChangeObserver, @unchecked Sendable {
+    struct ScreenGone: Error {}
+
+    func onChange(collections: [String]) throws {
+        throw ScreenGone()
+    }
+}
+
 final class PasserelleTests: XCTestCase {
     private var directory: URL!
 
@@ -268,5 +295,43 @@ final class PasserelleTests: XCTestCase {
         // The right key still opens the same, untouched database.
         let api = try Passerelle.open(path: dbPath, key: key)
         XCTAssertEqual(api.deviceId(), device)
+    }
+    func testMessagesAndChangeObservers() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrol(api)
+        let recorder = Recorder()
+        api.setChangeObserver(observer: recorder)
+
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        let sent = try api.sendMessage(mentorshipId: p.mentorshipId, body: "See you Thursday?")
+        XCTAssertTrue(sent.mine)
+        XCTAssertTrue(recorder.collections.contains("message"))
+
+        _ = try api.setDeviceOwner(personId: p.survivor.id)
+        XCTAssertEqual(try api.unreadCounts().map { $0.unread }, [1])
+        let conversation = try api.conversation(mentorshipId: p.mentorshipId, limit: 50)
+        XCTAssertEqual(conversation.messages.map { $0.body }, ["See you Thursday?"])
+        XCTAssertEqual(Set(conversation.members.map { $0.id }), [p.mentor.id, p.survivor.id])
+        try api.markConversationRead(mentorshipId: p.mentorshipId)
+        XCTAssertEqual(try api.unreadCounts().reduce(0) { $0 + $1.unread }, 0)
+
+        // An observer that throws must not turn a saved message into an error.
+        api.setChangeObserver(observer: Failing())
+        _ = try api.sendMessage(mentorshipId: p.mentorshipId, body: "Yes, at ten.")
+        api.setChangeObserver(observer: nil)
+        XCTAssertEqual(try api.conversation(mentorshipId: p.mentorshipId, limit: 50).messages.count, 2)
+    }
+
+    func testSyncWithoutServerThrowsTypedErrors() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        XCTAssertNil(try api.syncServerUrl())
+        XCTAssertThrowsError(try api.sync(progress: nil)) { error in
+            XCTAssertEqual(error as? PasserelleError, .NotEnrolled)
+        }
+        // Nothing listens on the discard port: the connection is refused at once.
+        XCTAssertThrowsError(try api.enrol(serverUrl: "http://127.0.0.1:9", code: "ABCD-1234")) { error in
+            XCTAssertEqual(error as? PasserelleError, .Offline)
+        }
+        XCTAssertTrue(try api.syncIssues().isEmpty)
     }
 }

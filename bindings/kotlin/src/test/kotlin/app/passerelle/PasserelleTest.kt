@@ -25,7 +25,9 @@ import app.passerelle.core.TimelineEntry
 import app.passerelle.core.Urgency
 import java.io.File
 import java.security.SecureRandom
+import java.util.Collections
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
@@ -259,5 +261,54 @@ class PasserelleTest {
 
         // The right key still opens the same, untouched database.
         Passerelle.open(path, key).use { assertEquals(device, it.deviceId()) }
+    }
+    /** Records what it is told, as a screen would; the bindings call it from Rust through JNA. */
+    private class Recorder : ChangeObserver {
+        val told: MutableList<List<String>> = Collections.synchronizedList(mutableListOf())
+
+        override fun onChange(collections: List<String>) {
+            told.add(collections)
+        }
+    }
+
+    @Test
+    fun messagesAndChangeObservers() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrol(api)
+            val recorder = Recorder()
+            api.setChangeObserver(recorder)
+
+            api.setDeviceOwner(p.mentor.id)
+            val sent = api.sendMessage(p.mentorshipId, "See you Thursday?")
+            assertTrue(sent.mine)
+            assertTrue(recorder.told.flatten().contains("message"), recorder.told.toString())
+
+            api.setDeviceOwner(p.survivor.id)
+            assertEquals(listOf(1u), api.unreadCounts().map { it.unread })
+            val conversation = api.conversation(p.mentorshipId, 50u)
+            assertEquals(listOf("See you Thursday?"), conversation.messages.map { it.body })
+            assertEquals(setOf(p.mentor.id, p.survivor.id), conversation.members.map { it.id }.toSet())
+            api.markConversationRead(p.mentorshipId)
+            assertEquals(0u, api.unreadCounts().sumOf { it.unread })
+
+            // An observer that throws must not turn a saved message into an error.
+            api.setChangeObserver(object : ChangeObserver {
+                override fun onChange(collections: List<String>) = throw IllegalStateException("screen gone")
+            })
+            api.sendMessage(p.mentorshipId, "Yes, at ten.")
+            api.setChangeObserver(null)
+            assertEquals(2, api.conversation(p.mentorshipId, 50u).messages.size)
+        }
+    }
+
+    @Test
+    fun syncWithoutServerThrowsTypedExceptions() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            assertNull(api.syncServerUrl())
+            assertFailsWith<PasserelleException.NotEnrolled> { api.sync(null) }
+            // Nothing listens on the discard port: the connection is refused at once.
+            assertFailsWith<PasserelleException.Offline> { api.enrol("http://127.0.0.1:9", "ABCD-1234") }
+            assertFalse(api.syncIssues().isNotEmpty())
+        }
     }
 }
