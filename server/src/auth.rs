@@ -117,11 +117,10 @@ pub fn refresh(
     if t.kind != "refresh" || t.revoked_at.is_some() || t.expires_at <= now {
         return Err(ApiError::unauthorized());
     }
-    if t.used_at.is_some() {
+    if t.used_at.is_some() || !tx.mark_token_used(&h, now)? {
         tx.revoke_family(&t.family, now)?;
         return Err(ApiError::unauthorized());
     }
-    tx.mark_token_used(&h, now)?;
     issue(tx, &t.device_id, &t.person_id, &t.family, now, life)
 }
 

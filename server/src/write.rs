@@ -148,6 +148,7 @@ impl<'t> Writer<'t> {
             return Ok(Outcome::rejected("invalid", false));
         }
         self.clamp(&mut row);
+        self.tx.lock_record(collection, row_id)?;
         let stored = rows::load(self.tx, collection, row_id)?;
         if let Err(reason) =
             authz::may_write(self.tx, &self.actor, collection, op, stored.as_ref(), &row)?

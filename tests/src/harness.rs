@@ -7,15 +7,64 @@ use std::sync::Arc;
 
 use passerelle_core::{Clock, HttpTransport, Key, Person, Store, StoreOptions, SyncSummary};
 use passerelle_server::demo::{self, SeededPerson};
-use passerelle_server::{Config, Service, SqliteStore};
+use passerelle_server::store::StoreFailure;
+use passerelle_server::{ApiRequest, ApiResponse, Config, ServerStore, Service, SqliteStore};
 use tokio::sync::oneshot;
+
+/// Which server store a test runs against. Suites that must pass on both iterate over
+/// [`store_kinds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// Embedded SQLite in a temporary file.
+    Sqlite,
+}
+
+/// Every store the suites run against.
+pub fn store_kinds() -> Vec<StoreKind> {
+    vec![StoreKind::Sqlite]
+}
+
+/// The service behind a test server, whatever its store.
+pub trait Backend: Send + Sync {
+    /// Answers one request (in process, without HTTP).
+    fn handle(&self, req: &ApiRequest) -> ApiResponse;
+    /// Enrols the demo programme.
+    fn seed_demo(&self) -> Vec<SeededPerson>;
+    /// How many audit lines name a row with an action.
+    fn audit_count(&self, collection: &str, row_id: &str, action: &str) -> i64;
+    /// Forgets removals older than the horizon.
+    fn collect_garbage(&self);
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+}
+
+impl<S: ServerStore> Backend for Service<S> {
+    fn handle(&self, req: &ApiRequest) -> ApiResponse {
+        Service::handle(self, req)
+    }
+    fn seed_demo(&self) -> Vec<SeededPerson> {
+        demo::seed(self).expect("demo seed")
+    }
+    fn audit_count(&self, collection: &str, row_id: &str, action: &str) -> i64 {
+        self.store()
+            .transaction(|tx| tx.audit_count(collection, row_id, action))
+            .map_err(|e: StoreFailure| e)
+            .expect("audit count")
+    }
+    fn collect_garbage(&self) {
+        Service::collect_garbage(self).expect("gc");
+    }
+    fn kind(&self) -> &'static str {
+        self.store().kind()
+    }
+}
 
 /// A sync server running on 127.0.0.1 on its own runtime, stopped when dropped.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
-    /// The service, for direct calls (bootstrap, demo seed, audit checks).
-    pub service: Arc<Service<SqliteStore>>,
+    /// The service, for direct calls (demo seed, audit checks, in-process requests).
+    pub service: Arc<dyn Backend>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -24,9 +73,21 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on a fresh SQLite file.
     pub fn start(config: Config) -> Self {
+        Self::start_on(StoreKind::Sqlite, config, Clock::system())
+    }
+
+    /// Starts a server on a fresh store of `kind`, with `clock` as the server's time.
+    pub fn start_on(kind: StoreKind, config: Config, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
-        let service = Arc::new(Service::new(store, config, Clock::system()));
+        match kind {
+            StoreKind::Sqlite => {
+                let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
+                Self::serve(Arc::new(Service::new(store, config, clock)), dir)
+            }
+        }
+    }
+
+    fn serve<S: ServerStore>(service: Arc<Service<S>>, dir: tempfile::TempDir) -> Self {
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<SocketAddr>();
         let served = service.clone();
@@ -60,10 +121,15 @@ impl TestServer {
         }
     }
 
-    /// Starts a server and enrols the demo programme; returns the seeded people by name.
+    /// Starts a SQLite server and enrols the demo programme.
     pub fn with_demo() -> (Self, Vec<SeededPerson>) {
-        let server = Self::start(Config::default());
-        let people = demo::seed(&server.service).expect("demo seed");
+        Self::with_demo_on(StoreKind::Sqlite)
+    }
+
+    /// Starts a server on `kind` and enrols the demo programme.
+    pub fn with_demo_on(kind: StoreKind) -> (Self, Vec<SeededPerson>) {
+        let server = Self::start_on(kind, Config::default(), Clock::system());
+        let people = server.service.seed_demo();
         (server, people)
     }
 }

@@ -89,6 +89,9 @@ pub trait StoreTx {
     /// The oldest cursor still served incrementally (removals before it were forgotten).
     fn horizon_seq(&mut self) -> StoreResult<i64>;
 
+    /// Holds a lock on one row key until the transaction ends, before a read-modify-write of
+    /// it (PostgreSQL: an advisory transaction lock; SQLite: nothing, its writer is alone).
+    fn lock_record(&mut self, collection: &str, id: &str) -> StoreResult<()>;
     /// A stored row.
     fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>>;
     /// Creates or replaces a row.
@@ -138,8 +141,9 @@ pub trait StoreTx {
     fn put_token(&mut self, hash: &str, token: &TokenRecord) -> StoreResult<()>;
     /// A stored token.
     fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>>;
-    /// Marks a refresh token spent.
-    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<()>;
+    /// Marks a refresh token spent; `false` if it already was (checked and set atomically, so
+    /// two concurrent refreshes with one token cannot both succeed).
+    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool>;
     /// Revokes every token of a family.
     fn revoke_family(&mut self, family: &str, now: i64) -> StoreResult<()>;
 

@@ -131,6 +131,11 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(fail("horizon"))
     }
 
+    fn lock_record(&mut self, _collection: &str, _id: &str) -> StoreResult<()> {
+        // `BEGIN IMMEDIATE` already holds SQLite's single write lock.
+        Ok(())
+    }
+
     fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>> {
         self.tx
             .prepare_cached("SELECT data, seq FROM records WHERE collection = ?1 AND id = ?2")
@@ -323,14 +328,15 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(fail("read token"))
     }
 
-    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<()> {
-        self.tx
+    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool> {
+        let n = self
+            .tx
             .execute(
-                "UPDATE tokens SET used_at = ?2 WHERE hash = ?1",
+                "UPDATE tokens SET used_at = ?2 WHERE hash = ?1 AND used_at IS NULL",
                 params![hash, now],
             )
             .map_err(fail("write token"))?;
-        Ok(())
+        Ok(n == 1)
     }
 
     fn revoke_family(&mut self, family: &str, now: i64) -> StoreResult<()> {
