@@ -10,6 +10,7 @@
 uniffi::setup_scaffolding!("passerelle_core");
 
 pub mod clock;
+pub mod directory;
 pub mod error;
 pub mod model;
 pub mod outbox;
@@ -19,6 +20,11 @@ pub mod sync;
 pub mod time;
 pub mod validate;
 
+pub use directory::{
+    Bookmark, BookmarkedService, DirectoryPage, DirectoryQuery, DirectoryService, GeoPoint,
+    ImportFile, ImportFormat, ImportOptions, ImportReport, LocalDateTime, ServiceHit,
+    SharedService,
+};
 pub use error::{Error, Problem, Result, StoreError, SyncError};
 pub use model::checkin::{CheckIn, CheckInInput, ContactMode, FollowUp, Reached, RecordedCheckIn};
 pub use model::consent::{Consent, ConsentScope, NewConsent};

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use rusqlite::Connection;
 
+use crate::directory::referral::{ReferralCount, report_counts};
 use crate::error::{Error, Problem, Result};
 use crate::model::checkin::{ContactMode, Reached};
 use crate::model::dimension::Dimension;
@@ -97,6 +98,10 @@ pub struct ProgrammeReport {
     pub escalations_open: u32,
     /// Follow-ups open and past due at the end of the period.
     pub overdue_follow_ups: u32,
+    /// Directory services shared with survivors in the period (referrals).
+    pub referrals: u32,
+    /// Referrals per dimension of the services shared, all five in taxonomy order.
+    pub referrals_by_dimension: Vec<ReferralCount>,
 }
 
 const WEEK_MS: Millis = 7 * DAY_MS;
@@ -240,6 +245,7 @@ impl Store {
             let (by_mode, by_reached) = mode_and_reached(c, &me.id, from, to)?;
             let (escalations_raised, escalations_resolved, escalations_open, overdue_follow_ups) =
                 loop_health(c, &me.id, from, to)?;
+            let (referrals, referrals_by_dimension) = report_counts(c, &me.id, from, to)?;
             Ok(ProgrammeReport {
                 from,
                 to,
@@ -255,6 +261,8 @@ impl Store {
                 escalations_resolved,
                 escalations_open,
                 overdue_follow_ups,
+                referrals,
+                referrals_by_dimension,
             })
         })
     }

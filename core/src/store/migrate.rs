@@ -18,11 +18,18 @@ pub struct Migration {
 }
 
 /// Every step, in order. Released steps are never edited; a change is a new step.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation: people, profiles, mentorships, check-ins, escalations, training, consent, outbox",
-    sql: include_str!("schema/v1.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation: people, profiles, mentorships, check-ins, escalations, training, consent, outbox",
+        sql: include_str!("schema/v1.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "community-resource directory: HSDS records, search index, bookmarks",
+        sql: include_str!("schema/v2.sql"),
+    },
+];
 
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -39,6 +39,8 @@ pub enum Collection {
     Supervision,
     /// `consent`
     Consent,
+    /// `bookmark`
+    Bookmark,
     /// `message`
     Message,
     /// `conversation_read`
@@ -61,6 +63,7 @@ impl Collection {
         Self::Training,
         Self::Supervision,
         Self::Consent,
+        Self::Bookmark,
         Self::Message,
         Self::ConversationRead,
     ];
@@ -86,6 +89,7 @@ impl Collection {
             Self::Training => "training_record",
             Self::Supervision => "supervision_session",
             Self::Consent => "consent",
+            Self::Bookmark => "bookmark",
             Self::Message => "message",
             Self::ConversationRead => "conversation_read",
         }
@@ -102,6 +106,7 @@ impl Collection {
                 | Self::ProfessionalProfile
                 | Self::Mentorship
                 | Self::Consent
+                | Self::Bookmark
                 | Self::ConversationRead
         )
     }

@@ -59,6 +59,7 @@ use Kind::{Code, CodeList, FreeText, Id, Int, OptCode, OptId, OptInt, OptText, O
 const LATEST_MS: i64 = 253_402_300_799_000;
 
 /// The content fields of `collection` (its key and sync metadata excluded).
+#[allow(clippy::too_many_lines)] // one table, read top to bottom
 pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
     match collection {
         Collection::Person => &[("role", Code(Role::CODES)), ("display_name", Text(NAME_MAX))],
@@ -171,6 +172,12 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
             ("delivered_up_to", Int(0, i64::MAX)),
             ("read_up_to", Int(0, i64::MAX)),
         ],
+        Collection::Bookmark => &[
+            ("person_id", Id),
+            ("service_id", Text(SHORT_TEXT_MAX)),
+            ("note", OptText(MEDIUM_TEXT_MAX)),
+            ("removed_at", OptTime),
+        ],
     }
 }
 
@@ -182,6 +189,7 @@ pub fn immutable_fields(collection: Collection) -> &'static [&'static str] {
         Collection::Mentorship => &["survivor_id", "mentor_id", "coordinator_id"],
         Collection::Consent => &["survivor_id", "scope", "caregiver_id", "recorded_by"],
         Collection::ConversationRead => &["mentorship_id", "person_id"],
+        Collection::Bookmark => &["person_id", "service_id"],
         _ => &[],
     }
 }
