@@ -16,6 +16,19 @@ use crate::scopes;
 use crate::store::{AuditEntry, StoreTx};
 use crate::write::{Outcome, Writer, audited};
 
+/// Scopes in the order a pull serves them: those holding people and mentorships first.
+fn scope_rank(scope: &str) -> u8 {
+    match scope.split(':').next().unwrap_or_default() {
+        "self" => 0,
+        "staff" => 1,
+        "circle" => 2,
+        "mentorship" => 3,
+        "conversation" => 4,
+        "casenotes" => 5,
+        _ => 6,
+    }
+}
+
 /// Limits that shape a sync request.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncLimits {
@@ -104,7 +117,11 @@ pub fn pull(
     let mut answer = Vec::new();
     let mut audit = Vec::new();
     let mut sent = BTreeSet::new();
-    for scope in &membership {
+    // Parents before children: a mentorship (and its people) reaches a device no later than
+    // the check-ins and messages that refer to it.
+    let mut ordered: Vec<&String> = membership.iter().collect();
+    ordered.sort_by_key(|s| (scope_rank(s), (*s).clone()));
+    for scope in ordered {
         let cursor = req.cursors.get(scope).copied().unwrap_or(0).max(0);
         let reset = cursor > 0 && cursor < horizon;
         let from = if reset { 0 } else { cursor };

@@ -8,8 +8,13 @@ use std::sync::Arc;
 use passerelle_core::{Clock, HttpTransport, Key, Person, Store, StoreOptions, SyncSummary};
 use passerelle_server::demo::{self, SeededPerson};
 use passerelle_server::store::StoreFailure;
-use passerelle_server::{ApiRequest, ApiResponse, Config, ServerStore, Service, SqliteStore};
+use passerelle_server::{
+    ApiRequest, ApiResponse, Config, PostgresOptions, PostgresStore, ServerStore, Service,
+    SqliteStore,
+};
 use tokio::sync::oneshot;
+
+use crate::pg_cluster::TestDatabase;
 
 /// Which server store a test runs against. Suites that must pass on both iterate over
 /// [`store_kinds`].
@@ -17,11 +22,13 @@ use tokio::sync::oneshot;
 pub enum StoreKind {
     /// Embedded SQLite in a temporary file.
     Sqlite,
+    /// A fresh PostgreSQL database on the test cluster (see [`crate::pg_cluster`]).
+    Postgres,
 }
 
 /// Every store the suites run against.
 pub fn store_kinds() -> Vec<StoreKind> {
-    vec![StoreKind::Sqlite]
+    vec![StoreKind::Sqlite, StoreKind::Postgres]
 }
 
 /// The service behind a test server, whatever its store.
@@ -36,6 +43,9 @@ pub trait Backend: Send + Sync {
     fn collect_garbage(&self);
     /// `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;
+    /// The row of `collection` keyed `id` as the server stores it, if any (read-only; for
+    /// checking what a push did).
+    fn stored_row(&self, collection: &str, id: &str) -> Option<serde_json::Value>;
 }
 
 impl<S: ServerStore> Backend for Service<S> {
@@ -57,6 +67,14 @@ impl<S: ServerStore> Backend for Service<S> {
     fn kind(&self) -> &'static str {
         self.store().kind()
     }
+    fn stored_row(&self, collection: &str, id: &str) -> Option<serde_json::Value> {
+        let record = self
+            .store()
+            .transaction(|tx| tx.record(collection, id))
+            .map_err(|e: StoreFailure| e)
+            .expect("stored row");
+        record.map(|r| serde_json::from_str(&r.data).expect("stored row is JSON"))
+    }
 }
 
 /// A sync server running on 127.0.0.1 on its own runtime, stopped when dropped.
@@ -68,6 +86,8 @@ pub struct TestServer {
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
+    /// Declared after `service`, so the store's connections close before it is dropped.
+    database: Option<TestDatabase>,
 }
 
 impl TestServer {
@@ -84,7 +104,24 @@ impl TestServer {
                 let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
                 Self::serve(Arc::new(Service::new(store, config, clock)), dir)
             }
+            StoreKind::Postgres => {
+                let database = TestDatabase::create();
+                let options = PostgresOptions {
+                    pool_size: 8,
+                    ..PostgresOptions::default()
+                };
+                let store = PostgresStore::open_with(&database.url, &options)
+                    .expect("server store on the test database");
+                let mut server = Self::serve(Arc::new(Service::new(store, config, clock)), dir);
+                server.database = Some(database);
+                server
+            }
         }
+    }
+
+    /// Serves an already built service over loopback HTTP (benchmarks build their own).
+    pub fn from_service<S: ServerStore>(service: Arc<Service<S>>) -> Self {
+        Self::serve(service, tempfile::tempdir().expect("temp dir"))
     }
 
     fn serve<S: ServerStore>(service: Arc<Service<S>>, dir: tempfile::TempDir) -> Self {
@@ -118,6 +155,7 @@ impl TestServer {
             stop: Some(stop),
             thread: Some(thread),
             _dir: dir,
+            database: None,
         }
     }
 

@@ -46,7 +46,10 @@ pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)
     }) {
-        Ok(_) => Ok(conn),
+        Ok(_) => {
+            check_length(&conn, path)?;
+            Ok(conn)
+        }
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::NotADatabase =>
         {
@@ -54,6 +57,42 @@ pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection
             Err(diagnose(path, key).into())
         }
         Err(e) => Err(StoreError::from(e).into()),
+    }
+}
+
+/// The page size. SQLCipher answers `page_size` as text (`cipher_page_size`), plain SQLite as an
+/// integer.
+pub(crate) fn page_size(conn: &Connection) -> Result<i64> {
+    let value = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    Ok(match value {
+        rusqlite::types::Value::Integer(n) => n,
+        rusqlite::types::Value::Text(t) => t.parse().unwrap_or(4096),
+        _ => 4096,
+    })
+}
+
+/// A file shorter than the pages its header counts was truncated: SQLite would only notice
+/// when a query reached a missing page, so it is reported now. (With a write-ahead log present
+/// the recent pages may legitimately live there, so only whole-page length is checked.)
+fn check_length(conn: &Connection, path: &Path) -> Result<()> {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    if len == 0 {
+        return Ok(());
+    }
+    let page = page_size(conn)?.max(512) as u64;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_len = std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len());
+    let pages: i64 = conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    let truncated = len % page != 0 || (wal_len == 0 && len < pages as u64 * page);
+    if truncated {
+        Err(StoreError::Corrupt.into())
+    } else {
+        Ok(())
     }
 }
 

@@ -103,15 +103,7 @@ impl Store {
         let mut conn = connection::open(&path, &key, options.read_only)?;
         connection::configure(&conn, options.durability, !options.read_only)?;
         if let Some(bytes) = options.max_size_bytes {
-            // SQLCipher answers `page_size` as text (`cipher_page_size`), plain SQLite as an integer.
-            let page_size = match conn
-                .query_row("PRAGMA page_size", [], |r| r.get(0))
-                .map_err(StoreError::from)?
-            {
-                rusqlite::types::Value::Integer(n) => n,
-                rusqlite::types::Value::Text(t) => t.parse().unwrap_or(4096),
-                _ => 4096,
-            };
+            let page_size = connection::page_size(&conn)?;
             let pages = (bytes / page_size.max(512) as u64).max(1);
             conn.pragma_update(None, "max_page_count", pages as i64)
                 .map_err(StoreError::from)?;
@@ -191,24 +183,46 @@ impl Store {
 
     /// Runs `f` in one write transaction and commits it; on error nothing of it is kept.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_with(true, f)
+    }
+
+    /// Like [`Store::write`], with foreign keys enforced or not. Pulled batches are applied
+    /// without them: a batch may hold a row whose parent arrives in the next batch of the same
+    /// sync, and the sync checks and repairs references once the pull is complete.
+    pub(crate) fn write_with<T>(
+        &self,
+        enforce_foreign_keys: bool,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let (out, touched) = {
             let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
             let mut w = lock(&self.writer);
             let Writer { conn, hlc } = &mut *w;
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(StoreError::from)?;
-            let mut ctx = Tx {
-                conn: tx,
-                now: self.options.clock.now(),
-                device_id: &self.device_id,
-                hlc,
-                touched: BTreeSet::new(),
-            };
-            let out = f(&mut ctx)?;
-            let touched: Vec<String> = ctx.touched.iter().map(|t| (*t).to_owned()).collect();
-            ctx.conn.commit().map_err(StoreError::from)?;
-            (out, touched)
+            if !enforce_foreign_keys {
+                conn.execute_batch("PRAGMA foreign_keys = OFF")
+                    .map_err(StoreError::from)?;
+            }
+            let result = (|| -> Result<(T, Vec<String>)> {
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?;
+                let mut ctx = Tx {
+                    conn: tx,
+                    now: self.options.clock.now(),
+                    device_id: &self.device_id,
+                    hlc,
+                    touched: BTreeSet::new(),
+                };
+                let out = f(&mut ctx)?;
+                let touched: Vec<String> = ctx.touched.iter().map(|t| (*t).to_owned()).collect();
+                ctx.conn.commit().map_err(StoreError::from)?;
+                Ok((out, touched))
+            })();
+            if !enforce_foreign_keys {
+                conn.execute_batch("PRAGMA foreign_keys = ON")
+                    .map_err(StoreError::from)?;
+            }
+            result?
         };
         self.notify(&touched);
         Ok(out)
@@ -216,7 +230,10 @@ impl Store {
 
     /// Registers the listener told about changes (one at a time; `None` removes it).
     pub fn set_change_listener(&self, listener: Option<Arc<dyn ChangeListener>>) {
-        *self.listener.write().unwrap_or_else(PoisonError::into_inner) = listener;
+        *self
+            .listener
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = listener;
     }
 
     /// Tells the listener, outside every lock, that `collections` changed.
@@ -224,7 +241,11 @@ impl Store {
         if collections.is_empty() {
             return;
         }
-        let listener = self.listener.read().unwrap_or_else(PoisonError::into_inner).clone();
+        let listener = self
+            .listener
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         if let Some(l) = listener {
             l.on_change(collections.to_vec());
         }

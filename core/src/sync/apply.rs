@@ -331,6 +331,12 @@ pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<(
     remove_orphans(c, now, touched)
 }
 
+/// After a complete pull: rows whose parent never arrived (the server sent a row outside the
+/// scopes that hold its parent) cannot be shown; they are removed like orphans, each recorded.
+pub(crate) fn repair_references(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
+    remove_orphans(c, now, touched)
+}
+
 /// Deletes rows whose parent was purged (their foreign key now points nowhere), repeatedly,
 /// and drops queued changes whose row is gone — each one recorded as an issue, not silently.
 fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {

@@ -458,7 +458,7 @@ impl Store {
                     limit: PULL_LIMIT,
                 },
             )?;
-            let more = self.write(|tx| {
+            let more = self.write_with(false, |tx| {
                 let mut newest = Hlc::default();
                 for scope in &response.scopes {
                     if scope.reset {

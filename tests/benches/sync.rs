@@ -1,0 +1,341 @@
+//! Sync benchmarks against a real server over loopback HTTP, each beside a baseline doing the
+//! same writes in the same run:
+//!
+//! - `initial_sync_100k`: a fresh, encrypted device pulls 100,000 check-ins (plus the people
+//!   and mentorships around them) from the server, versus a raw rusqlite bulk insert of the
+//!   same rows into an encrypted database of the same schema, in transactions of the same size.
+//!   Goals: ≥ 80,000 rows/s and ≥ 0.5× the raw insert.
+//! - `push_10k`: a device pushes 10,000 queued check-ins, versus writing the same rows straight
+//!   into the server's store (no HTTP, validation or authorization).
+//!
+//! Prints `SYNC <name> rows=… seconds=… rows/s=… baseline_rows/s=… ratio=…` after criterion's
+//! own report.
+#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group};
+use passerelle_core::store::{SCHEMA_VERSION, create_at_version};
+use passerelle_core::sync::client::PULL_LIMIT;
+use passerelle_core::sync::protocol::{Op, WireRow};
+use passerelle_core::{
+    CheckInInput, Clock, ContactMode, Dimension, Durability, HttpTransport, Key, Reached, Role,
+    Store, StoreOptions,
+};
+use passerelle_server::auth::Actor;
+use passerelle_server::store::{ServerStore, StoreFailure};
+use passerelle_server::{Config, Service, SqliteStore, coordinator, demo};
+use passerelle_tests::harness::TestServer;
+use serde_json::json;
+
+const ROWS: usize = 100_000;
+const PUSHED: u32 = 10_000;
+
+struct World {
+    server: TestServer,
+    service: Arc<Service<SqliteStore>>,
+    marc: String,
+    mentorship: String,
+    _dir: tempfile::TempDir,
+}
+
+fn checkin_row(id: &str, mentorship: &str, mentor: &str, n: usize, now: i64) -> WireRow {
+    let json = json!({
+        "id": id, "checkin_id": id, "version": 1, "supersedes": null, "mentorship_id": mentorship,
+        "author_id": mentor, "occurred_at": now - (n as i64) * 60_000, "mode": ContactMode::ALL[n % 6].code(),
+        "duration_minutes": 30, "reached": "survivor", "dimensions": 1 << (n % 5), "wellbeing": (n % 5) + 1,
+        "notes": "Talked about the week, the physio appointment and the stairs at home.",
+        "resources_shared": "[]", "follow_up_action": null, "follow_up_due": null, "follow_up_done_at": null,
+        "amendment_reason": null, "created_at": now, "origin": "0190f5c2-0000-7000-8000-00000000bench", "hlc": (now << 16) + n as i64,
+    });
+    match json {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!("a JSON object literal"),
+    }
+}
+
+/// A server with the demo programme and 100,000 check-ins on Sophie and Marc's mentorship.
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("server.db")).unwrap();
+    let service = Arc::new(Service::new(store, Config::default(), Clock::system()));
+    let people = demo::seed(&service).unwrap();
+    let id_of = |name: &str| {
+        people
+            .iter()
+            .find(|p| p.display_name == name)
+            .unwrap()
+            .person_id
+            .clone()
+    };
+    let (marc, sophie) = (id_of("Marc"), id_of("Sophie"));
+    let mentorship = service
+        .store()
+        .transaction(|tx| Ok::<_, StoreFailure>(tx.subjects("survivor", &sophie)?.remove(0)))
+        .unwrap();
+    let actor = Actor {
+        person_id: marc.clone(),
+        role: Role::Mentor,
+        device_id: "bench".into(),
+    };
+    let now = Clock::system().now();
+    service
+        .act_as(&actor, |ctx| {
+            for n in 0..ROWS {
+                let id = uuid::Uuid::now_v7().to_string();
+                let outcome = ctx.writer.apply(
+                    "checkin",
+                    Op::Insert,
+                    &id,
+                    checkin_row(&id, &mentorship, &marc, n, now),
+                    false,
+                )?;
+                assert!(outcome.reason.is_none(), "{outcome:?}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    let server = TestServer::from_service(service.clone());
+    World {
+        server,
+        service,
+        marc,
+        mentorship,
+        _dir: dir,
+    }
+}
+
+fn code_for(service: &Service<SqliteStore>, person: &str) -> String {
+    let now = Clock::system().now();
+    service
+        .store()
+        .transaction(|tx| coordinator::issue_code(tx, person, now, 3_600_000))
+        .unwrap()
+        .enrolment_code
+}
+
+/// A fresh encrypted device for Marc, enrolled; returns it with its transport.
+fn fresh_device(w: &World, durability: Durability) -> (tempfile::TempDir, Store, HttpTransport) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        dir.path().join("d.db"),
+        Key::generate(),
+        StoreOptions {
+            durability,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    let transport = HttpTransport::new(&w.server.url);
+    store
+        .enrol(&transport, &w.server.url, &code_for(&w.service, &w.marc))
+        .unwrap();
+    (dir, store, transport)
+}
+
+/// The baseline: the same 100,000 rows inserted with raw rusqlite into a fresh encrypted
+/// database of the same schema and pragmas, in transactions of the pull's size.
+fn raw_bulk_insert(w: &World) -> Duration {
+    let rows = w
+        .service
+        .store()
+        .transaction(|tx| {
+            let entries = tx.scope_entries(&format!("casenotes:{}", w.mentorship), 0, u32::MAX)?;
+            Ok::<_, StoreFailure>(
+                entries
+                    .into_iter()
+                    .filter_map(|e| e.data)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .unwrap();
+    let rows: Vec<WireRow> = rows
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raw.db");
+    let key = Key::generate();
+    create_at_version(&path, &key, SCHEMA_VERSION).unwrap();
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{}'\"; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;",
+        hex::encode(key.bytes().unwrap())
+    ))
+    .unwrap();
+    let cols =
+        passerelle_core::sync::spec::columns(passerelle_core::store::rows::Collection::CheckIn);
+    let sql = format!(
+        "INSERT INTO checkin ({}) VALUES ({})",
+        cols.join(", "),
+        (1..=cols.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let started = Instant::now();
+    for chunk in rows.chunks(PULL_LIMIT as usize) {
+        let tx = conn.transaction().unwrap();
+        {
+            let mut stmt = tx.prepare_cached(&sql).unwrap();
+            for row in chunk {
+                let values: Vec<rusqlite::types::Value> = cols
+                    .iter()
+                    .map(|c| {
+                        passerelle_core::sync::spec::to_sql(
+                            row.get(*c).unwrap_or(&serde_json::Value::Null),
+                        )
+                    })
+                    .collect();
+                stmt.execute(rusqlite::params_from_iter(values)).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    started.elapsed()
+}
+
+fn initial_sync(c: &mut Criterion) {
+    let w = world();
+    let mut pulled = 0;
+    let mut group = c.benchmark_group("initial_sync_100k");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .warm_up_time(Duration::from_millis(1));
+    group.bench_function("core_pull_over_http", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (_dir, store, transport) = fresh_device(&w, Durability::Full);
+                let started = Instant::now();
+                let summary = store.sync(&transport, None).unwrap();
+                total += started.elapsed();
+                pulled = summary.pulled;
+            }
+            total
+        });
+    });
+    group.bench_function("raw_rusqlite_bulk_insert", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| raw_bulk_insert(&w)).sum())
+    });
+    group.finish();
+
+    // One more interleaved pair for the printed ratio.
+    let (_dir, store, transport) = fresh_device(&w, Durability::Full);
+    let started = Instant::now();
+    let summary = store.sync(&transport, None).unwrap();
+    let core = started.elapsed();
+    let raw = raw_bulk_insert(&w);
+    let core_rate = f64::from(summary.pulled) / core.as_secs_f64();
+    let raw_rate = ROWS as f64 / raw.as_secs_f64();
+    println!(
+        "SYNC initial_sync rows={} seconds={:.2} rows/s={core_rate:.0} baseline_rows/s={raw_rate:.0} ratio={:.2}",
+        summary.pulled,
+        core.as_secs_f64(),
+        core_rate / raw_rate
+    );
+    assert!(pulled as usize >= ROWS);
+}
+
+/// A device for Marc with `PUSHED` check-ins queued.
+fn queued_device(w: &World) -> (tempfile::TempDir, Store, HttpTransport) {
+    let (dir, store, transport) = fresh_device(w, Durability::Normal);
+    // Without pulling first, the device only knows itself: give it the mentorship to write in.
+    store.sync(&transport, None).unwrap();
+    let now = store.now();
+    for n in 0..PUSHED {
+        store
+            .record_checkin(CheckInInput {
+                mentorship_id: w.mentorship.clone(),
+                occurred_at: now - i64::from(n) * 1000,
+                mode: ContactMode::Phone,
+                duration_minutes: 20,
+                reached: Reached::Survivor,
+                dimensions: vec![Dimension::Emotional],
+                wellbeing: Some(3),
+                notes: "Short call to check the new walking frame.".into(),
+                resources_shared: vec![],
+                follow_up: None,
+                concern: None,
+            })
+            .unwrap();
+    }
+    (dir, store, transport)
+}
+
+/// The baseline: the same rows written straight into the server's store.
+fn raw_server_writes(w: &World, store: &Store) -> Duration {
+    let rows: Vec<(String, String)> = store
+        .outbox_peek(PUSHED)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.row_id, e.payload))
+        .collect();
+    let scope = format!("casenotes:{}", w.mentorship);
+    let started = Instant::now();
+    w.service
+        .store()
+        .transaction(|tx| {
+            let first = tx.reserve_seqs(rows.len() as i64)?;
+            for (i, (id, data)) in rows.iter().enumerate() {
+                let seq = first + i as i64;
+                tx.put_record("checkin_raw_baseline", id, data, seq)?;
+                tx.set_scope_entry(
+                    &format!("{scope}-baseline"),
+                    "checkin_raw_baseline",
+                    id,
+                    seq,
+                    false,
+                    0,
+                )?;
+            }
+            Ok::<_, StoreFailure>(())
+        })
+        .unwrap();
+    started.elapsed()
+}
+
+fn push(c: &mut Criterion) {
+    let w = world();
+    let mut group = c.benchmark_group("push_10k");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_millis(1));
+    group.bench_function("core_push_over_http", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (_dir, store, transport) = queued_device(&w);
+                let started = Instant::now();
+                let summary = store.sync(&transport, None).unwrap();
+                total += started.elapsed();
+                assert_eq!(summary.pushed, PUSHED);
+            }
+            total
+        });
+    });
+    group.finish();
+    let (_dir, store, transport) = queued_device(&w);
+    let raw = raw_server_writes(&w, &store);
+    let started = Instant::now();
+    let summary = store.sync(&transport, None).unwrap();
+    let core = started.elapsed();
+    let core_rate = f64::from(summary.pushed) / core.as_secs_f64();
+    let raw_rate = f64::from(PUSHED) / raw.as_secs_f64();
+    println!(
+        "SYNC push rows={} seconds={:.2} rows/s={core_rate:.0} baseline_rows/s={raw_rate:.0} ratio={:.2}",
+        summary.pushed,
+        core.as_secs_f64(),
+        core_rate / raw_rate
+    );
+}
+
+criterion_group!(benches, initial_sync, push);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
