@@ -1,0 +1,46 @@
+// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow") and clock times,
+// counted in calendar days of the phone's time zone: a contact last night at 23:00 is
+// "yesterday" this morning, which is how people count, not "0 days ago".
+package app.passerelle.demo.presentation
+
+import java.time.Instant
+import java.time.LocalDate
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
+import java.time.format.FormatStyle
+import java.time.temporal.ChronoUnit
+
+class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
+    private val clock: DateTimeFormatter =
+        DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(strings.locale)
+    private val shortDate: DateTimeFormatter = DateTimeFormatter.ofPattern("d MMM", strings.locale)
+
+    /** Calendar days from [now] to [at]: negative in the past, positive ahead. */
+    fun daysBetween(now: Long, at: Long): Long = ChronoUnit.DAYS.between(localDate(now), localDate(at))
+
+    /** "today", "yesterday", "3 days ago", "tomorrow", "in 3 days". */
+    fun day(at: Long, now: Long): String {
+        val days = daysBetween(now, at)
+        return when {
+            days == 0L -> strings.text(Text.TIME_TODAY)
+            days == -1L -> strings.text(Text.TIME_YESTERDAY)
+            days == 1L -> strings.text(Text.TIME_TOMORROW)
+            days < 0 -> strings.plural(Plural.TIME_DAYS_AGO, clampToInt(-days))
+            else -> strings.plural(Plural.TIME_IN_DAYS, clampToInt(days))
+        }
+    }
+
+    /** A message's time: the clock alone today, "yesterday at 10:42", then "3 Mar at 10:42". */
+    fun moment(at: Long, now: Long): String {
+        val time = clock.format(Instant.ofEpochMilli(at).atZone(zone))
+        return when (daysBetween(now, at)) {
+            0L -> time
+            -1L -> strings.text(Text.TIME_AT, strings.text(Text.TIME_YESTERDAY), time)
+            else -> strings.text(Text.TIME_AT, shortDate.format(Instant.ofEpochMilli(at).atZone(zone)), time)
+        }
+    }
+
+    private fun localDate(millis: Long): LocalDate = Instant.ofEpochMilli(millis).atZone(zone).toLocalDate()
+
+    private fun clampToInt(value: Long): Int = value.coerceAtMost(Int.MAX_VALUE.toLong()).toInt()
+}

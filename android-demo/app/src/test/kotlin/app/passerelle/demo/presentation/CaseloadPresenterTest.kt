@@ -1,0 +1,136 @@
+// The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
+// call) and checked word for word in English and French.
+package app.passerelle.demo.presentation
+
+import app.passerelle.core.CommunicationNeed
+import app.passerelle.core.ConcernCategory
+import app.passerelle.core.FollowUp
+import app.passerelle.core.NewConcern
+import app.passerelle.core.Urgency
+import java.time.ZoneOffset
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+class CaseloadPresenterTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    // UTC: whole days back from `now` are whole calendar days, whatever the time of day.
+    private fun presenter(strings: Strings) = CaseloadPresenter(strings, RelativeTime(strings, ZoneOffset.UTC))
+
+    @Test
+    fun caseloadRowsInEnglishAndFrench() {
+        TestProgramme(tmp.root).use { p ->
+            val now = System.currentTimeMillis()
+            val sophie = p.mentee("Sophie", listOf(CommunicationNeed.APHASIA, CommunicationNeed.FATIGUE))
+            val paul = p.mentee("Paul")
+            val anne = p.mentee("Anne")
+            val luc = p.mentee("Luc")
+
+            // Sophie: a contact three days ago, a follow-up due yesterday, an urgent worry.
+            p.api.recordCheckin(
+                p.checkIn(
+                    sophie,
+                    now - 3 * DAY,
+                    followUp = FollowUp(action = "Call the speech therapist", dueAt = now - DAY),
+                    concern = NewConcern(ConcernCategory.MOOD, Urgency.URGENT, "Low mood since coming home."),
+                ),
+            )
+            // Anne: a contact just now, a follow-up in two days.
+            p.api.recordCheckin(p.checkIn(anne, now, followUp = FollowUp(action = "Bring the leaflet", dueAt = now + 2 * DAY)))
+            // Luc: paused by the coordinator.
+            p.api.setDeviceOwner(p.coordinator.id)
+            p.api.pauseMentorship(luc, null)
+            p.api.setDeviceOwner(p.mentor.id)
+
+            // One call for the whole screen.
+            val caseload = p.api.caseload()
+            assertEquals(4, caseload.size)
+
+            val en = presenter(ResourceStrings.english).rows(caseload, now).associateBy { it.mentorshipId }
+            with(en.getValue(sophie)) {
+                assertEquals("Sophie", name)
+                assertNull(status)
+                assertEquals("Last contact 3 days ago", lastContact)
+                assertEquals("Contacts: 1 of 6", progress)
+                assertEquals("Follow-up due yesterday", nextFollowUp)
+                assertEquals("1 follow-up late", overdueBadge)
+                assertEquals("1 open concern: urgent", concernBadge)
+                assertTrue(concernIsUrgent)
+                assertEquals(listOf("Aphasia: short sentences", "Tires easily: keep it short"), needs)
+                assertEquals(
+                    "Sophie. 1 open concern: urgent. 1 follow-up late. Last contact 3 days ago. " +
+                        "Follow-up due yesterday. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short",
+                    spoken,
+                )
+            }
+            with(en.getValue(paul)) {
+                assertEquals("No contact yet", lastContact)
+                assertEquals("Contacts: 0 of 6", progress)
+                assertNull(nextFollowUp)
+                assertNull(overdueBadge)
+                assertNull(concernBadge)
+                assertFalse(concernIsUrgent)
+                assertEquals(listOf(), needs)
+            }
+            with(en.getValue(anne)) {
+                assertEquals("Last contact today", lastContact)
+                assertEquals("Follow-up due in 2 days", nextFollowUp)
+                assertNull(overdueBadge)
+            }
+            assertEquals("Paused", en.getValue(luc).status)
+
+            val fr = presenter(ResourceStrings.french).rows(caseload, now).associateBy { it.mentorshipId }
+            with(fr.getValue(sophie)) {
+                assertEquals("Dernier contact il y a 3 jours", lastContact)
+                assertEquals("Contacts : 1 sur 6", progress)
+                assertEquals("Suivi prévu hier", nextFollowUp)
+                assertEquals("1 suivi en retard", overdueBadge)
+                assertEquals("1 inquiétude en cours : urgent", concernBadge)
+                assertEquals(listOf("Aphasie : phrases courtes", "Se fatigue vite : faire court"), needs)
+            }
+            assertEquals("Pas encore de contact", fr.getValue(paul).lastContact)
+            assertEquals("Dernier contact aujourd'hui", fr.getValue(anne).lastContact)
+            assertEquals("Suivi prévu dans 2 jours", fr.getValue(anne).nextFollowUp)
+            assertEquals("En pause", fr.getValue(luc).status)
+        }
+    }
+
+    @Test
+    fun badgesCountInBothLanguages() {
+        TestProgramme(tmp.root).use { p ->
+            val now = System.currentTimeMillis()
+            val sophie = p.mentee("Sophie")
+            for (daysAgo in listOf(5L, 4L)) {
+                p.api.recordCheckin(
+                    p.checkIn(
+                        sophie,
+                        now - daysAgo * DAY,
+                        followUp = FollowUp(action = "Check on the appointment", dueAt = now - 2 * DAY),
+                        concern = NewConcern(ConcernCategory.PRACTICAL, Urgency.ROUTINE, "Needs help with forms."),
+                    ),
+                )
+            }
+            val entry = p.api.caseload().single()
+            assertEquals(2u, entry.overdueFollowUps)
+            assertEquals(2u, entry.openConcerns)
+
+            val en = presenter(ResourceStrings.english).row(entry, now)
+            assertEquals("2 follow-ups late", en.overdueBadge)
+            assertEquals("2 open concerns: not urgent", en.concernBadge)
+            assertFalse(en.concernIsUrgent)
+            assertEquals("Last contact 4 days ago", en.lastContact)
+            assertEquals("Contacts: 2 of 6", en.progress)
+
+            val fr = presenter(ResourceStrings.french).row(entry, now)
+            assertEquals("2 suivis en retard", fr.overdueBadge)
+            assertEquals("2 inquiétudes en cours : pas urgent", fr.concernBadge)
+            assertEquals("Suivi prévu il y a 2 jours", fr.nextFollowUp)
+        }
+    }
+}

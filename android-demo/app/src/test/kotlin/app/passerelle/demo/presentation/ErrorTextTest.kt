@@ -1,0 +1,144 @@
+// Every PasserelleException variant has its own short sentence in both languages; real
+// failures from the store and the network (wrong key, not enrolled, offline, bad code) come
+// out as those sentences; the core's rule phrases become field sentences.
+package app.passerelle.demo.presentation
+
+import app.passerelle.Passerelle
+import app.passerelle.PasserelleException
+import java.io.File
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+class ErrorTextTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    private val en = ErrorText(ResourceStrings.english)
+    private val fr = ErrorText(ResourceStrings.french)
+
+    /** One of each variant. A variant added to the bindings fails ErrorText's `when` at compile time. */
+    private val everyVariant: List<PasserelleException> = listOf(
+        PasserelleException.InvalidInput("notes", "must not be empty"),
+        PasserelleException.UnknownCode("dimension", "spiritual"),
+        PasserelleException.NotFound("mentorship"),
+        PasserelleException.NotAllowed("only the mentorship's mentor records its check-ins"),
+        PasserelleException.InvalidState("ending twice"),
+        PasserelleException.WrongKey(),
+        PasserelleException.Corrupt(),
+        PasserelleException.NotEncrypted(),
+        PasserelleException.NewerSchema(9, 2),
+        PasserelleException.ReadOnly(),
+        PasserelleException.DiskFull(),
+        PasserelleException.CannotOpen(),
+        PasserelleException.Busy(),
+        PasserelleException.Interrupted(),
+        PasserelleException.Storage("IoErr"),
+        PasserelleException.Offline(),
+        PasserelleException.NotEnrolled(),
+        PasserelleException.Unauthorized(),
+        PasserelleException.InvalidEnrolmentCode(),
+        PasserelleException.RateLimited(30uL),
+        PasserelleException.ServerRefused("invalid_state"),
+        PasserelleException.ServerFailed(503u),
+        PasserelleException.Protocol(),
+    )
+
+    @Test
+    fun everyVariantHasItsOwnSentenceInBothLanguages() {
+        for (errors in listOf(en, fr)) {
+            val sentences = everyVariant.map { errors.sentence(it) }
+            assertEquals(everyVariant.size, sentences.toSet().size, "two variants share a sentence: $sentences")
+            for ((error, sentence) in everyVariant.zip(sentences)) {
+                // A sentence, not the bindings' developer text or field dump.
+                assertTrue(sentence.endsWith("."), "$error: $sentence")
+                assertFalse(sentence.contains("="), "$error: $sentence")
+                assertFalse(sentence.contains(error.toString()), "$error: $sentence")
+                assertTrue(sentence.length <= 110, "too long for a small screen: $sentence")
+            }
+        }
+        assertEquals(
+            everyVariant.map { en.sentence(it) }.zip(everyVariant.map { fr.sentence(it) }).count { (e, f) -> e == f },
+            0,
+            "an untranslated sentence",
+        )
+    }
+
+    @Test
+    fun sentencesSayWhatToDo() {
+        assertEquals("No connection. Your work is saved and will be sent later.", en.sentence(PasserelleException.Offline()))
+        assertEquals(
+            "Pas de connexion. Votre travail est enregistré et partira plus tard.",
+            fr.sentence(PasserelleException.Offline()),
+        )
+        assertEquals("Please check the notes.", en.sentence(PasserelleException.InvalidInput("notes", "must not be empty")))
+        assertEquals("Vérifiez la durée.", fr.sentence(PasserelleException.InvalidInput("duration_minutes", "outside 0..=600")))
+        assertEquals("Vérifiez ce que vous avez saisi.", fr.sentence(PasserelleException.InvalidInput("mentorship_id", "malformed")))
+        assertEquals("Too many tries. Wait 30 seconds.", en.sentence(PasserelleException.RateLimited(30uL)))
+        assertEquals("Too many tries. Wait 1 second.", en.sentence(PasserelleException.RateLimited(1uL)))
+        assertEquals("Trop d'essais. Attendez 1 seconde.", fr.sentence(PasserelleException.RateLimited(1uL)))
+        assertEquals("Trop d'essais. Attendez 30 secondes.", fr.sentence(PasserelleException.RateLimited(30uL)))
+        assertEquals("Something went wrong. Try again.", en.sentence(IllegalStateException("a bug")))
+    }
+
+    @Test
+    fun theCoreRulePhrasesBecomeFieldSentences() {
+        assertEquals("Please fill this in.", en.problem("must not be empty"))
+        assertEquals("Too long: 4000 characters at most.", en.problem("longer than 4000 characters"))
+        assertEquals("Trop long : 80 caractères au plus.", fr.problem("longer than 80 characters"))
+        assertEquals("Too many: 20 at most.", en.problem("more than 20 items"))
+        assertEquals("Choose between 1 and 5.", en.problem("outside 1..=5"))
+        assertEquals("Choisissez entre 0 et 600.", fr.problem("outside 0..=600"))
+        assertEquals("This date is too early.", en.problem("before 1900-01-01"))
+        assertEquals("Cette date est trop loin.", fr.problem("too far in the future"))
+        assertEquals("This date is before the contact.", en.problem("dates in the wrong order"))
+        assertEquals("This does not look right.", en.problem("malformed"))
+        assertEquals("This is there twice.", en.problem("repeated"))
+        assertEquals("Please check this.", en.problem("a rule this build does not know"))
+    }
+
+    @Test
+    fun realFailuresBecomeSentences() {
+        val path = File(tmp.root, "passerelle.db").absolutePath
+        val key = randomKey()
+        Passerelle.open(path, key).use { api ->
+            val notEnrolled = assertFailsWith<PasserelleException.NotEnrolled> { api.sync(null) }
+            assertEquals("Please sign in first.", en.sentence(notEnrolled))
+            assertEquals("Connectez-vous d'abord.", fr.sentence(notEnrolled))
+        }
+        val wrongKey = assertFailsWith<PasserelleException.WrongKey> { Passerelle.open(path, randomKey()) }
+        assertEquals("Your data cannot be opened on this phone. Sign in again to get it back.", en.sentence(wrongKey))
+        Passerelle.open(path, key).close() // the file is intact
+    }
+
+    @Test
+    fun signInErrorsLandWhereThePersonWillLook() {
+        Passerelle.open(File(tmp.root, "passerelle.db").absolutePath, randomKey()).use { api ->
+            val noCode = assertIs<SignIn.Rejected>(SignInForm(serverUrl = "http://127.0.0.1:9", code = " ").submit(api, en)).form
+            assertEquals("Please fill this in.", noCode.codeError)
+            assertNull(noCode.serverError)
+            assertNull(noCode.formError)
+
+            val noServer = assertIs<SignIn.Rejected>(SignInForm(serverUrl = "", code = "K7PD-M2QX-9TRB").submit(api, fr)).form
+            assertEquals("Merci de remplir ce champ.", noServer.serverError)
+            assertNull(noServer.withServerUrl("http://127.0.0.1:9").serverError)
+
+            // Nothing listens on the discard port: refused at once, reported as offline.
+            val offline = assertIs<SignIn.Rejected>(
+                SignInForm(serverUrl = "http://127.0.0.1:9", code = "K7PD-M2QX-9TRB").submit(api, en),
+            ).form
+            assertEquals("No connection. Your work is saved and will be sent later.", offline.formError)
+            assertNull(offline.codeError)
+
+            val badCode = SignInForm(code = "K7PD").withError(PasserelleException.InvalidEnrolmentCode(), en)
+            assertEquals("This code does not work. Check it or ask for a new one.", badCode.codeError)
+            assertNull(badCode.withCode("K7PD-M2QX-9TRB").codeError)
+        }
+    }
+}
