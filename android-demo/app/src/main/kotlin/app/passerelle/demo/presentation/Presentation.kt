@@ -12,4 +12,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val conversation = ConversationPresenter(strings, time)
     val labels = CheckInLabels(strings)
     val sync = SyncText(strings)
+    val resources = ResourcesPresenter(strings, time)
 }

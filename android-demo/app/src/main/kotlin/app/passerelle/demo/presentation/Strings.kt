@@ -150,6 +150,15 @@ enum class Text(val key: String) {
     THING_CONCERN("thing_concern"),
     THING_CONSENT("thing_consent"),
     THING_OTHER("thing_other"),
+
+    RESOURCES_NONE("resources_none"),
+    RESOURCE_OPEN_NOW("resource_open_now"),
+    RESOURCE_CLOSED_NOW("resource_closed_now"),
+    RESOURCE_TEMPORARILY_CLOSED("resource_temporarily_closed"),
+    RESOURCE_CHECKED("resource_checked"),
+    RESOURCE_OUTDATED("resource_outdated"),
+    RESOURCE_DISTANCE_M("resource_distance_m"),
+    RESOURCE_DISTANCE_KM("resource_distance_km"),
 }
 
 /** Quantity strings, by resource name. */
@@ -166,4 +175,5 @@ enum class Plural(val key: String) {
     SYNC_RECEIVED("sync_received"),
     SYNC_ATTENTION("sync_attention"),
     DURATION_MINUTES("duration_minutes"),
+    RESOURCES_FOUND("resources_found"),
 }

@@ -1,0 +1,101 @@
+// The app's one Passerelle store, opened once off the main thread with the Keystore-held key,
+// shared by every screen; and the bus that tells screens which data changed.
+package app.passerelle.demo
+
+import android.app.Application
+import app.passerelle.ChangeObserver
+import app.passerelle.Passerelle
+import app.passerelle.PasserelleException
+import java.io.File
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.flow.MutableSharedFlow
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.SharedFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.launch
+
+/** Where opening the store is. */
+sealed class StoreState {
+    data object Opening : StoreState()
+    data class Ready(val api: Passerelle) : StoreState()
+
+    /** The file is intact but its key is gone (or it is damaged): sign in again into a new file. */
+    data class Unreadable(val error: Throwable) : StoreState()
+
+    data class Failed(val error: Throwable) : StoreState()
+}
+
+/**
+ * Told by the bindings, on the writing thread, which collections changed after each commit and
+ * sync; screens collect [changes] and reload what they show. Kept short, as the bindings ask.
+ */
+class ChangeBus : ChangeObserver {
+    private val flow = MutableSharedFlow<List<String>>(extraBufferCapacity = 64)
+    val changes: SharedFlow<List<String>> get() = flow
+
+    override fun onChange(collections: List<String>) {
+        flow.tryEmit(collections)
+    }
+}
+
+class DemoApplication : Application() {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+    private val keys by lazy { DatabaseKeyStore(this) }
+    private val database by lazy { File(noBackupFilesDir, "passerelle.db") }
+    private val state = MutableStateFlow<StoreState>(StoreState.Opening)
+
+    val store: StateFlow<StoreState> get() = state
+    val changeBus = ChangeBus()
+
+    override fun onCreate() {
+        super.onCreate()
+        open()
+    }
+
+    private fun open() {
+        state.value = StoreState.Opening
+        scope.launch {
+            state.value = try {
+                val key = keys.loadOrCreate()
+                val api = try {
+                    Passerelle.open(database.absolutePath, key)
+                } finally {
+                    key.fill(0) // the bindings wiped their copy; wipe ours
+                }
+                api.setChangeObserver(changeBus)
+                StoreState.Ready(api)
+            } catch (e: KeyLostException) {
+                StoreState.Unreadable(e)
+            } catch (e: PasserelleException.WrongKey) {
+                StoreState.Unreadable(e)
+            } catch (e: PasserelleException.Corrupt) {
+                StoreState.Unreadable(e)
+            } catch (e: Exception) {
+                StoreState.Failed(e)
+            }
+        }
+    }
+
+    /** Tries to open again (after "Try again"). */
+    fun retry() = open()
+
+    /**
+     * After the key was lost: moves the unreadable database aside — never deleted, a support
+     * person may still recover it with the old key — forgets the key, and opens a new, empty
+     * store. The person then signs in and their data comes back from the server.
+     */
+    fun startAgain() {
+        scope.launch {
+            // The journal files follow the database's new name, so SQLite still pairs them.
+            val aside = "${database.name}.unreadable-${System.currentTimeMillis()}"
+            for (journal in listOf("", "-wal", "-shm")) {
+                val file = File(noBackupFilesDir, database.name + journal)
+                if (file.exists()) file.renameTo(File(noBackupFilesDir, aside + journal))
+            }
+            keys.forget()
+            open()
+        }
+    }
+}

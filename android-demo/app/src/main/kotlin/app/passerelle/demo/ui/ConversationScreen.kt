@@ -1,0 +1,139 @@
+// A conversation: the messages (one `conversation()` call) with who, when and where each of
+// mine is — waiting, sent, delivered, read — in words and an icon; the unread count; a box to
+// write and a 48 dp send button. Sending works offline: the message waits for the next sync.
+package app.passerelle.demo.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.imePadding
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.layout.widthIn
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.lazy.rememberLazyListState
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.Send
+import androidx.compose.material.icons.filled.Circle
+import androidx.compose.material.icons.filled.Done
+import androidx.compose.material.icons.filled.DoneAll
+import androidx.compose.material.icons.outlined.DoneAll
+import androidx.compose.material.icons.outlined.Schedule
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.FilledIconButton
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.clearAndSetSemantics
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.text.input.KeyboardCapitalization
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import app.passerelle.Passerelle
+import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.R
+import app.passerelle.demo.presentation.MessageRow
+import app.passerelle.demo.presentation.Presentation
+import app.passerelle.demo.presentation.StatusIcon
+
+@Composable
+fun ConversationScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentorshipId: String, back: () -> Unit) {
+    val vm: ConversationViewModel = viewModel(key = "conversation-$mentorshipId") { ConversationViewModel(api, bus, mentorshipId) }
+    val state by vm.state.collectAsStateWithLifecycle()
+    val draft by vm.draft.collectAsStateWithLifecycle()
+    val sendError by vm.sendError.collectAsStateWithLifecycle()
+
+    Scaffold(topBar = { BackBar(stringResource(R.string.conversation_title), back) }) { padding ->
+        Column(Modifier.padding(padding).fillMaxSize().imePadding()) {
+            when (val s = state) {
+                Load.Loading -> Waiting()
+                is Load.Failed -> ErrorLine(p.errors.sentence(s.error), Modifier.padding(16.dp))
+                is Load.Loaded -> {
+                    val view = p.conversation.view(s.value, System.currentTimeMillis())
+                    // New messages arrived while the screen is open: they are being read now.
+                    LaunchedEffect(s.value.unread) { if (s.value.unread > 0u) vm.markRead() }
+                    Text(view.unread, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(16.dp, 8.dp))
+                    if (view.rows.isEmpty()) Text(stringResource(R.string.conversation_empty), Modifier.padding(16.dp))
+                    val list = rememberLazyListState()
+                    LaunchedEffect(view.rows.size) { if (view.rows.isNotEmpty()) list.scrollToItem(view.rows.lastIndex) }
+                    LazyColumn(
+                        state = list,
+                        modifier = Modifier.weight(1f),
+                        contentPadding = PaddingValues(16.dp),
+                        verticalArrangement = Arrangement.spacedBy(8.dp),
+                    ) {
+                        items(view.rows, key = { it.id }) { row -> Bubble(row) }
+                    }
+                }
+            }
+            sendError?.let { ErrorLine(p.errors.sentence(it), Modifier.padding(horizontal = 16.dp)) }
+            Row(
+                verticalAlignment = Alignment.CenterVertically,
+                horizontalArrangement = Arrangement.spacedBy(8.dp),
+                modifier = Modifier.fillMaxWidth().padding(16.dp),
+            ) {
+                OutlinedTextField(
+                    value = draft,
+                    onValueChange = { vm.draft.value = it },
+                    label = { Text(stringResource(R.string.conversation_write)) },
+                    keyboardOptions = KeyboardOptions(capitalization = KeyboardCapitalization.Sentences),
+                    modifier = Modifier.weight(1f),
+                )
+                FilledIconButton(onClick = vm::send, modifier = Modifier.size(56.dp)) {
+                    Icon(Icons.AutoMirrored.Filled.Send, contentDescription = stringResource(R.string.conversation_send))
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun Bubble(row: MessageRow) {
+    Row(Modifier.fillMaxWidth(), horizontalArrangement = if (row.mine) Arrangement.End else Arrangement.Start) {
+        Card(
+            colors = if (row.mine) {
+                CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)
+            } else {
+                CardDefaults.cardColors()
+            },
+            // One item for a screen reader: "Marc, 10:42, New: See you Thursday?".
+            modifier = Modifier.widthIn(max = 320.dp).clearAndSetSemantics { contentDescription = row.spoken },
+        ) {
+            Column(Modifier.padding(12.dp)) {
+                if (!row.mine) Text(row.sender, style = MaterialTheme.typography.labelLarge)
+                Text(row.body, style = MaterialTheme.typography.bodyLarge)
+                Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                    Text(row.time, style = MaterialTheme.typography.bodySmall)
+                    icon(row.icon)?.let { Icon(it, contentDescription = null, modifier = Modifier.size(16.dp)) }
+                    row.status?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+                }
+            }
+        }
+    }
+}
+
+/** The status icons; the status is always written next to them, so the icon is decoration. */
+private fun icon(icon: StatusIcon): ImageVector? = when (icon) {
+    StatusIcon.CLOCK -> Icons.Outlined.Schedule
+    StatusIcon.ONE_TICK -> Icons.Filled.Done
+    StatusIcon.TWO_TICKS -> Icons.Outlined.DoneAll
+    StatusIcon.TWO_TICKS_FILLED -> Icons.Filled.DoneAll
+    StatusIcon.NEW_DOT -> Icons.Filled.Circle
+    StatusIcon.NONE -> null
+}

@@ -1,0 +1,121 @@
+// The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
+// contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
+// opens the mentee. Anyone else sees their conversations. The sync panel sits on top.
+package app.passerelle.demo.ui
+
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Warning
+import androidx.compose.material.icons.outlined.Schedule
+import androidx.compose.material3.Card
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.clearAndSetSemantics
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.onClick
+import androidx.compose.ui.semantics.role
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import app.passerelle.Passerelle
+import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.R
+import app.passerelle.demo.presentation.CaseloadRow
+import app.passerelle.demo.presentation.Presentation
+
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean, go: (Screen) -> Unit) {
+    Scaffold(topBar = { TopAppBar(title = { Text(stringResource(R.string.home_title)) }) }) { padding ->
+        Column(Modifier.padding(padding).fillMaxSize()) {
+            SyncPanel(api, p, Modifier.padding(horizontal = 16.dp))
+            if (mentor) Caseload(api, bus, p, go) else Conversations(api, bus, p, go)
+        }
+    }
+}
+
+@Composable
+private fun Caseload(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Screen) -> Unit) {
+    val vm: CaseloadViewModel = viewModel { CaseloadViewModel(api, bus) }
+    when (val state = vm.state.collectAsStateWithLifecycle().value) {
+        Load.Loading -> Waiting()
+        is Load.Failed -> Explain(p.errors.sentence(state.error), stringResource(R.string.retry), vm::reload)
+        is Load.Loaded -> {
+            val rows = p.caseload.rows(state.value, System.currentTimeMillis())
+            if (rows.isEmpty()) {
+                Text(stringResource(R.string.caseload_empty), modifier = Modifier.padding(16.dp))
+            }
+            LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+                items(rows, key = { it.mentorshipId }) { row ->
+                    CaseloadCard(row) { go(Screen.Mentee(row.mentorshipId, row.name)) }
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
+    Card(
+        modifier = Modifier
+            .fillMaxWidth()
+            .heightIn(min = TouchTarget)
+            .clickable(onClick = onOpen)
+            // Read as one item: the presenter's sentence, then "double-tap to activate".
+            .clearAndSetSemantics {
+                contentDescription = row.spoken
+                role = Role.Button
+                onClick { onOpen(); true }
+            },
+    ) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            Text(row.name, style = MaterialTheme.typography.titleLarge)
+            row.status?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+            row.concernBadge?.let {
+                Badge(
+                    Icons.Filled.Warning,
+                    stringResource(R.string.badge_concern_icon),
+                    it,
+                    if (row.concernIsUrgent) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.tertiary,
+                )
+            }
+            row.overdueBadge?.let {
+                Badge(Icons.Outlined.Schedule, stringResource(R.string.badge_overdue_icon), it, MaterialTheme.colorScheme.error)
+            }
+            Text(row.lastContact)
+            row.nextFollowUp?.let { Text(it) }
+            Text(row.progress, style = MaterialTheme.typography.bodyMedium)
+            for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
+        }
+    }
+}
+
+@Composable
+private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Screen) -> Unit) {
+    val vm: MyMentorshipsViewModel = viewModel { MyMentorshipsViewModel(api, bus) }
+    when (val state = vm.state.collectAsStateWithLifecycle().value) {
+        Load.Loading -> Waiting()
+        is Load.Failed -> Explain(p.errors.sentence(state.error), stringResource(R.string.retry), vm::reload)
+        is Load.Loaded -> LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+            items(state.value, key = { it.id }) { mentorship ->
+                SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(mentorship.id)) })
+            }
+        }
+    }
+}

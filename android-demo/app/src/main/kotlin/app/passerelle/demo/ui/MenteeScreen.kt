@@ -1,0 +1,76 @@
+// One mentee: record a contact, open the conversation, and the past contacts (one
+// `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
+package app.passerelle.demo.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.Card
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import app.passerelle.Passerelle
+import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.R
+import app.passerelle.demo.presentation.Presentation
+
+@Composable
+fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Screen.Mentee, go: (Screen) -> Unit, back: () -> Unit) {
+    val vm: MenteeViewModel = viewModel(key = "mentee-${screen.mentorshipId}") { MenteeViewModel(api, bus, screen.mentorshipId) }
+    val state = vm.state.collectAsStateWithLifecycle().value
+    val now = System.currentTimeMillis()
+    Scaffold(topBar = { BackBar(screen.name, back) }) { padding ->
+        LazyColumn(
+            modifier = Modifier.padding(padding),
+            contentPadding = PaddingValues(16.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            item { BigButton(stringResource(R.string.mentee_record), { go(Screen.CheckIn(screen.mentorshipId, null)) }) }
+            item { SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(screen.mentorshipId)) }) }
+            item { SectionTitle(stringResource(R.string.mentee_contacts)) }
+            when (state) {
+                Load.Loading -> item { Waiting() }
+                is Load.Failed -> item { ErrorLine(p.errors.sentence(state.error)) }
+                is Load.Loaded -> {
+                    val rows = p.contacts.rows(state.value, now)
+                    if (rows.isEmpty()) item { Text(stringResource(R.string.mentee_no_contacts)) }
+                    items(rows, key = { it.checkinId }) { row ->
+                        Card(Modifier.fillMaxWidth()) {
+                            Row(Modifier.padding(12.dp), verticalAlignment = Alignment.CenterVertically) {
+                                Column(
+                                    Modifier
+                                        .weight(1f)
+                                        .semantics(mergeDescendants = true) { contentDescription = row.spoken },
+                                ) {
+                                    Text(row.summary)
+                                    row.wellbeing?.let { Text(it.label(p.strings), style = MaterialTheme.typography.bodyMedium) }
+                                    row.corrected?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+                                }
+                                OutlinedButton(
+                                    onClick = { go(Screen.CheckIn(screen.mentorshipId, row.checkinId)) },
+                                    modifier = Modifier.heightIn(min = TouchTarget),
+                                ) { Text(stringResource(R.string.mentee_correct)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

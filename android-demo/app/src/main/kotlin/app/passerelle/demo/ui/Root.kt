@@ -1,0 +1,158 @@
+// The top of the UI: waits for the store to open (or explains why it cannot), picks the first
+// screen, and keeps a small back stack of screens that survives rotation. The system back
+// button (or gesture) goes back one screen; there are no other gestures.
+package app.passerelle.demo.ui
+
+import androidx.activity.compose.BackHandler
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.CircularProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.listSaver
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.snapshots.SnapshotStateList
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalConfiguration
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.unit.dp
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import app.passerelle.Passerelle
+import app.passerelle.PasserelleException
+import app.passerelle.demo.AndroidStrings
+import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.DemoApplication
+import app.passerelle.demo.R
+import app.passerelle.demo.StoreState
+import app.passerelle.demo.presentation.Presentation
+import java.time.ZoneId
+import java.util.UUID
+
+/** The screens, with just what each needs to load itself. */
+sealed interface Screen {
+    data object SignIn : Screen
+    data class Home(val mentor: Boolean) : Screen
+    data class Mentee(val mentorshipId: String, val name: String) : Screen
+
+    /** [formId] makes every opening a fresh form (its view model is keyed by it). */
+    data class CheckIn(val mentorshipId: String, val amendCheckinId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
+    data class Conversation(val mentorshipId: String) : Screen
+}
+
+// Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
+private fun Screen.encode(): List<String> = when (this) {
+    Screen.SignIn -> listOf("sign-in")
+    is Screen.Home -> listOf("home", mentor.toString())
+    is Screen.Mentee -> listOf("mentee", mentorshipId, name)
+    is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
+    is Screen.Conversation -> listOf("conversation", mentorshipId)
+}
+
+private fun decode(parts: List<String>): Screen = when (parts[0]) {
+    "home" -> Screen.Home(parts[1].toBoolean())
+    "mentee" -> Screen.Mentee(parts[1], parts[2])
+    "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
+    "conversation" -> Screen.Conversation(parts[1])
+    else -> Screen.SignIn
+}
+
+private val stackSaver = listSaver<SnapshotStateList<Screen>, ArrayList<String>>(
+    save = { stack -> stack.map { ArrayList(it.encode()) } },
+    restore = { saved -> mutableStateListOf(*saved.map { decode(it) }.toTypedArray()) },
+)
+
+/** The presenters in the current language, rebuilt when the configuration (language) changes. */
+@Composable
+fun rememberPresentation(): Presentation {
+    val context = LocalContext.current
+    val configuration = LocalConfiguration.current
+    return remember(configuration) { Presentation(AndroidStrings(context), ZoneId.systemDefault()) }
+}
+
+@Composable
+fun Root(app: DemoApplication) {
+    val p = rememberPresentation()
+    val store by app.store.collectAsStateWithLifecycle()
+    Surface(modifier = Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+        when (val s = store) {
+            StoreState.Opening -> Waiting()
+            is StoreState.Unreadable -> Explain(
+                // A lost Keystore key reads to the person exactly like a wrong key.
+                text = p.errors.sentence(s.error as? PasserelleException ?: PasserelleException.WrongKey()),
+                action = stringResource(R.string.start_again),
+                onAction = app::startAgain,
+            )
+            is StoreState.Failed -> Explain(p.errors.sentence(s.error), stringResource(R.string.retry), app::retry)
+            is StoreState.Ready -> Start(s.api, app.changeBus, p)
+        }
+    }
+}
+
+@Composable
+private fun Start(api: Passerelle, bus: ChangeBus, p: Presentation) {
+    val start: StartViewModel = viewModel { StartViewModel(api) }
+    when (val owner = start.owner.collectAsStateWithLifecycle().value) {
+        Load.Loading -> Waiting()
+        is Load.Failed -> Explain(p.errors.sentence(owner.error), null) {}
+        is Load.Loaded -> Navigator(
+            initial = owner.value?.let { Screen.Home(it.hasCaseload()) } ?: Screen.SignIn,
+            api = api,
+            bus = bus,
+            p = p,
+        )
+    }
+}
+
+@Composable
+private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Presentation) {
+    val stack = rememberSaveable(saver = stackSaver) { mutableStateListOf(initial) }
+    val go: (Screen) -> Unit = { stack.add(it) }
+    val back: () -> Unit = { if (stack.size > 1) stack.removeAt(stack.lastIndex) }
+    BackHandler(enabled = stack.size > 1, onBack = back)
+
+    when (val screen = stack.last()) {
+        Screen.SignIn -> SignInScreen(api, p) { person ->
+            stack.clear()
+            stack.add(Screen.Home(person.hasCaseload()))
+        }
+        is Screen.Home -> HomeScreen(api, bus, p, screen.mentor, go)
+        is Screen.Mentee -> MenteeScreen(api, bus, p, screen, go, back)
+        is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
+        is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
+    }
+}
+
+@Composable
+fun Waiting() {
+    Column(
+        modifier = Modifier.fillMaxSize(),
+        verticalArrangement = Arrangement.Center,
+        horizontalAlignment = Alignment.CenterHorizontally,
+    ) {
+        CircularProgressIndicator()
+        Text(stringResource(R.string.home_loading), modifier = Modifier.padding(16.dp))
+    }
+}
+
+/** A full-screen sentence with at most one way forward. */
+@Composable
+fun Explain(text: String, action: String?, onAction: () -> Unit) {
+    Column(
+        modifier = Modifier.fillMaxSize().padding(24.dp),
+        verticalArrangement = Arrangement.Center,
+        horizontalAlignment = Alignment.CenterHorizontally,
+    ) {
+        Text(text, style = MaterialTheme.typography.titleLarge)
+        if (action != null) BigButton(action, onAction, Modifier.padding(top = 24.dp))
+    }
+}

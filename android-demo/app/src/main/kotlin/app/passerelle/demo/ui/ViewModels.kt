@@ -1,0 +1,255 @@
+// The screens' state holders. Each loads what its screen shows with one binding call on
+// Dispatchers.IO (every call is blocking and one transaction), keeps the raw records, and
+// reloads when the change bus names a collection it shows. Wording is left to the screens'
+// presenters, so a language change needs no reload.
+package app.passerelle.demo.ui
+
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import app.passerelle.Passerelle
+import app.passerelle.PasserelleException
+import app.passerelle.SyncProgressObserver
+import app.passerelle.core.CaseloadEntry
+import app.passerelle.core.Conversation
+import app.passerelle.core.Mentorship
+import app.passerelle.core.Person
+import app.passerelle.core.Role
+import app.passerelle.core.SyncIssue
+import app.passerelle.core.SyncProgress
+import app.passerelle.core.SyncSummary
+import app.passerelle.core.TimelineEntry
+import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.presentation.CheckInForm
+import app.passerelle.demo.presentation.ErrorText
+import app.passerelle.demo.presentation.SignIn
+import app.passerelle.demo.presentation.SignInForm
+import app.passerelle.demo.presentation.Submission
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.filter
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+
+/** What a screen has to show. */
+sealed interface Load<out T> {
+    data object Loading : Load<Nothing>
+    data class Loaded<T>(val value: T) : Load<T>
+    data class Failed(val error: PasserelleException) : Load<Nothing>
+}
+
+/** The loaded value, or `null` while loading or after a failure. */
+fun <T> Load<T>.valueOrNull(): T? = when (this) {
+    is Load.Loaded -> value
+    else -> null
+}
+
+/** Runs one blocking binding call off the main thread. */
+suspend fun <T> call(block: () -> T): Load<T> = try {
+    Load.Loaded(withContext(Dispatchers.IO) { block() })
+} catch (e: PasserelleException) {
+    Load.Failed(e)
+}
+
+/** Base for screens that reload when one of [watched] changes (a local write or a sync). */
+abstract class LiveScreen<T>(bus: ChangeBus, private val watched: Set<String>) : ViewModel() {
+    private val _state = MutableStateFlow<Load<T>>(Load.Loading)
+    val state: StateFlow<Load<T>> get() = _state
+
+    init {
+        viewModelScope.launch {
+            bus.changes.filter { changed -> changed.any { it in watched } }.collect { reload() }
+        }
+    }
+
+    protected abstract fun load(): T
+
+    fun reload() {
+        viewModelScope.launch { _state.value = call { load() } }
+    }
+}
+
+/** Decides the first screen: signed in and enrolled, or not yet. */
+class StartViewModel(private val api: Passerelle) : ViewModel() {
+    val owner = MutableStateFlow<Load<Person?>>(Load.Loading)
+
+    init {
+        viewModelScope.launch { owner.value = call { api.syncServerUrl()?.let { api.deviceOwner() } } }
+    }
+}
+
+class SignInViewModel(private val api: Passerelle) : ViewModel() {
+    val form = MutableStateFlow(SignInForm(serverUrl = DEFAULT_SERVER))
+    val working = MutableStateFlow(false)
+
+    fun edit(change: (SignInForm) -> SignInForm) = form.update(change)
+
+    /** Enrols, then syncs once so the home screen has data; [onSignedIn] runs on the main thread. */
+    fun submit(errors: ErrorText, onSignedIn: (Person) -> Unit) {
+        if (working.value) return
+        working.value = true
+        viewModelScope.launch {
+            when (val result = withContext(Dispatchers.IO) { form.value.submit(api, errors) }) {
+                is SignIn.SignedIn -> {
+                    // A failed first sync is not a failed sign-in: the home screen offers "Sync now".
+                    call { api.sync(null) }
+                    onSignedIn(result.person)
+                }
+                is SignIn.Rejected -> form.value = result.form
+            }
+            working.value = false
+        }
+    }
+
+    private companion object {
+        // The development machine as the Android emulator sees it.
+        const val DEFAULT_SERVER = "http://10.0.2.2:8080"
+    }
+}
+
+/** A mentor's caseload: one `caseload()` call. */
+class CaseloadViewModel(private val api: Passerelle, bus: ChangeBus) :
+    LiveScreen<List<CaseloadEntry>>(bus, setOf("mentorship", "checkin", "escalation", "person", "survivor_profile")) {
+    init { reload() }
+
+    override fun load(): List<CaseloadEntry> = api.caseload()
+}
+
+/** Anyone else (a survivor, a caregiver): their conversations, from one `myMentorships()` call. */
+class MyMentorshipsViewModel(private val api: Passerelle, bus: ChangeBus) :
+    LiveScreen<List<Mentorship>>(bus, setOf("mentorship")) {
+    init { reload() }
+
+    override fun load(): List<Mentorship> = api.myMentorships()
+}
+
+/** A mentee's past contacts: one `mentorshipTimeline()` call. */
+class MenteeViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String) :
+    LiveScreen<List<TimelineEntry>>(bus, setOf("checkin", "escalation", "mentorship_event")) {
+    init { reload() }
+
+    override fun load(): List<TimelineEntry> = api.mentorshipTimeline(mentorshipId)
+}
+
+/** The conversation: one `conversation()` call; marks it read while it is on screen. */
+class ConversationViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String) :
+    LiveScreen<Conversation>(bus, setOf("message", "conversation_read")) {
+    val draft = MutableStateFlow("")
+    val sendError = MutableStateFlow<PasserelleException?>(null)
+
+    init {
+        reload()
+        viewModelScope.launch { call { api.markConversationRead(mentorshipId) } }
+    }
+
+    override fun load(): Conversation = api.conversation(mentorshipId, PAGE)
+
+    fun send() {
+        val body = draft.value
+        viewModelScope.launch {
+            when (val sent = call { api.sendMessage(mentorshipId, body) }) {
+                is Load.Loaded -> {
+                    draft.value = ""
+                    sendError.value = null
+                }
+                is Load.Failed -> sendError.value = sent.error
+                Load.Loading -> Unit
+            }
+        }
+    }
+
+    fun markRead() {
+        viewModelScope.launch { call { api.markConversationRead(mentorshipId) } }
+    }
+
+    private companion object {
+        const val PAGE = 100u
+    }
+}
+
+/** The check-in form; [amendCheckinId] loads that check-in's current version to prefill it. */
+class CheckInViewModel(private val api: Passerelle, mentorshipId: String, amendCheckinId: String?) : ViewModel() {
+    val form = MutableStateFlow<Load<CheckInForm>>(Load.Loading)
+    val saving = MutableStateFlow(false)
+
+    init {
+        viewModelScope.launch {
+            form.value = if (amendCheckinId == null) {
+                Load.Loaded(CheckInForm.new(mentorshipId, System.currentTimeMillis()))
+            } else {
+                when (val current = call { api.checkin(amendCheckinId) }) {
+                    is Load.Loaded -> Load.Loaded(CheckInForm.amend(current.value))
+                    is Load.Failed -> current
+                    Load.Loading -> Load.Loading
+                }
+            }
+        }
+    }
+
+    fun edit(change: (CheckInForm) -> CheckInForm) = form.update { if (it is Load.Loaded) Load.Loaded(change(it.value)) else it }
+
+    /** Saves with one binding call; [onSaved] gets whether a concern was escalated. */
+    fun save(errors: ErrorText, onSaved: (escalated: Boolean) -> Unit) {
+        val current = form.value.valueOrNull() ?: return
+        if (saving.value) return
+        saving.value = true
+        viewModelScope.launch {
+            when (val result = withContext(Dispatchers.IO) { current.submit(api, errors) }) {
+                is Submission.Saved -> onSaved(result.recorded.escalation != null)
+                is Submission.Rejected -> form.value = Load.Loaded(result.form)
+            }
+            saving.value = false
+        }
+    }
+}
+
+/** The sync button: runs `sync()` with progress, then reads the sync issues. */
+class SyncViewModel(private val api: Passerelle) : ViewModel() {
+    data class State(
+        val running: Boolean = false,
+        val progress: SyncProgress? = null,
+        val summary: SyncSummary? = null,
+        val error: PasserelleException? = null,
+        val issues: List<SyncIssue> = listOf(),
+    )
+
+    val state = MutableStateFlow(State())
+
+    init {
+        viewModelScope.launch { call { api.syncIssues() }.valueOrNull()?.let { issues -> state.update { it.copy(issues = issues) } } }
+    }
+
+    fun sync() {
+        if (state.value.running) return
+        state.value = state.value.copy(running = true, progress = null, summary = null, error = null)
+        // Called on the syncing thread; a StateFlow update is safe from any thread.
+        val observer = object : SyncProgressObserver {
+            override fun onProgress(progress: SyncProgress) = state.update { it.copy(progress = progress) }
+        }
+        viewModelScope.launch {
+            val result = call { api.sync(observer) }
+            val issues = call { api.syncIssues() }.valueOrNull() ?: state.value.issues
+            state.update {
+                it.copy(
+                    running = false,
+                    progress = null,
+                    summary = result.valueOrNull(),
+                    error = (result as? Load.Failed)?.error,
+                    issues = issues,
+                )
+            }
+        }
+    }
+
+    fun dismiss(issue: SyncIssue) {
+        viewModelScope.launch {
+            if (call { api.dismissSyncIssue(issue.id) } is Load.Loaded) {
+                state.update { s -> s.copy(issues = s.issues.filterNot { it.id == issue.id }) }
+            }
+        }
+    }
+}
+
+/** Whether this person's home is the caseload. */
+fun Person.hasCaseload(): Boolean = role == Role.MENTOR

@@ -1,0 +1,72 @@
+// The top of the UI: waits for the store to open (or explains why it cannot), picks the first
+// screen — sign in, or home — and holds the navigation stack. Back is the system's back button
+// or edge swipe (one finger); there are no other gestures.
+#if os(iOS)
+import Passerelle
+import PasserellePresentation
+import SwiftUI
+
+/// Where the navigation stack can go, with just what each screen needs to load itself.
+enum Route: Hashable {
+    case mentee(mentorshipId: String, name: String)
+    case checkIn(mentorshipId: String, amendCheckinId: String?)
+    case conversation(mentorshipId: String)
+}
+
+public struct RootView: View {
+    @StateObject private var model = AppModel()
+
+    public init() {}
+
+    public var body: some View {
+        Group {
+            switch model.store {
+            case .opening:
+                ProgressView(ui("home_loading"))
+            case .unreadable(let error):
+                ExplainView(text: model.presentation.errors.sentence(error), action: ui("start_again")) { model.startAgain() }
+            case .failed(let error):
+                ExplainView(text: model.presentation.errors.sentence(error), action: ui("retry")) { model.open() }
+            case .ready:
+                StartView()
+            }
+        }
+        .environmentObject(model)
+        .onAppear { model.start() }
+    }
+}
+
+/// Signed in and enrolled: home; otherwise the sign-in screen.
+struct StartView: View {
+    @EnvironmentObject private var model: AppModel
+    @State private var owner: Result<Person?, Error>?
+    @State private var path: [Route] = []
+
+    var body: some View {
+        switch owner {
+        case nil:
+            ProgressView(ui("home_loading")).task {
+                owner = await model.call { api in try api.syncServerUrl() == nil ? nil : api.deviceOwner() }
+            }
+        case .some(.failure(let error)):
+            ExplainView(text: model.presentation.errors.sentence(error))
+        case .some(.success(.none)):
+            SignInView { person in owner = .success(person) }
+        case .some(.success(.some(let person))):
+            NavigationStack(path: $path) {
+                HomeView(mentor: person.role == .mentor, path: $path)
+                    .navigationDestination(for: Route.self) { route in
+                        switch route {
+                        case .mentee(let id, let name):
+                            MenteeView(mentorshipId: id, name: name, path: $path)
+                        case .checkIn(let id, let amend):
+                            CheckInView(mentorshipId: id, amendCheckinId: amend) { path.removeLast() }
+                        case .conversation(let id):
+                            ConversationView(mentorshipId: id)
+                        }
+                    }
+            }
+        }
+    }
+}
+#endif

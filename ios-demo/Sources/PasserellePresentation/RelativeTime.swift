@@ -1,0 +1,63 @@
+// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow") and clock times,
+// counted in calendar days of the phone's time zone: a contact last night at 23:00 is
+// "yesterday" this morning, which is how people count, not "0 days ago".
+import Foundation
+
+/// A Passerelle time (UTC milliseconds) as a Foundation date.
+func date(_ millis: Int64) -> Date {
+    Date(timeIntervalSince1970: TimeInterval(millis) / 1000)
+}
+
+public struct RelativeTime {
+    private let strings: Strings
+    private let calendar: Calendar
+    private let clock: DateFormatter
+    private let shortDate: DateFormatter
+
+    public init(strings: Strings, timeZone: TimeZone) {
+        self.strings = strings
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+        let clock = DateFormatter()
+        clock.locale = strings.locale
+        clock.timeZone = timeZone
+        clock.dateStyle = .none
+        clock.timeStyle = .short
+        self.clock = clock
+        let shortDate = DateFormatter()
+        shortDate.locale = strings.locale
+        shortDate.timeZone = timeZone
+        shortDate.setLocalizedDateFormatFromTemplate("dMMM")
+        self.shortDate = shortDate
+    }
+
+    /// Calendar days from `now` to `at`: negative in the past, positive ahead.
+    public func daysBetween(now: Int64, at: Int64) -> Int {
+        let from = calendar.startOfDay(for: date(now))
+        let to = calendar.startOfDay(for: date(at))
+        return calendar.dateComponents([.day], from: from, to: to).day ?? 0
+    }
+
+    /// "today", "yesterday", "3 days ago", "tomorrow", "in 3 days".
+    public func day(at: Int64, now: Int64) -> String {
+        let days = daysBetween(now: now, at: at)
+        switch days {
+        case 0: return strings.text(.timeToday)
+        case -1: return strings.text(.timeYesterday)
+        case 1: return strings.text(.timeTomorrow)
+        case ..<0: return strings.plural(.timeDaysAgo, -days)
+        default: return strings.plural(.timeInDays, days)
+        }
+    }
+
+    /// A message's time: the clock alone today, "yesterday at 10:42", then "3 Mar at 10:42".
+    public func moment(at: Int64, now: Int64) -> String {
+        let time = clock.string(from: date(at))
+        switch daysBetween(now: now, at: at) {
+        case 0: return time
+        case -1: return strings.text(.timeAt, strings.text(.timeYesterday), time)
+        default: return strings.text(.timeAt, shortDate.string(from: date(at)), time)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
+// call) and checked word for word in English and French. Mirrors CaseloadPresenterTest.kt.
+import Foundation
+import Passerelle
+import PasserellePresentation
+import XCTest
+
+final class CaseloadPresenterTests: XCTestCase {
+    // UTC: whole days back from `now` are whole calendar days, whatever the time of day.
+    private func presenter(_ strings: Strings) -> CaseloadPresenter {
+        CaseloadPresenter(strings: strings, time: RelativeTime(strings: strings, timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    func testCaseloadRowsInEnglishAndFrench() throws {
+        let p = try TestProgramme(self)
+        let now = nowMillis()
+        let sophie = try p.mentee("Sophie", needs: [.aphasia, .fatigue])
+        let paul = try p.mentee("Paul")
+        let anne = try p.mentee("Anne")
+        let luc = try p.mentee("Luc")
+
+        _ = try p.api.recordCheckin(input: p.checkIn(
+            sophie,
+            at: now - 3 * day,
+            followUp: FollowUp(action: "Call the speech therapist", dueAt: now - day),
+            concern: NewConcern(category: .mood, urgency: .urgent, summary: "Low mood since coming home.")
+        ))
+        _ = try p.api.recordCheckin(input: p.checkIn(anne, at: now, followUp: FollowUp(action: "Bring the leaflet", dueAt: now + 2 * day)))
+        _ = try p.api.setDeviceOwner(personId: p.coordinator.id)
+        _ = try p.api.pauseMentorship(mentorshipId: luc, note: nil)
+        _ = try p.api.setDeviceOwner(personId: p.mentor.id)
+
+        let caseload = try p.api.caseload()
+        XCTAssertEqual(caseload.count, 4)
+
+        let en = Dictionary(uniqueKeysWithValues: presenter(english).rows(caseload, now: now).map { ($0.mentorshipId, $0) })
+        let s = try XCTUnwrap(en[sophie])
+        XCTAssertEqual(s.name, "Sophie")
+        XCTAssertNil(s.status)
+        XCTAssertEqual(s.lastContact, "Last contact 3 days ago")
+        XCTAssertEqual(s.progress, "Contacts: 1 of 6")
+        XCTAssertEqual(s.nextFollowUp, "Follow-up due yesterday")
+        XCTAssertEqual(s.overdueBadge, "1 follow-up late")
+        XCTAssertEqual(s.concernBadge, "1 open concern: urgent")
+        XCTAssertTrue(s.concernIsUrgent)
+        XCTAssertEqual(s.needs, ["Aphasia: short sentences", "Tires easily: keep it short"])
+        XCTAssertEqual(
+            s.spoken,
+            "Sophie. 1 open concern: urgent. 1 follow-up late. Last contact 3 days ago. "
+                + "Follow-up due yesterday. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short"
+        )
+        let pa = try XCTUnwrap(en[paul])
+        XCTAssertEqual(pa.lastContact, "No contact yet")
+        XCTAssertEqual(pa.progress, "Contacts: 0 of 6")
+        XCTAssertNil(pa.nextFollowUp)
+        XCTAssertNil(pa.overdueBadge)
+        XCTAssertNil(pa.concernBadge)
+        XCTAssertEqual(en[anne]?.lastContact, "Last contact today")
+        XCTAssertEqual(en[anne]?.nextFollowUp, "Follow-up due in 2 days")
+        XCTAssertEqual(en[luc]?.status, "Paused")
+
+        let fr = Dictionary(uniqueKeysWithValues: presenter(french).rows(caseload, now: now).map { ($0.mentorshipId, $0) })
+        XCTAssertEqual(fr[sophie]?.lastContact, "Dernier contact il y a 3 jours")
+        XCTAssertEqual(fr[sophie]?.progress, "Contacts : 1 sur 6")
+        XCTAssertEqual(fr[sophie]?.nextFollowUp, "Suivi prévu hier")
+        XCTAssertEqual(fr[sophie]?.overdueBadge, "1 suivi en retard")
+        XCTAssertEqual(fr[sophie]?.concernBadge, "1 inquiétude en cours : urgent")
+        XCTAssertEqual(fr[sophie]?.needs, ["Aphasie : phrases courtes", "Se fatigue vite : faire court"])
+        XCTAssertEqual(fr[paul]?.lastContact, "Pas encore de contact")
+        XCTAssertEqual(fr[anne]?.lastContact, "Dernier contact aujourd'hui")
+        XCTAssertEqual(fr[anne]?.nextFollowUp, "Suivi prévu dans 2 jours")
+        XCTAssertEqual(fr[luc]?.status, "En pause")
+    }
+
+    func testBadgesCountInBothLanguages() throws {
+        let p = try TestProgramme(self)
+        let now = nowMillis()
+        let sophie = try p.mentee("Sophie")
+        for daysAgo: Int64 in [5, 4] {
+            _ = try p.api.recordCheckin(input: p.checkIn(
+                sophie,
+                at: now - daysAgo * day,
+                followUp: FollowUp(action: "Check on the appointment", dueAt: now - 2 * day),
+                concern: NewConcern(category: .practical, urgency: .routine, summary: "Needs help with forms.")
+            ))
+        }
+        let entry = try XCTUnwrap(p.api.caseload().first)
+        let en = presenter(english).row(entry, now: now)
+        XCTAssertEqual(en.overdueBadge, "2 follow-ups late")
+        XCTAssertEqual(en.concernBadge, "2 open concerns: not urgent")
+        XCTAssertFalse(en.concernIsUrgent)
+        XCTAssertEqual(en.lastContact, "Last contact 4 days ago")
+        let fr = presenter(french).row(entry, now: now)
+        XCTAssertEqual(fr.overdueBadge, "2 suivis en retard")
+        XCTAssertEqual(fr.concernBadge, "2 inquiétudes en cours : pas urgent")
+        XCTAssertEqual(fr.nextFollowUp, "Suivi prévu il y a 2 jours")
+    }
+}

@@ -1,0 +1,104 @@
+// Every PasserelleError case has its own short sentence in both languages; real failures from
+// the store and the network come out as those sentences; the core's rule phrases become field
+// sentences. Mirrors ErrorTextTest.kt.
+import Foundation
+import Passerelle
+import PasserellePresentation
+import XCTest
+
+final class ErrorTextTests: XCTestCase {
+    private let en = ErrorText(strings: english)
+    private let fr = ErrorText(strings: french)
+
+    /// One of each case. A case added to the bindings fails ErrorText's switch at compile time.
+    private let everyCase: [PasserelleError] = [
+        .InvalidInput(field: "notes", problem: "must not be empty"),
+        .UnknownCode(kind: "dimension", code: "spiritual"),
+        .NotFound(what: "mentorship"),
+        .NotAllowed(reason: "only the mentorship's mentor records its check-ins"),
+        .InvalidState(reason: "ending twice"),
+        .WrongKey,
+        .Corrupt,
+        .NotEncrypted,
+        .NewerSchema(found: 9, supported: 2),
+        .ReadOnly,
+        .DiskFull,
+        .CannotOpen,
+        .Busy,
+        .Interrupted,
+        .Storage(code: "IoErr"),
+        .Offline,
+        .NotEnrolled,
+        .Unauthorized,
+        .InvalidEnrolmentCode,
+        .RateLimited(retryAfterSecs: 30),
+        .ServerRefused(code: "invalid_state"),
+        .ServerFailed(status: 503),
+        .Protocol,
+    ]
+
+    func testEveryCaseHasItsOwnSentenceInBothLanguages() {
+        for errors in [en, fr] {
+            let sentences = everyCase.map { errors.sentence($0) }
+            XCTAssertEqual(Set(sentences).count, everyCase.count, "two cases share a sentence: \(sentences)")
+            for sentence in sentences {
+                XCTAssertTrue(sentence.hasSuffix("."), sentence)
+                XCTAssertLessThanOrEqual(sentence.count, 110, "too long for a small screen: \(sentence)")
+            }
+        }
+        XCTAssertEqual(zip(everyCase.map { en.sentence($0) }, everyCase.map { fr.sentence($0) }).filter { $0 == $1 }.count, 0)
+    }
+
+    func testSentencesSayWhatToDo() {
+        XCTAssertEqual(en.sentence(PasserelleError.Offline), "No connection. Your work is saved and will be sent later.")
+        XCTAssertEqual(fr.sentence(PasserelleError.Offline), "Pas de connexion. Votre travail est enregistré et partira plus tard.")
+        XCTAssertEqual(en.sentence(PasserelleError.InvalidInput(field: "notes", problem: "must not be empty")), "Please check the notes.")
+        XCTAssertEqual(fr.sentence(PasserelleError.InvalidInput(field: "duration_minutes", problem: "outside 0..=600")), "Vérifiez la durée.")
+        XCTAssertEqual(en.sentence(PasserelleError.RateLimited(retryAfterSecs: 1)), "Too many tries. Wait 1 second.")
+        XCTAssertEqual(fr.sentence(PasserelleError.RateLimited(retryAfterSecs: 30)), "Trop d'essais. Attendez 30 secondes.")
+        struct Bug: Error {}
+        XCTAssertEqual(en.sentence(Bug()), "Something went wrong. Try again.")
+    }
+
+    func testTheCoreRulePhrasesBecomeFieldSentences() {
+        XCTAssertEqual(en.problem("must not be empty"), "Please fill this in.")
+        XCTAssertEqual(en.problem("longer than 4000 characters"), "Too long: 4000 characters at most.")
+        XCTAssertEqual(fr.problem("longer than 80 characters"), "Trop long : 80 caractères au plus.")
+        XCTAssertEqual(en.problem("more than 20 items"), "Too many: 20 at most.")
+        XCTAssertEqual(en.problem("outside 1..=5"), "Choose between 1 and 5.")
+        XCTAssertEqual(fr.problem("too far in the future"), "Cette date est trop loin.")
+        XCTAssertEqual(en.problem("dates in the wrong order"), "This date is before the contact.")
+        XCTAssertEqual(en.problem("a rule this build does not know"), "Please check this.")
+    }
+
+    func testRealFailuresBecomeSentences() throws {
+        let path = try temporaryFolder(self).appendingPathComponent("passerelle.db").path
+        let key = randomKey()
+        let api = try Passerelle.open(path: path, key: key)
+        XCTAssertThrowsError(try api.sync(progress: nil)) { error in
+            XCTAssertEqual(self.en.sentence(error), "Please sign in first.")
+            XCTAssertEqual(self.fr.sentence(error), "Connectez-vous d'abord.")
+        }
+        XCTAssertThrowsError(try Passerelle.open(path: path, key: randomKey())) { error in
+            XCTAssertEqual(self.en.sentence(error), "Your data cannot be opened on this phone. Sign in again to get it back.")
+        }
+    }
+
+    func testSignInErrorsLandWhereThePersonWillLook() throws {
+        let api = try Passerelle.open(path: try temporaryFolder(self).appendingPathComponent("passerelle.db").path, key: randomKey())
+        guard case .rejected(let noCode) = SignInForm(serverUrl: "http://127.0.0.1:9", code: " ").submit(api, errors: en) else {
+            return XCTFail("a blank code was accepted")
+        }
+        XCTAssertEqual(noCode.codeError, "Please fill this in.")
+        XCTAssertNil(noCode.serverError)
+
+        guard case .rejected(let offline) = SignInForm(serverUrl: "http://127.0.0.1:9", code: "K7PD-M2QX-9TRB").submit(api, errors: en) else {
+            return XCTFail("enrolled with nothing listening")
+        }
+        XCTAssertEqual(offline.formError, "No connection. Your work is saved and will be sent later.")
+
+        let badCode = SignInForm(code: "K7PD").withError(.InvalidEnrolmentCode, en)
+        XCTAssertEqual(badCode.codeError, "This code does not work. Check it or ask for a new one.")
+        XCTAssertNil(badCode.withCode("K7PD-M2QX-9TRB").codeError)
+    }
+}
