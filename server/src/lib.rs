@@ -18,4 +18,5 @@ pub mod write;
 
 pub use service::{ApiRequest, ApiResponse, Config, Method, Service};
 pub use store::ServerStore;
+pub use store::postgres::{PostgresOptions, PostgresStore};
 pub use store::sqlite::SqliteStore;

@@ -4,9 +4,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use passerelle_core::Clock;
-use passerelle_server::{Config, Service, SqliteStore, demo, http};
+use passerelle_server::store::StoreFailure;
+use passerelle_server::{
+    Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore, demo, http,
+};
 
 #[derive(Parser)]
 #[command(name = "passerelle-server", about = "Passerelle's sync server")]
@@ -15,13 +18,31 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data lives: a SQLite file (the default) or a PostgreSQL database.
+#[derive(Args)]
+struct StoreArgs {
+    /// SQLite file (the embedded default).
+    #[arg(
+        long,
+        default_value = "passerelle-server.db",
+        conflicts_with = "postgres"
+    )]
+    db: PathBuf,
+    /// Use the PostgreSQL database at this URL instead of SQLite
+    /// (postgres://user[:password]@host[:port]/database).
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Most connections to PostgreSQL.
+    #[arg(long, default_value_t = 16, requires = "postgres")]
+    postgres_pool: u32,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
     Serve {
-        /// SQLite file (the embedded default).
-        #[arg(long, default_value = "passerelle-server.db")]
-        db: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Listen address.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
@@ -34,9 +55,8 @@ enum Command {
     },
     /// Create a coordinator and print their one-time enrolment code.
     Bootstrap {
-        /// SQLite file.
-        #[arg(long, default_value = "passerelle-server.db")]
-        db: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Their display name.
         #[arg(long)]
         name: String,
@@ -46,23 +66,35 @@ enum Command {
     },
 }
 
-fn open(db: &std::path::Path, config: Config) -> Result<Service<SqliteStore>, String> {
-    let store = SqliteStore::open(db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
-    Ok(Service::new(store, config, Clock::system()))
+/// Opens the store the arguments name and runs `command` on it. Never prints the PostgreSQL
+/// URL: it may hold a password.
+fn with_store(args: &StoreArgs, command: &Command, config: Config) -> Result<(), String> {
+    if let Some(url) = &args.postgres {
+        let options = PostgresOptions {
+            pool_size: args.postgres_pool,
+            ..PostgresOptions::default()
+        };
+        let store = PostgresStore::open_with(url, &options)
+            .map_err(|e| format!("cannot open the PostgreSQL store: {e}"))?;
+        run(store, "PostgreSQL".to_owned(), command, config)
+    } else {
+        let store = SqliteStore::open(&args.db)
+            .map_err(|e: StoreFailure| format!("cannot open {}: {e}", args.db.display()))?;
+        run(store, args.db.display().to_string(), command, config)
+    }
 }
 
 #[allow(clippy::print_stdout)]
-fn main() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    match Cli::parse().command {
-        Command::Bootstrap { db, name, team } => {
-            let service = open(&db, Config::default())?;
-            let p =
-                demo::bootstrap_coordinator(&service, &name, &team).map_err(|e| e.to_string())?;
+fn run<S: ServerStore>(
+    store: S,
+    label: String,
+    command: &Command,
+    config: Config,
+) -> Result<(), String> {
+    let service = Arc::new(Service::new(store, config, Clock::system()));
+    match command {
+        Command::Bootstrap { name, team, .. } => {
+            let p = demo::bootstrap_coordinator(&service, name, team).map_err(|e| e.to_string())?;
             println!(
                 "coordinator {} enrolment code: {}",
                 p.person_id, p.enrolment_code
@@ -70,17 +102,9 @@ fn main() -> Result<(), String> {
             Ok(())
         }
         Command::Serve {
-            db,
-            listen,
-            seed_demo,
-            requests_per_minute,
+            listen, seed_demo, ..
         } => {
-            let config = Config {
-                requests_per_minute,
-                ..Config::default()
-            };
-            let service = Arc::new(open(&db, config)?);
-            if seed_demo {
+            if *seed_demo {
                 let people = demo::seed(&service).map_err(|e| e.to_string())?;
                 println!("Demo programme enrolled. One-time enrolment codes (shown once):");
                 for p in &people {
@@ -92,13 +116,12 @@ fn main() -> Result<(), String> {
             }
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&listen)
+                let listener = tokio::net::TcpListener::bind(listen.as_str())
                     .await
                     .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 println!(
-                    "Passerelle sync server on http://{} (store: {})",
+                    "Passerelle sync server on http://{} (store: {label})",
                     listener.local_addr().map_err(|e| e.to_string())?,
-                    db.display()
                 );
                 let gc = service.clone();
                 tokio::spawn(async move {
@@ -116,4 +139,28 @@ fn main() -> Result<(), String> {
             })
         }
     }
+}
+
+fn main() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let command = Cli::parse().command;
+    let (store, config) = match &command {
+        Command::Serve {
+            store,
+            requests_per_minute,
+            ..
+        } => (
+            store,
+            Config {
+                requests_per_minute: *requests_per_minute,
+                ..Config::default()
+            },
+        ),
+        Command::Bootstrap { store, .. } => (store, Config::default()),
+    };
+    with_store(store, &command, config)
 }

@@ -218,6 +218,13 @@ impl<'t> Writer<'t> {
             ..
         } = self;
         if !touched.is_empty() {
+            // Rows touched only as a consequence (a mentorship change re-scopes its people) are
+            // re-read and rewritten below: lock them like `apply` locks its own, or a concurrent
+            // change to one of them would be overwritten with the copy read here. All before
+            // reserving seqs, so a transaction holding the seq counter never waits for a row.
+            for (collection, id) in &touched {
+                tx.lock_record(collection, id)?;
+            }
             let first = tx.reserve_seqs(touched.len() as i64)?;
             for (i, (collection, id)) in touched.iter().enumerate() {
                 let seq = first + i as i64;

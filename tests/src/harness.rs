@@ -97,6 +97,11 @@ impl TestServer {
     }
 
     /// Starts a server on a fresh store of `kind`, with `clock` as the server's time.
+    ///
+    /// # Panics
+    ///
+    /// If the store cannot be made: for PostgreSQL, when no cluster is available (see
+    /// [`crate::pg_cluster`]), which fails the test rather than skipping it.
     pub fn start_on(kind: StoreKind, config: Config, clock: Clock) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         match kind {

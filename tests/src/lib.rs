@@ -2,6 +2,7 @@
 //! over HTTP, and the expected content of the check-ins that the durability writer records.
 
 pub mod harness;
+pub mod pg_cluster;
 
 use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
 

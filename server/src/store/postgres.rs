@@ -1,0 +1,696 @@
+//! The PostgreSQL store: what a hospital or association deploys. Same tables and the same
+//! answers as the SQLite store; what differs is concurrency. SQLite runs one writer at a time,
+//! so every transaction there is serial. Here many transactions run at once under READ
+//! COMMITTED, and the few places where the service reads, decides and writes are made safe
+//! with explicit locks instead:
+//!
+//! - [`StoreTx::lock_record`] takes a transaction-scoped advisory lock on a hash of the row key,
+//!   so two requests changing one row queue instead of overwriting each other's merge (under
+//!   READ COMMITTED each statement sees what committed before it, so the second one reads the
+//!   first one's result once it holds the lock);
+//! - [`StoreTx::reserve_seqs`] increments one counter row, whose row lock is held to commit:
+//!   sequence numbers become visible in the order they were handed out (see there);
+//! - [`StoreTx::mutation_result`] locks the (device, mutation) key, so a retried push that
+//!   races its first attempt waits for it and then reports `duplicate`, as on SQLite;
+//! - pulls read the tombstone horizon under a shared lock that garbage collection takes
+//!   exclusively, so a pull never misses removals that GC forgets while it reads;
+//! - spending an enrolment code or a refresh token is one `UPDATE … WHERE used_at IS NULL`,
+//!   atomic whatever runs beside it.
+//!
+//! Lock waits are bounded (`lock_timeout`), and deadlocks, serialization failures, lock and pool
+//! timeouts all surface as [`StoreFailure::Busy`]: the client retries. Errors never carry data:
+//! logs get the operation and the SQLSTATE code only.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{NoTls, Row, Statement};
+use r2d2::{ManageConnection, Pool};
+use r2d2_postgres::PostgresConnectionManager;
+use sha2::{Digest, Sha256};
+
+use super::{
+    AuditEntry, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord,
+    TokenRecord,
+};
+
+const SCHEMA: &str = include_str!("postgres_schema.sql");
+/// The schema version this server writes, kept in `meta` under `schema_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+/// Connection and locking settings.
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// Most connections the pool opens. Requests beyond it wait for one.
+    pub pool_size: u32,
+    /// How long a request waits for a pooled connection (or a new connection to open) before
+    /// the server answers "busy".
+    pub connect_timeout: Duration,
+    /// How long a statement waits for a lock held by another transaction before the server
+    /// answers "busy" (SQLite's `busy_timeout` counterpart).
+    pub lock_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            connect_timeout: Duration::from_secs(10),
+            lock_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+    pool: Pool<Manager>,
+}
+
+/// A pooled connection with the statements it has prepared: each query is parsed and planned
+/// once per connection, then costs one round trip.
+struct PgConn {
+    client: postgres::Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+/// Opens connections (through r2d2_postgres) and sets the session up for the store.
+struct Manager {
+    inner: PostgresConnectionManager<NoTls>,
+    session: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        let mut client = self.inner.connect()?;
+        client.batch_execute(&self.session)?;
+        Ok(PgConn {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        self.inner.is_valid(&mut conn.client)
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+/// Whether an error means "try again later" rather than "this failed".
+fn is_busy(e: &postgres::Error) -> bool {
+    const RETRYABLE: [SqlState; 7] = [
+        SqlState::T_R_SERIALIZATION_FAILURE,
+        SqlState::T_R_DEADLOCK_DETECTED,
+        SqlState::LOCK_NOT_AVAILABLE,
+        SqlState::QUERY_CANCELED,
+        SqlState::TOO_MANY_CONNECTIONS,
+        SqlState::ADMIN_SHUTDOWN,
+        SqlState::CANNOT_CONNECT_NOW,
+    ];
+    // A connection the server closed (restart, failover) is also worth a retry: the pool
+    // drops it and the next request gets a fresh one.
+    e.is_closed() || e.code().is_some_and(|c| RETRYABLE.contains(c))
+}
+
+fn fail(op: &'static str) -> impl Fn(postgres::Error) -> StoreFailure {
+    move |e| {
+        // The SQLSTATE names the kind of failure; the message could quote data, so it stays out.
+        let code = e.code().map(SqlState::code);
+        if is_busy(&e) {
+            tracing::debug!(op, code, "postgres busy");
+            StoreFailure::Busy
+        } else {
+            tracing::warn!(op, code, "postgres error");
+            StoreFailure::Database(op)
+        }
+    }
+}
+
+/// A 64-bit key for `pg_advisory_xact_lock`: the first 8 bytes of SHA-256 over the parts, each
+/// terminated by a NUL so `("ab", "c")` and `("a", "bc")` differ. Stable across processes and
+/// server versions, so every server sharing the database locks the same key for the same row.
+fn lock_key(parts: &[&str]) -> i64 {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// The one key garbage collection holds exclusively and pulls hold shared.
+fn horizon_key() -> i64 {
+    lock_key(&["passerelle", "horizon"])
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db`) with default options, creating the
+    /// tables if needed.
+    pub fn open(url: &str) -> StoreResult<Self> {
+        Self::open_with(url, &PostgresOptions::default())
+    }
+
+    /// Connects to `url` with `options`, creating the tables if needed. Refuses a database
+    /// written by a newer server.
+    pub fn open_with(url: &str, options: &PostgresOptions) -> StoreResult<Self> {
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|_| StoreFailure::Database("open: the PostgreSQL URL is not valid"))?;
+        let lock_ms = options.lock_timeout.as_millis();
+        let manager = Manager {
+            inner: PostgresConnectionManager::new(config, NoTls),
+            // Lock waits are bounded like SQLite's busy timeout; a statement that runs longer
+            // than any request should is cut off rather than holding its locks forever.
+            session: format!(
+                "SET lock_timeout = {lock_ms}; SET statement_timeout = {}; \
+                 SET idle_in_transaction_session_timeout = {};",
+                lock_ms * 3,
+                lock_ms * 3
+            ),
+        };
+        let pool = Pool::builder()
+            .max_size(options.pool_size.max(1))
+            .min_idle(Some(1))
+            // A broken connection shows itself on first use (and is then dropped); checking
+            // each one out with a ping would add a round trip to every request.
+            .test_on_check_out(false)
+            .connection_timeout(options.connect_timeout)
+            .build(manager)
+            .map_err(|e| {
+                // Connection failures name the server and the reason (refused, auth), no data.
+                tracing::error!(error = %e, "cannot connect to PostgreSQL");
+                StoreFailure::Database("open: cannot connect to PostgreSQL")
+            })?;
+        let store = Self { pool };
+        store.create_schema()?;
+        Ok(store)
+    }
+
+    fn create_schema(&self) -> StoreResult<()> {
+        let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
+        let mut tx = conn.client.transaction().map_err(fail("open"))?;
+        // Two servers starting at once would race on CREATE TABLE IF NOT EXISTS; one waits.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[&lock_key(&["passerelle", "schema"])],
+        )
+        .map_err(fail("open"))?;
+        let exists = tx
+            .query_one("SELECT to_regclass('meta') IS NOT NULL", &[])
+            .and_then(|r| r.try_get::<_, bool>(0))
+            .map_err(fail("open"))?;
+        if exists {
+            let version: Option<i64> = tx
+                .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+                .and_then(|r| r.map(|r| r.try_get(0)).transpose())
+                .map_err(fail("open"))?;
+            if version.unwrap_or(0) > SCHEMA_VERSION {
+                return Err(StoreFailure::Database(
+                    "open: the database is from a newer server",
+                ));
+            }
+        }
+        tx.batch_execute(SCHEMA).map_err(fail("create schema"))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&SCHEMA_VERSION],
+        )
+        .map_err(fail("open"))?;
+        tx.commit().map_err(fail("open"))
+    }
+}
+
+impl ServerStore for PostgresStore {
+    fn transaction<R, E: From<StoreFailure>>(
+        &self,
+        f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>,
+    ) -> Result<R, E> {
+        // Every pooled connection busy for the whole timeout: the server is overloaded.
+        let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
+        let PgConn { client, statements } = &mut *conn;
+        let tx = client.transaction().map_err(fail("begin"))?;
+        let mut stx = PgTx { tx, statements };
+        // On error `stx` is dropped, which rolls the transaction back.
+        let out = f(&mut stx)?;
+        stx.tx.commit().map_err(fail("commit"))?;
+        Ok(out)
+    }
+
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+struct PgTx<'c> {
+    tx: postgres::Transaction<'c>,
+    statements: &'c mut HashMap<&'static str, Statement>,
+}
+
+type Params<'p> = [&'p (dyn ToSql + Sync)];
+
+impl PgTx<'_> {
+    fn statement(&mut self, sql: &'static str, op: &'static str) -> StoreResult<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql).map_err(fail(op))?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &Params<'_>,
+        op: &'static str,
+    ) -> StoreResult<u64> {
+        let stmt = self.statement(sql, op)?;
+        self.tx.execute(&stmt, params).map_err(fail(op))
+    }
+
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &Params<'_>,
+        op: &'static str,
+    ) -> StoreResult<Vec<Row>> {
+        let stmt = self.statement(sql, op)?;
+        self.tx.query(&stmt, params).map_err(fail(op))
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &Params<'_>,
+        op: &'static str,
+    ) -> StoreResult<Option<Row>> {
+        let stmt = self.statement(sql, op)?;
+        self.tx.query_opt(&stmt, params).map_err(fail(op))
+    }
+
+    /// One text column of every row.
+    fn strings(
+        &mut self,
+        sql: &'static str,
+        params: &Params<'_>,
+        op: &'static str,
+    ) -> StoreResult<Vec<String>> {
+        self.query(sql, params, op)?
+            .iter()
+            .map(|r| r.try_get(0).map_err(fail(op)))
+            .collect()
+    }
+
+    fn advisory_lock(&mut self, key: i64, op: &'static str) -> StoreResult<()> {
+        self.execute("SELECT pg_advisory_xact_lock($1)", &[&key], op)?;
+        Ok(())
+    }
+}
+
+impl StoreTx for PgTx<'_> {
+    fn reserve_seqs(&mut self, n: i64) -> StoreResult<i64> {
+        // The UPDATE takes the counter row's lock and keeps it until this transaction ends, so
+        // a second writer reserving after us waits for our commit (or rollback) before it gets
+        // its numbers. Hence a puller can never see seq N+1 committed while N is still pending
+        // — it would move its cursor past N and miss it for good. (A PostgreSQL sequence would
+        // hand numbers out without waiting and break exactly that.) The service calls this
+        // last, after every lock_record, so the lock is held only for the final writes.
+        let row = self
+            .query_opt(
+                "UPDATE meta SET value = value + $1 WHERE key = 'seq' RETURNING value",
+                &[&n],
+                "reserve seq",
+            )?
+            .ok_or(StoreFailure::Database("reserve seq"))?;
+        let last: i64 = row.try_get(0).map_err(fail("reserve seq"))?;
+        Ok(last - n + 1)
+    }
+
+    fn horizon_seq(&mut self) -> StoreResult<i64> {
+        // Shared with every other pull, exclusive against garbage collection: GC cannot forget
+        // removals between our reading the horizon and reading the scope log. The lock is its
+        // own statement so the horizon is read in a snapshot taken after the lock was granted.
+        self.execute(
+            "SELECT pg_advisory_xact_lock_shared($1)",
+            &[&horizon_key()],
+            "horizon",
+        )?;
+        let row = self
+            .query_opt(
+                "SELECT value FROM meta WHERE key = 'horizon'",
+                &[],
+                "horizon",
+            )?
+            .ok_or(StoreFailure::Database("horizon"))?;
+        row.try_get(0).map_err(fail("horizon"))
+    }
+
+    fn lock_record(&mut self, collection: &str, id: &str) -> StoreResult<()> {
+        // Held until commit or rollback. The following read is a new statement, so under READ
+        // COMMITTED it sees whatever the previous holder committed.
+        self.advisory_lock(lock_key(&["record", collection, id]), "lock record")
+    }
+
+    fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>> {
+        self.query_opt(
+            "SELECT data, seq FROM records WHERE collection = $1 AND id = $2",
+            &[&collection, &id],
+            "read record",
+        )?
+        .map(|r| {
+            Ok(StoredRecord {
+                data: r.try_get(0)?,
+                seq: r.try_get(1)?,
+            })
+        })
+        .transpose()
+        .map_err(fail("read record"))
+    }
+
+    fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO records (collection, id, data, seq) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (collection, id) DO UPDATE SET data = excluded.data, seq = excluded.seq",
+            &[&collection, &id, &data, &seq],
+            "write record",
+        )?;
+        Ok(())
+    }
+
+    fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>> {
+        self.strings(
+            "SELECT scope FROM scope_log WHERE collection = $1 AND id = $2 AND NOT removed",
+            &[&collection, &id],
+            "read scopes",
+        )
+    }
+
+    fn set_scope_entry(
+        &mut self,
+        scope: &str,
+        collection: &str,
+        id: &str,
+        seq: i64,
+        removed: bool,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (scope, collection, id)
+             DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
+            &[&scope, &collection, &id, &seq, &removed, &at],
+            "write scope log",
+        )?;
+        Ok(())
+    }
+
+    fn scope_entries(
+        &mut self,
+        scope: &str,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<ScopeEntry>> {
+        self.query(
+            "SELECT l.seq, l.collection, l.id, CASE WHEN NOT l.removed THEN r.data END
+             FROM scope_log l LEFT JOIN records r ON r.collection = l.collection AND r.id = l.id
+             WHERE l.scope = $1 AND l.seq > $2 ORDER BY l.seq LIMIT $3",
+            &[&scope, &after, &i64::from(limit)],
+            "read scope log",
+        )?
+        .iter()
+        .map(|r| {
+            Ok(ScopeEntry {
+                seq: r.try_get(0)?,
+                collection: r.try_get(1)?,
+                id: r.try_get(2)?,
+                data: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<_, postgres::Error>>()
+        .map_err(fail("read scope log"))
+    }
+
+    fn add_relation(&mut self, kind: &str, subject: &str, object: &str) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO relations (kind, subject, object) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&kind, &subject, &object],
+            "write relation",
+        )?;
+        Ok(())
+    }
+
+    fn remove_relation(&mut self, kind: &str, subject: &str, object: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM relations WHERE kind = $1 AND subject = $2 AND object = $3",
+            &[&kind, &subject, &object],
+            "write relation",
+        )?;
+        Ok(())
+    }
+
+    fn objects(&mut self, kind: &str, subject: &str) -> StoreResult<Vec<String>> {
+        self.strings(
+            "SELECT object FROM relations WHERE kind = $1 AND subject = $2 ORDER BY object",
+            &[&kind, &subject],
+            "read relations",
+        )
+    }
+
+    fn subjects(&mut self, kind: &str, object: &str) -> StoreResult<Vec<String>> {
+        self.strings(
+            "SELECT subject FROM relations WHERE kind = $1 AND object = $2 ORDER BY subject",
+            &[&kind, &object],
+            "read relations",
+        )
+    }
+
+    fn put_enrolment_code(
+        &mut self,
+        hash: &str,
+        person_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO enrolment_codes (hash, person_id, expires_at) VALUES ($1, $2, $3)",
+            &[&hash, &person_id, &expires_at],
+            "write enrolment code",
+        )?;
+        Ok(())
+    }
+
+    fn take_enrolment_code(&mut self, hash: &str, now: i64) -> StoreResult<Option<String>> {
+        // One statement: a concurrent spender waits on the row lock, then re-checks
+        // `used_at IS NULL` against the committed row and finds it spent.
+        self.query_opt(
+            "UPDATE enrolment_codes SET used_at = $2
+             WHERE hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING person_id",
+            &[&hash, &now],
+            "spend enrolment code",
+        )?
+        .map(|r| r.try_get(0))
+        .transpose()
+        .map_err(fail("spend enrolment code"))
+    }
+
+    fn put_device(&mut self, device_id: &str, person_id: &str, now: i64) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO devices (id, person_id, registered_at) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, registered_at = excluded.registered_at",
+            &[&device_id, &person_id, &now],
+            "write device",
+        )?;
+        Ok(())
+    }
+
+    fn put_token(&mut self, hash: &str, t: &TokenRecord) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at, used_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &hash,
+                &t.kind,
+                &t.device_id,
+                &t.person_id,
+                &t.family,
+                &t.expires_at,
+                &t.used_at,
+                &t.revoked_at,
+            ],
+            "write token",
+        )?;
+        Ok(())
+    }
+
+    fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>> {
+        self.query_opt(
+            "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at
+             FROM tokens WHERE hash = $1",
+            &[&hash],
+            "read token",
+        )?
+        .map(|r| {
+            Ok(TokenRecord {
+                kind: r.try_get(0)?,
+                device_id: r.try_get(1)?,
+                person_id: r.try_get(2)?,
+                family: r.try_get(3)?,
+                expires_at: r.try_get(4)?,
+                used_at: r.try_get(5)?,
+                revoked_at: r.try_get(6)?,
+            })
+        })
+        .transpose()
+        .map_err(fail("read token"))
+    }
+
+    fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool> {
+        // Checked and set in one statement (see take_enrolment_code): of two concurrent
+        // refreshes with one token, exactly one gets `true`.
+        let n = self.execute(
+            "UPDATE tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL",
+            &[&hash, &now],
+            "write token",
+        )?;
+        Ok(n == 1)
+    }
+
+    fn revoke_family(&mut self, family: &str, now: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL",
+            &[&family, &now],
+            "revoke tokens",
+        )?;
+        Ok(())
+    }
+
+    fn mutation_result(
+        &mut self,
+        device_id: &str,
+        mutation_id: i64,
+    ) -> StoreResult<Option<String>> {
+        // A retry racing its first attempt waits here until that attempt ends, then reads its
+        // stored result (a new statement sees the commit) and answers `duplicate`, exactly as
+        // SQLite's single writer would.
+        let id = mutation_id.to_string();
+        self.advisory_lock(lock_key(&["mutation", device_id, &id]), "read mutation")?;
+        self.query_opt(
+            "SELECT result FROM mutations WHERE device_id = $1 AND mutation_id = $2",
+            &[&device_id, &mutation_id],
+            "read mutation",
+        )?
+        .map(|r| r.try_get(0))
+        .transpose()
+        .map_err(fail("read mutation"))
+    }
+
+    fn put_mutation_result(
+        &mut self,
+        device_id: &str,
+        mutation_id: i64,
+        result: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO mutations (device_id, mutation_id, result, at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (device_id, mutation_id) DO UPDATE SET result = excluded.result, at = excluded.at",
+            &[&device_id, &mutation_id, &result, &now],
+            "write mutation",
+        )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, entries: &[AuditEntry]) -> StoreResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // One statement for the whole batch: a pull can audit hundreds of reads, and a round
+        // trip per line would dominate it.
+        let at: Vec<i64> = entries.iter().map(|e| e.at).collect();
+        let person: Vec<&str> = entries.iter().map(|e| e.person_id.as_str()).collect();
+        let device: Vec<&str> = entries.iter().map(|e| e.device_id.as_str()).collect();
+        let action: Vec<&str> = entries.iter().map(|e| e.action).collect();
+        let collection: Vec<&str> = entries.iter().map(|e| e.collection.as_str()).collect();
+        let row: Vec<&str> = entries.iter().map(|e| e.row_id.as_str()).collect();
+        self.execute(
+            "INSERT INTO audit (at, person_id, device_id, action, collection, row_id)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
+            &[&at, &person, &device, &action, &collection, &row],
+            "write audit",
+        )?;
+        Ok(())
+    }
+
+    fn audit_count(&mut self, collection: &str, row_id: &str, action: &str) -> StoreResult<i64> {
+        let row = self
+            .query_opt(
+                "SELECT count(*) FROM audit WHERE collection = $1 AND row_id = $2 AND action = $3",
+                &[&collection, &row_id, &action],
+                "read audit",
+            )?
+            .ok_or(StoreFailure::Database("read audit"))?;
+        row.try_get(0).map_err(fail("read audit"))
+    }
+
+    fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()> {
+        // Waits for pulls in progress and holds new ones off until commit (see horizon_seq).
+        self.advisory_lock(horizon_key(), "gc")?;
+        let newest: Option<i64> = self
+            .query_opt(
+                "WITH gone AS (DELETE FROM scope_log WHERE removed AND changed_at < $1 RETURNING seq)
+                 SELECT max(seq) FROM gone",
+                &[&removed_before],
+                "gc",
+            )?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(fail("gc"))?
+            .flatten();
+        if let Some(seq) = newest {
+            self.execute(
+                "UPDATE meta SET value = greatest(value, $1) WHERE key = 'horizon'",
+                &[&seq],
+                "gc",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_keys_are_stable_and_unambiguous() {
+        assert_eq!(
+            lock_key(&["record", "checkin", "a"]),
+            lock_key(&["record", "checkin", "a"])
+        );
+        assert_ne!(
+            lock_key(&["record", "ab", "c"]),
+            lock_key(&["record", "a", "bc"])
+        );
+        assert_ne!(
+            lock_key(&["record", "x", "1"]),
+            lock_key(&["mutation", "x", "1"])
+        );
+        // Pinned: servers of different versions sharing one database must agree on keys.
+        assert_eq!(horizon_key(), 6_474_713_775_978_543_174);
+        assert_eq!(
+            lock_key(&["record", "checkin", "a"]),
+            -8_088_486_979_737_772_099
+        );
+    }
+}

@@ -1,0 +1,83 @@
+-- The server's tables (PostgreSQL): the same shape as sqlite_schema.sql. Rows of every synced
+-- collection are kept as JSON text (not jsonb: the store hands back exactly what it was given).
+-- Every text column uses the "C" collation, so ORDER BY compares bytes as SQLite does and the
+-- two stores answer in the same order whatever the cluster's locale.
+CREATE TABLE IF NOT EXISTS meta (
+    key    TEXT COLLATE "C" PRIMARY KEY,
+    value  BIGINT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('seq', 0), ('horizon', 0) ON CONFLICT (key) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS records (
+    collection  TEXT COLLATE "C" NOT NULL,
+    id          TEXT COLLATE "C" NOT NULL,
+    data        TEXT NOT NULL,
+    seq         BIGINT NOT NULL,
+    PRIMARY KEY (collection, id)
+);
+
+-- Per-scope change log: one entry per (scope, row), moved to the row's latest change.
+CREATE TABLE IF NOT EXISTS scope_log (
+    scope       TEXT COLLATE "C" NOT NULL,
+    collection  TEXT COLLATE "C" NOT NULL,
+    id          TEXT COLLATE "C" NOT NULL,
+    seq         BIGINT NOT NULL,
+    removed     BOOLEAN NOT NULL,
+    changed_at  BIGINT NOT NULL,
+    PRIMARY KEY (scope, collection, id)
+);
+CREATE INDEX IF NOT EXISTS scope_log_by_seq ON scope_log (scope, seq);
+CREATE INDEX IF NOT EXISTS scope_log_by_row ON scope_log (collection, id);
+
+-- Assignments and consents, as the service derives them from rows.
+CREATE TABLE IF NOT EXISTS relations (
+    kind     TEXT COLLATE "C" NOT NULL,
+    subject  TEXT COLLATE "C" NOT NULL,
+    object   TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (kind, subject, object)
+);
+CREATE INDEX IF NOT EXISTS relations_by_object ON relations (kind, object);
+
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    hash        TEXT COLLATE "C" PRIMARY KEY,
+    person_id   TEXT COLLATE "C" NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+    id             TEXT COLLATE "C" PRIMARY KEY,
+    person_id      TEXT COLLATE "C" NOT NULL,
+    registered_at  BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+    hash        TEXT COLLATE "C" PRIMARY KEY,
+    kind        TEXT COLLATE "C" NOT NULL,
+    device_id   TEXT COLLATE "C" NOT NULL,
+    person_id   TEXT COLLATE "C" NOT NULL,
+    family      TEXT COLLATE "C" NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT,
+    revoked_at  BIGINT
+);
+CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
+
+CREATE TABLE IF NOT EXISTS mutations (
+    device_id    TEXT COLLATE "C" NOT NULL,
+    mutation_id  BIGINT NOT NULL,
+    result       TEXT NOT NULL,
+    at           BIGINT NOT NULL,
+    PRIMARY KEY (device_id, mutation_id)
+);
+
+CREATE TABLE IF NOT EXISTS audit (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at          BIGINT NOT NULL,
+    person_id   TEXT COLLATE "C" NOT NULL,
+    device_id   TEXT COLLATE "C" NOT NULL,
+    action      TEXT COLLATE "C" NOT NULL,
+    collection  TEXT COLLATE "C" NOT NULL,
+    row_id      TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_row ON audit (collection, row_id);
