@@ -73,6 +73,8 @@ pub struct PostgresStore {
 struct PgConn {
     client: postgres::Client,
     statements: HashMap<&'static str, Statement>,
+    /// A transaction could not be ended: the session's state is unknown, so it is not reused.
+    broken: bool,
 }
 
 /// Opens connections (through r2d2_postgres) and sets the session up for the store.
@@ -91,6 +93,7 @@ impl ManageConnection for Manager {
         Ok(PgConn {
             client,
             statements: HashMap::new(),
+            broken: false,
         })
     }
 
@@ -99,7 +102,7 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.is_closed()
+        conn.broken || conn.client.is_closed()
     }
 }
 
@@ -170,10 +173,11 @@ impl PostgresStore {
         let manager = Manager {
             inner: PostgresConnectionManager::new(config, NoTls),
             // Lock waits are bounded like SQLite's busy timeout; a statement that runs longer
-            // than any request should is cut off rather than holding its locks forever.
+            // than any request should is cut off rather than holding its locks forever. Notices
+            // ("table already exists, skipping" at every start) stay out of the logs.
             session: format!(
                 "SET lock_timeout = {lock_ms}; SET statement_timeout = {}; \
-                 SET idle_in_transaction_session_timeout = {};",
+                 SET idle_in_transaction_session_timeout = {}; SET client_min_messages = warning;",
                 lock_ms * 3,
                 lock_ms * 3
             ),
@@ -238,12 +242,20 @@ impl ServerStore for PostgresStore {
     ) -> Result<R, E> {
         // Every pooled connection busy for the whole timeout: the server is overloaded.
         let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
-        let PgConn { client, statements } = &mut *conn;
-        let tx = client.transaction().map_err(fail("begin"))?;
-        let mut stx = PgTx { tx, statements };
-        // On error `stx` is dropped, which rolls the transaction back.
+        let PgConn {
+            client,
+            statements,
+            broken,
+        } = &mut *conn;
+        let mut stx = PgTx {
+            client,
+            statements,
+            broken,
+            begun: false,
+        };
+        // On error (or panic) `stx` is dropped, which rolls back what was begun.
         let out = f(&mut stx)?;
-        stx.tx.commit().map_err(fail("commit"))?;
+        stx.commit()?;
         Ok(out)
     }
 
@@ -252,33 +264,81 @@ impl ServerStore for PostgresStore {
     }
 }
 
+/// One transaction, begun lazily. Under READ COMMITTED every statement reads what was
+/// committed when it started, inside a transaction or not, and plain reads take no locks: so
+/// reads before the first write or lock run on their own, and `BEGIN` is sent with the first
+/// write or lock. A request that only reads (authenticating a token: two lookups) then costs
+/// two round trips instead of four.
 struct PgTx<'c> {
-    tx: postgres::Transaction<'c>,
+    client: &'c mut postgres::Client,
     statements: &'c mut HashMap<&'static str, Statement>,
+    broken: &'c mut bool,
+    begun: bool,
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.begun && self.client.batch_execute("ROLLBACK").is_err() {
+            *self.broken = true;
+        }
+    }
 }
 
 type Params<'p> = [&'p (dyn ToSql + Sync)];
 
 impl PgTx<'_> {
+    fn begin(&mut self) -> StoreResult<()> {
+        if !self.begun {
+            self.client.batch_execute("BEGIN").map_err(fail("begin"))?;
+            self.begun = true;
+        }
+        Ok(())
+    }
+
+    fn commit(mut self) -> StoreResult<()> {
+        if self.begun {
+            // Whatever the outcome, the transaction is over (a failed COMMIT rolls back).
+            self.begun = false;
+            self.client
+                .batch_execute("COMMIT")
+                .map_err(fail("commit"))?;
+        }
+        Ok(())
+    }
+
     fn statement(&mut self, sql: &'static str, op: &'static str) -> StoreResult<Statement> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(sql).map_err(fail(op))?;
+        let s = self.client.prepare(sql).map_err(fail(op))?;
         self.statements.insert(sql, s.clone());
         Ok(s)
     }
 
+    /// A write or a lock, inside the transaction.
     fn execute(
         &mut self,
         sql: &'static str,
         params: &Params<'_>,
         op: &'static str,
     ) -> StoreResult<u64> {
+        self.begin()?;
         let stmt = self.statement(sql, op)?;
-        self.tx.execute(&stmt, params).map_err(fail(op))
+        self.client.execute(&stmt, params).map_err(fail(op))
     }
 
+    /// A write returning at most one row, inside the transaction.
+    fn write_opt(
+        &mut self,
+        sql: &'static str,
+        params: &Params<'_>,
+        op: &'static str,
+    ) -> StoreResult<Option<Row>> {
+        self.begin()?;
+        self.query_opt(sql, params, op)
+    }
+
+    /// A read: inside the transaction once it has begun, on its own before.
     fn query(
         &mut self,
         sql: &'static str,
@@ -286,9 +346,10 @@ impl PgTx<'_> {
         op: &'static str,
     ) -> StoreResult<Vec<Row>> {
         let stmt = self.statement(sql, op)?;
-        self.tx.query(&stmt, params).map_err(fail(op))
+        self.client.query(&stmt, params).map_err(fail(op))
     }
 
+    /// A read of at most one row (see [`Self::query`]).
     fn query_opt(
         &mut self,
         sql: &'static str,
@@ -296,7 +357,7 @@ impl PgTx<'_> {
         op: &'static str,
     ) -> StoreResult<Option<Row>> {
         let stmt = self.statement(sql, op)?;
-        self.tx.query_opt(&stmt, params).map_err(fail(op))
+        self.client.query_opt(&stmt, params).map_err(fail(op))
     }
 
     /// One text column of every row.
@@ -327,7 +388,7 @@ impl StoreTx for PgTx<'_> {
         // hand numbers out without waiting and break exactly that.) The service calls this
         // last, after every lock_record, so the lock is held only for the final writes.
         let row = self
-            .query_opt(
+            .write_opt(
                 "UPDATE meta SET value = value + $1 WHERE key = 'seq' RETURNING value",
                 &[&n],
                 "reserve seq",
@@ -493,7 +554,7 @@ impl StoreTx for PgTx<'_> {
     fn take_enrolment_code(&mut self, hash: &str, now: i64) -> StoreResult<Option<String>> {
         // One statement: a concurrent spender waits on the row lock, then re-checks
         // `used_at IS NULL` against the committed row and finds it spent.
-        self.query_opt(
+        self.write_opt(
             "UPDATE enrolment_codes SET used_at = $2
              WHERE hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING person_id",
             &[&hash, &now],
@@ -647,7 +708,7 @@ impl StoreTx for PgTx<'_> {
         // Waits for pulls in progress and holds new ones off until commit (see horizon_seq).
         self.advisory_lock(horizon_key(), "gc")?;
         let newest: Option<i64> = self
-            .query_opt(
+            .write_opt(
                 "WITH gone AS (DELETE FROM scope_log WHERE removed AND changed_at < $1 RETURNING seq)
                  SELECT max(seq) FROM gone",
                 &[&removed_before],

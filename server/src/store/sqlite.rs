@@ -1,5 +1,10 @@
 //! The embedded SQLite store: one file, WAL, a small connection pool, `BEGIN IMMEDIATE`
 //! transactions (SQLite has one writer; this makes waiting for it explicit and bounded).
+//! Within the process, transactions also queue on a mutex before `BEGIN`: SQLite's own busy
+//! handler waits by sleeping (1, 2, 5, … 100 ms) and retrying, which under load leaves the
+//! database idle while requests sleep and gives seconds-long tails; a mutex hands the writer
+//! lock over the moment it is free. Other processes on the same file still meet the busy
+//! timeout.
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -19,6 +24,8 @@ const SCHEMA_VERSION: i64 = 1;
 pub struct SqliteStore {
     path: std::path::PathBuf,
     pool: Mutex<Vec<Connection>>,
+    /// The turn to write: held for the whole transaction.
+    writer: Mutex<()>,
 }
 
 fn fail(op: &'static str) -> impl Fn(rusqlite::Error) -> StoreFailure {
@@ -36,6 +43,7 @@ impl SqliteStore {
         let store = Self {
             path: path.to_path_buf(),
             pool: Mutex::new(Vec::new()),
+            writer: Mutex::new(()),
         };
         let conn = store.connect()?;
         let version: i64 = conn
@@ -91,6 +99,8 @@ impl ServerStore for SqliteStore {
         &self,
         f: impl FnOnce(&mut dyn StoreTx) -> Result<R, E>,
     ) -> Result<R, E> {
+        // Every transaction here writes (`BEGIN IMMEDIATE`), so only one runs at a time anyway.
+        let _turn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let mut conn = self.acquire()?;
         let result = (|| {
             let tx = conn
