@@ -176,7 +176,9 @@ fn dataset(from: usize, to: usize) -> String {
         let lat = 45.60 + rng.unit() * 0.30;
         let lon = 4.70 + rng.unit() * 0.35;
         let (days, opens, closes) = HOURS[rng.below(HOURS.len())];
+        // Five services per organization; an organization is the same record in each.
         let org = i / 5;
+        let org_town = TOWNS[org % TOWNS.len()];
         let lang = if i % 10 == 0 {
             r#",{"id":"l2","code":"en"}"#
         } else {
@@ -188,7 +190,7 @@ fn dataset(from: usize, to: usize) -> String {
         let _ = write!(
             out,
             r#"{{"id":"s{i}","name":"{label} {town} {i}","description":"{desc}","status":"active","assured_date":"2025-{:02}-15",
-"organization":{{"id":"o{org}","name":"Association {org} de {town}","description":"Association de la métropole."}},
+"organization":{{"id":"o{org}","name":"Association {org} de {org_town}","description":"Association de la métropole."}},
 "languages":[{{"id":"l1","code":"fr"}}{lang}],
 "attributes":[{{"id":"a1","taxonomy_term":{{"id":"t1","taxonomy":"passerelle-category","code":"{cat}","name":"{cat}"}}}}],
 "service_at_locations":[{{"id":"sal{i}","schedules":[{{"id":"h{i}","freq":"WEEKLY","byday":"{days}","opens_at":"{opens}","closes_at":"{closes}"}}],

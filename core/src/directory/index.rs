@@ -193,6 +193,7 @@ fn remove(c: &Connection, service_id: &str) -> Result<()> {
         .query_row([service_id], |r| r.get(0))
         .optional()?;
     if let Some(doc) = doc {
+        super::cache::bump(c)?;
         c.prepare_cached("DELETE FROM dir_fts WHERE rowid = ?1")?
             .execute([doc])?;
         c.prepare_cached("DELETE FROM dir_search WHERE doc = ?1")?
@@ -372,6 +373,7 @@ pub(crate) fn refresh(c: &Connection, service_id: &str) -> Result<()> {
         .query_row([service_id], |r| r.get(0))
         .optional()?;
     let blob = encode(&places);
+    super::cache::bump(c)?;
     let doc = if let Some(doc) = existing {
         c.prepare_cached("DELETE FROM dir_fts WHERE rowid = ?1")?
             .execute([doc])?;

@@ -10,6 +10,7 @@
 //! `bookmark`, `referral`, `schedule` (opening hours), `geo`, `snapshot`.
 
 pub mod bookmark;
+mod cache;
 mod csv;
 mod data_inclusion;
 pub mod detail;

@@ -8,10 +8,9 @@
 //! query text and a point, `t` with text only, `p` with a point only; without either, results
 //! come in name order. Ties go to the nearer, then the name, then the id.
 
-use std::fmt::Write as _;
+use std::collections::HashSet;
 
-use rusqlite::types::Value;
-
+use super::cache;
 use super::geo::GeoPoint;
 use super::index::{PlaceRef, Places};
 use super::query::{QUERY_MAX, fts_expression};
@@ -224,61 +223,27 @@ pub(crate) fn check(q: &DirectoryQuery) -> Result<Checked> {
     })
 }
 
-/// The SQL selecting candidates: `(doc, relevance, sort_key, places)`, with the filters that
-/// live in columns, and its parameters.
-pub(crate) fn candidates_sql(q: &Checked) -> (String, Vec<Value>) {
-    let mut params: Vec<Value> = Vec::new();
-    let mut sql = match &q.fts {
-        Some(expr) => {
-            params.push(Value::Text(expr.clone()));
-            format!(
-                "SELECT s.doc, -{BM25}, s.sort_key, s.places FROM dir_fts JOIN dir_search s ON s.doc = dir_fts.rowid
-                 WHERE dir_fts MATCH ?1"
-            )
-        }
-        None => "SELECT s.doc, 0.0, s.sort_key, s.places FROM dir_search s WHERE 1".to_owned(),
-    };
-    if q.categories != 0 {
-        params.push(Value::Integer(q.categories));
-        let _ = write!(sql, " AND (s.categories & ?{}) <> 0", params.len());
-    }
-    if q.dimensions != 0 {
-        params.push(Value::Integer(q.dimensions));
-        let _ = write!(sql, " AND (s.dimensions & ?{}) <> 0", params.len());
-    }
-    if !q.languages.is_empty() {
-        let parts: Vec<String> = q
-            .languages
-            .iter()
-            .map(|l| {
-                params.push(Value::Text(format!(" {l} ")));
-                format!("instr(s.languages, ?{}) > 0", params.len())
-            })
-            .collect();
-        let _ = write!(sql, " AND ({})", parts.join(" OR "));
-    }
-    if !q.fees.is_empty() {
-        let parts: Vec<String> = q
-            .fees
-            .iter()
-            .map(|f| {
-                params.push(Value::Text(f.code().to_owned()));
-                format!("?{}", params.len())
-            })
-            .collect();
-        let _ = write!(sql, " AND s.fees IN ({})", parts.join(", "));
-    }
-    (sql, params)
+/// Whether a service's own columns pass the query's column filters.
+fn row_passes(q: &Checked, r: &cache::Row) -> bool {
+    (q.categories == 0 || r.categories & q.categories != 0)
+        && (q.dimensions == 0 || r.dimensions & q.dimensions != 0)
+        && (q.languages.is_empty()
+            || q.languages.iter().any(|l| {
+                r.languages
+                    .split(' ')
+                    .any(|have| !have.is_empty() && have == l)
+            }))
+        && (q.fees.is_empty() || r.fees.is_some_and(|f| q.fees.contains(&f)))
 }
 
 /// A candidate that passed every filter.
-pub(crate) struct Ranked {
+pub(crate) struct Ranked<'a> {
     pub doc: i64,
     pub place: Option<usize>,
     pub distance: Option<f64>,
     pub open: Option<bool>,
     pub score: f64,
-    pub sort_key: String,
+    pub sort_key: &'a str,
 }
 
 /// The best place of a candidate under the query's place filters, and whether any passes.
@@ -325,28 +290,50 @@ fn place_passes(
     Some((Some(p.index), distance, open))
 }
 
-/// Runs the candidate query and ranks what passes. Returns the total and the page's entries.
-pub(crate) fn rank(c: &rusqlite::Connection, q: &Checked) -> Result<(usize, Vec<Ranked>)> {
-    let (sql, params) = candidates_sql(q);
-    let mut stmt = c.prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+/// Finds the candidates (full-text matches, or every listed service) and ranks those that
+/// pass. Returns the total and the page's entries.
+pub(crate) fn rank<'a>(
+    c: &rusqlite::Connection,
+    index: &'a cache::Index,
+    q: &Checked,
+) -> Result<(usize, Vec<Ranked<'a>>)> {
     let mut out: Vec<Ranked> = Vec::new();
     let mut best_relevance = 0.0f64;
-    while let Some(r) = rows.next()? {
-        let places = r.get_ref(3)?.as_blob().unwrap_or(&[]);
-        let Some((place, distance, open)) = best_place(q, places) else {
-            continue;
+    let mut consider = |doc: i64, relevance: f64| {
+        let Some(row) = index.get(doc) else {
+            return;
         };
-        let relevance: f64 = r.get(1)?;
+        if !row_passes(q, row) {
+            return;
+        }
+        let Some((place, distance, open)) = best_place(q, &row.places) else {
+            return;
+        };
         best_relevance = best_relevance.max(relevance);
         out.push(Ranked {
-            doc: r.get(0)?,
+            doc,
             place,
             distance,
             open,
             score: relevance,
-            sort_key: r.get(2)?,
+            sort_key: row.sort_key.as_ref(),
         });
+    };
+    match &q.fts {
+        Some(expr) => {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT rowid, -{BM25} FROM dir_fts WHERE dir_fts MATCH ?1"
+            ))?;
+            let mut rows = stmt.query([expr])?;
+            while let Some(r) = rows.next()? {
+                consider(r.get(0)?, r.get(1)?);
+            }
+        }
+        None => {
+            for (doc, _) in index.iter() {
+                consider(doc, 0.0);
+            }
+        }
     }
     let has_text = q.fts.is_some();
     for h in &mut out {
@@ -366,7 +353,7 @@ pub(crate) fn rank(c: &rusqlite::Connection, q: &Checked) -> Result<(usize, Vec<
         };
     }
     let total = out.len();
-    let by = |a: &Ranked, b: &Ranked| {
+    let by = |a: &Ranked<'_>, b: &Ranked<'_>| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| match (a.distance, b.distance) {
@@ -375,7 +362,7 @@ pub(crate) fn rank(c: &rusqlite::Connection, q: &Checked) -> Result<(usize, Vec<
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
             })
-            .then_with(|| a.sort_key.cmp(&b.sort_key))
+            .then_with(|| a.sort_key.cmp(b.sort_key))
             .then_with(|| a.doc.cmp(&b.doc))
     };
     let end = (q.offset + q.limit).min(total);
@@ -392,104 +379,35 @@ pub(crate) fn rank(c: &rusqlite::Connection, q: &Checked) -> Result<(usize, Vec<
 }
 
 fn hit(
-    c: &rusqlite::Connection,
-    r: &Ranked,
+    row: &cache::Row,
+    r: &Ranked<'_>,
     stale_ms: i64,
     now: Millis,
-    me: Option<&str>,
-) -> Result<ServiceHit> {
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        i64,
-        i64,
-        String,
-        Option<Fees>,
-        ServiceStatus,
-        Option<i64>,
-    );
-    let (service_id, name, org, description, categories, dimensions, languages, fees, status, verified): Row = c
-        .prepare_cached(
-            "SELECT s.id, s.name, o.name, s.description, s.categories, s.dimensions, s.languages, s.fees, s.status,
-                    s.verified_at
-             FROM dir_search x JOIN dir_service s ON s.id = x.service_id
-             LEFT JOIN dir_organization o ON o.id = s.organization_id WHERE x.doc = ?1",
-        )?
-        .query_row([r.doc], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-                row.get(8)?,
-                row.get(9)?,
-            ))
-        })?;
-    let place = match r.place {
-        Some(i) => c
-            .prepare_cached(
-                "SELECT l.id, l.name, l.address, l.latitude, l.longitude, l.access_features
-                 FROM dir_service_at_location a JOIN dir_location l ON l.id = a.location_id
-                 WHERE a.service_id = ?1 ORDER BY a.position, a.id LIMIT 1 OFFSET ?2",
-            )?
-            .query_row(rusqlite::params![service_id, i as i64], |row| {
-                let address: Option<String> = row.get(2)?;
-                let address =
-                    address.and_then(|a| serde_json::from_str::<super::model::NAddress>(&a).ok());
-                let lat: Option<f64> = row.get(3)?;
-                let lon: Option<f64> = row.get(4)?;
-                Ok(HitPlace {
-                    location_id: row.get(0)?,
-                    name: row.get(1)?,
-                    address: address.as_ref().map(|a| a.address_1.clone()),
-                    postal_code: address.as_ref().and_then(|a| a.postal_code.clone()),
-                    city: address.map(|a| a.city),
-                    point: lat.zip(lon).map(|(latitude, longitude)| GeoPoint {
-                        latitude,
-                        longitude,
-                    }),
-                    accessibility: from_bits(AccessFeature::ALL, row.get(5)?),
-                })
-            })
-            .ok(),
-        None => None,
-    };
-    let bookmarked = match me {
-        Some(me) => c
-            .prepare_cached(
-                "SELECT 1 FROM bookmark WHERE person_id = ?1 AND service_id = ?2 AND removed_at IS NULL",
-            )?
-            .exists(rusqlite::params![me, service_id])?,
-        None => false,
-    };
-    Ok(ServiceHit {
-        summary: description.chars().take(240).collect(),
-        service_id,
-        name,
-        organization_name: org,
-        categories: from_bits(Category::ALL, categories),
-        dimensions: Dimension::from_bits(dimensions),
-        languages: crate::model::codes::from_json(&languages)?,
-        fees,
-        status,
-        place,
+    bookmarked: &HashSet<String>,
+) -> ServiceHit {
+    let show = &row.show;
+    ServiceHit {
+        service_id: show.service_id.clone(),
+        name: show.name.clone(),
+        organization_name: show.organization.clone(),
+        summary: show.summary.clone(),
+        categories: from_bits(Category::ALL, row.categories),
+        dimensions: Dimension::from_bits(row.dimensions),
+        languages: show.languages.clone(),
+        fees: row.fees,
+        status: show.status,
+        place: r.place.and_then(|i| show.places.get(i).cloned()),
         distance_km: r.distance,
-        open_now: if status == ServiceStatus::TemporarilyClosed && r.open.is_some() {
+        open_now: if show.status == ServiceStatus::TemporarilyClosed && r.open.is_some() {
             Some(false)
         } else {
             r.open
         },
-        last_verified: verified,
-        possibly_outdated: verified.is_none_or(|v| now - v > stale_ms),
-        bookmarked,
+        last_verified: show.verified_at,
+        possibly_outdated: show.verified_at.is_none_or(|v| now - v > stale_ms),
+        bookmarked: bookmarked.contains(&show.service_id),
         score: r.score,
-    })
+    }
 }
 
 impl Store {
@@ -499,14 +417,25 @@ impl Store {
         let q = check(&query)?;
         let now = self.now();
         self.read(|c| {
-            let (total, page) = rank(c, &q)?;
-            let me: Option<String> = c
-                .query_row("SELECT owner_id FROM device", [], |r| r.get(0))
-                .unwrap_or(None);
+            let database = format!("{}|{}", self.path().display(), self.device_id());
+            let index = cache::index(c, &database)?;
+            let (total, page) = rank(c, &index, &q)?;
+            // The signed-in person's bookmarks, once for the page.
+            let bookmarked: HashSet<String> = c
+                .prepare_cached(
+                    "SELECT b.service_id FROM bookmark b JOIN device d ON d.owner_id = b.person_id
+                     WHERE b.removed_at IS NULL",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             let hits = page
                 .iter()
-                .map(|r| hit(c, r, q.stale_ms, now, me.as_deref()))
-                .collect::<Result<Vec<_>>>()?;
+                .filter_map(|r| {
+                    index
+                        .get(r.doc)
+                        .map(|row| hit(row, r, q.stale_ms, now, &bookmarked))
+                })
+                .collect();
             Ok(DirectoryPage {
                 total: total as u32,
                 hits,

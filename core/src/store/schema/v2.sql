@@ -176,6 +176,14 @@ CREATE TABLE dir_search (
     places       BLOB NOT NULL
 ) STRICT;
 
+-- Derived: bumped in every transaction that changes dir_search, so a reader's in-memory copy
+-- of the search rows (core/src/directory/cache.rs) knows when to reload.
+CREATE TABLE dir_index_state (
+    singleton  INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
+    version    INTEGER NOT NULL
+) STRICT;
+INSERT INTO dir_index_state (singleton, version) VALUES (1, 0);
+
 -- Derived: the full-text index, without a copy of the text (contentless: dir_service has it).
 -- unicode61 with remove_diacritics 2 folds case and accents, so "aide a domicile" finds
 -- "Aide à domicile"; the prefix indexes make as-you-type prefix queries cheap.
