@@ -12,6 +12,7 @@
 
 uniffi::setup_scaffolding!("passerelle");
 
+mod directory;
 mod error;
 mod observers;
 mod passerelle;
