@@ -8,7 +8,7 @@ use passerelle_core::sync::protocol::{
     Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
     ScopeChanges,
 };
-use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use crate::auth::Actor;
 use crate::error::ApiError;
@@ -105,6 +105,9 @@ pub fn pull(
     now: i64,
     limits: SyncLimits,
 ) -> Result<PullResponse, ApiError> {
+    // The scopes and the changes from one snapshot, so a pull cannot straddle a revocation
+    // committed between the two (PostgreSQL; SQLite runs one transaction at a time anyway).
+    tx.read_snapshot()?;
     let membership = scopes::membership(tx, actor)?;
     let horizon = tx.horizon_seq()?;
     let revoked: Vec<String> = req
@@ -122,20 +125,38 @@ pub fn pull(
     let mut ordered: Vec<&String> = membership.iter().collect();
     ordered.sort_by_key(|s| (scope_rank(s), (*s).clone()));
     for scope in ordered {
-        let cursor = req.cursors.get(scope).copied().unwrap_or(0).max(0);
-        let reset = cursor > 0 && cursor < horizon;
+        // A negative cursor is a walk from 0 under way (a first pull, or one after a reset):
+        // it resumes after that seq and is never reset, since the device keeps nothing from
+        // before the walk (it sweeps when the walk ends).
+        let sent_cursor = req.cursors.get(scope).copied().unwrap_or(0);
+        let walking = sent_cursor < 0;
+        let cursor = sent_cursor.saturating_abs();
+        let reset = !walking && cursor > 0 && cursor < horizon;
         let from = if reset { 0 } else { cursor };
         let mut entries = tx.scope_entries(scope, from, remaining + 1)?;
         let has_more = entries.len() > remaining as usize;
         entries.truncate(remaining as usize);
-        let next = entries.last().map_or(from, |e| e.seq);
+        let last = entries.last().map_or(from, |e| e.seq);
+        let next = if has_more {
+            // Part of a walk from 0 may end below the horizon; marked, it is not reset again.
+            if (walking || from == 0) && last < horizon {
+                -last
+            } else {
+                last
+            }
+        } else {
+            // The scope is complete: nothing in it between `last` and the horizon, so the
+            // cursor may not fall behind the horizon (it would reset on every pull).
+            last.max(horizon)
+        };
         remaining -= entries.len() as u32;
         let mut changes = Vec::with_capacity(entries.len());
         for e in entries {
+            // Stored rows are passed through as they are: no parse and re-encode per row.
             let row = match e.data {
-                Some(data) => match serde_json::from_str::<Json>(&data) {
-                    Ok(Json::Object(m)) => Some(m),
-                    _ => continue,
+                Some(data) => match RawValue::from_string(data) {
+                    Ok(raw) => Some(raw),
+                    Err(_) => continue,
                 },
                 // A device starting from 0 never had the removed row.
                 None if from == 0 => continue,

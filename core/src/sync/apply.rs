@@ -5,7 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::types::Value;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::Value as Json;
 
@@ -99,12 +102,26 @@ pub(crate) fn apply_change(
         )?;
         return Ok(None);
     };
-    let Some(row) = &change.row else {
+    if change.row.is_none() {
         if remove_from_scope(c, scope, collection, &change.row_id)? {
             touched.insert(collection.table());
         }
         return Ok(None);
+    }
+    let Some(row) = change.parsed_row() else {
+        record_issue(
+            c,
+            &Issue::about(
+                "unreadable",
+                collection.table(),
+                &change.row_id,
+                "not a JSON object",
+            ),
+            now,
+        )?;
+        return Ok(None);
     };
+    let row = &row;
     let key_matches =
         row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
     if let Err(e) = spec::check_row(collection, row, true).and_then(|()| {
@@ -128,7 +145,9 @@ pub(crate) fn apply_change(
     }
     if collection.is_append_only() {
         upsert_whole(c, collection, row)?;
-        if collection == Collection::CheckIn {
+        // A first version is current by default; only an amendment changes which one is.
+        let amends = row.get("supersedes").is_some_and(|v| !v.is_null());
+        if collection == Collection::CheckIn && amends {
             if let Some(lineage) = row.get("checkin_id").and_then(Json::as_str) {
                 refresh_current(c, lineage)?;
             }
@@ -144,40 +163,66 @@ pub(crate) fn apply_change(
     Ok(row.get("hlc").and_then(Json::as_i64).map(Hlc::from_i64))
 }
 
-/// The row's values in `cols` order, as stored (`field_hlc` as JSON text).
-fn values(row: &WireRow, cols: &[&str]) -> Vec<Value> {
-    cols.iter()
-        .map(|col| match (*col, row.get(*col)) {
-            ("field_hlc", Some(Json::Object(m))) => {
-                Value::Text(Json::Object(m.clone()).to_string())
-            }
-            ("field_hlc", None) => Value::Text("{}".to_owned()),
-            (_, Some(v)) => spec::to_sql(v),
-            (_, None) => Value::Null,
+/// A wire value bound as an SQL parameter without copying it.
+struct Param<'a>(&'a Json);
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Json::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Json::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            other => ToSqlOutput::Owned(spec::to_sql(other)),
         })
-        .collect()
+    }
+}
+
+const NULL: Json = Json::Null;
+
+/// Per collection: its columns and the statement that inserts a row or replaces every column
+/// of the local copy. Built once: the pull applies thousands of rows per batch.
+fn upsert_statement(collection: Collection) -> &'static (Vec<&'static str>, String) {
+    static STATEMENTS: OnceLock<HashMap<Collection, (Vec<&'static str>, String)>> = OnceLock::new();
+    let all = STATEMENTS.get_or_init(|| {
+        Collection::ALL
+            .iter()
+            .map(|&coll| {
+                let cols = spec::columns(coll);
+                let key = coll.key_column();
+                let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+                let updates: Vec<String> = cols
+                    .iter()
+                    .filter(|col| **col != key)
+                    .map(|col| format!("{col} = excluded.{col}"))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO UPDATE SET {}",
+                    coll.table(),
+                    cols.join(", "),
+                    placeholders.join(", "),
+                    updates.join(", ")
+                );
+                (coll, (cols, sql))
+            })
+            .collect()
+    });
+    &all[&collection]
 }
 
 /// Inserts the row, or replaces every column of the local copy: the server's copy of an
 /// append-only row is authoritative (it may carry a clamped stamp).
 fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result<()> {
-    let cols = spec::columns(collection);
-    let key = collection.key_column();
-    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = cols
-        .iter()
-        .filter(|col| **col != key)
-        .map(|col| format!("{col} = excluded.{col}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({key}) DO UPDATE SET {}",
-        collection.table(),
-        cols.join(", "),
-        placeholders.join(", "),
-        updates.join(", ")
-    );
-    c.prepare_cached(&sql)?
-        .execute(params_from_iter(values(row, &cols)))?;
+    let (cols, sql) = upsert_statement(collection);
+    // `field_hlc` travels as JSON text; an object (from an older peer) is stored as its text.
+    let stamps = match row.get("field_hlc") {
+        Some(Json::Object(m)) => Some(Json::String(Json::Object(m.clone()).to_string())),
+        None if !collection.is_append_only() => Some(Json::String("{}".to_owned())),
+        _ => None,
+    };
+    let params = cols.iter().map(|col| match (*col, &stamps) {
+        ("field_hlc", Some(s)) => Param(s),
+        _ => Param(row.get(*col).unwrap_or(&NULL)),
+    });
+    c.prepare_cached(sql)?.execute(params_from_iter(params))?;
     Ok(())
 }
 
@@ -205,12 +250,20 @@ fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Resu
     let stamp = |m: &serde_json::Map<String, Json>, f: &str, default: i64| {
         m.get(f).and_then(Json::as_i64).unwrap_or(default)
     };
+    // The server holds the merge of everything pushed, with client stamps clamped to its
+    // clock: a field with no local change waiting takes the server's value whatever the local
+    // stamp says (a clock running ahead would otherwise keep a value the server overruled).
+    let waiting = pending_fields(c, collection, id)?;
     let mut merged = local_stamps.clone();
     let mut sets = Vec::new();
     let mut params = Vec::new();
     for (field, _) in spec::fields(collection) {
         let remote = stamp(&remote_stamps, field, remote_hlc);
-        if remote >= stamp(&local_stamps, field, local_hlc) {
+        let local_wins = waiting
+            .as_ref()
+            .is_some_and(|w| w.is_empty() || w.contains(*field))
+            && remote < stamp(&local_stamps, field, local_hlc);
+        if !local_wins {
             sets.push(format!("{field} = ?{}", params.len() + 1));
             params.push(row.get(*field).map_or(Value::Null, spec::to_sql));
             merged.insert((*field).to_owned(), remote.into());
@@ -235,6 +288,31 @@ fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Resu
     );
     c.prepare_cached(&sql)?.execute(params_from_iter(params))?;
     Ok(())
+}
+
+/// The fields of the row changed locally and not yet pushed: `None` if nothing waits, an
+/// empty set if a whole new row does.
+fn pending_fields(
+    c: &Connection,
+    collection: Collection,
+    id: &str,
+) -> Result<Option<BTreeSet<String>>> {
+    let entries: Vec<Option<String>> = c
+        .prepare_cached("SELECT fields FROM outbox WHERE collection = ?1 AND row_id = ?2")?
+        .query_map((collection.table(), id), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let mut fields = BTreeSet::new();
+    for entry in entries {
+        let Some(names) = entry else {
+            return Ok(Some(BTreeSet::new()));
+        };
+        let names: Vec<String> = serde_json::from_str(&names).unwrap_or_default();
+        fields.extend(names);
+    }
+    Ok(Some(fields))
 }
 
 /// Whether a local change to the row still waits to be pushed.
@@ -288,13 +366,10 @@ fn is_owner(c: &Connection, collection: Collection, id: &str) -> Result<bool> {
     )
 }
 
-/// Removes everything `scope` brought to this device, then whatever depended on it.
-pub(crate) fn purge_scope(
-    c: &Connection,
-    scope: &str,
-    now: i64,
-    touched: &mut Touched,
-) -> Result<()> {
+/// Removes everything `scope` brought to this device. What depended on it goes with the
+/// sweep the caller owes once the pull completes: in the middle of a pull, a row may still be
+/// waiting for its parent in the next answer, and is no orphan.
+pub(crate) fn purge_scope(c: &Connection, scope: &str, touched: &mut Touched) -> Result<()> {
     let rows: Vec<(String, String)> = c
         .prepare_cached("SELECT collection, row_id FROM row_scope WHERE scope = ?1")?
         .query_map([scope], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -308,7 +383,7 @@ pub(crate) fn purge_scope(
     }
     c.prepare_cached("DELETE FROM sync_scope WHERE scope = ?1")?
         .execute([scope])?;
-    remove_orphans(c, now, touched)
+    Ok(())
 }
 
 /// After a reset scope was pulled again: drops rows no scope delivered and no pending change
@@ -333,8 +408,23 @@ pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<(
 
 /// After a complete pull: rows whose parent never arrived (the server sent a row outside the
 /// scopes that hold its parent) cannot be shown; they are removed like orphans, each recorded.
+/// Only the tables the pull wrote are checked: the check reads every row of a table.
 pub(crate) fn repair_references(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
-    remove_orphans(c, now, touched)
+    let tables: Vec<&'static str> = touched.iter().copied().collect();
+    let dangling = tables.iter().try_fold(false, |found, table| {
+        Ok::<_, crate::Error>(
+            found
+                || c.prepare(&format!(
+                    "SELECT 1 FROM pragma_foreign_key_check('{table}') LIMIT 1"
+                ))?
+                .exists([])?,
+        )
+    })?;
+    if dangling {
+        remove_orphans(c, now, touched)
+    } else {
+        Ok(())
+    }
 }
 
 /// Deletes rows whose parent was purged (their foreign key now points nowhere), repeatedly,

@@ -27,7 +27,7 @@ use crate::validate::required_text;
 /// Mutations per push (the server accepts at most 500).
 pub const PUSH_BATCH: u32 = 500;
 /// Changes asked for per pull.
-pub const PULL_LIMIT: u32 = 2_000;
+pub const PULL_LIMIT: u32 = 5_000;
 
 /// Where a sync is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,10 +171,15 @@ impl Store {
                 (&person_id, role, &enrolled.display_name, tx.now),
             )?;
             tx.conn.execute("UPDATE device SET owner_id = ?1", [&person_id])?;
+            // An update, not a replacement: signing in again (a revoked session) must not
+            // forget a sweep still owed by a reset scope.
             tx.conn.execute(
-                "INSERT OR REPLACE INTO sync_account
+                "INSERT INTO sync_account
                    (singleton, server_url, person_id, access_token, access_expires_at, refresh_token)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (singleton) DO UPDATE SET server_url = excluded.server_url,
+                   person_id = excluded.person_id, access_token = excluded.access_token,
+                   access_expires_at = excluded.access_expires_at, refresh_token = excluded.refresh_token",
                 (
                     &server_url,
                     &person_id,
@@ -484,9 +489,17 @@ impl Store {
                 }
                 for scope in &response.revoked {
                     summary.revoked_scopes += 1;
-                    apply::purge_scope(&tx.conn, scope, tx.now, touched)?;
+                    apply::purge_scope(&tx.conn, scope, touched)?;
+                    // Rows left pointing at purged ones go when the pull completes.
+                    tx.conn
+                        .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                 }
                 tx.observe(newest.max(Hlc::from_i64(response.server_time << 16)));
+                // What the clock has seen survives a restart, as after a push: an edit made
+                // after it follows every row pulled, even on a device whose clock is behind.
+                let stamp = tx.stamp();
+                tx.conn
+                    .execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
                 let more = response.scopes.iter().any(|s| s.has_more);
                 if !more {
                     let sweep: bool =
@@ -499,6 +512,8 @@ impl Store {
                         tx.conn
                             .execute("UPDATE sync_account SET sweep_pending = 0", [])?;
                     }
+                    // The pull is complete: every reference must now resolve.
+                    apply::repair_references(&tx.conn, tx.now, touched)?;
                 }
                 Ok(more)
             })?;

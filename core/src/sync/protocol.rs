@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::time::Millis;
 
@@ -147,8 +148,18 @@ pub struct Change {
     pub collection: String,
     /// The row's key.
     pub row_id: String,
-    /// The row as the server holds it, or `None` if it left the scope.
-    pub row: Option<WireRow>,
+    /// The row as the server holds it (a JSON object, passed through as stored), or `None` if
+    /// it left the scope.
+    pub row: Option<Box<RawValue>>,
+}
+
+impl Change {
+    /// The row as a JSON object, or `None` if it left the scope or is not an object.
+    pub fn parsed_row(&self) -> Option<WireRow> {
+        self.row
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
 }
 
 /// The changes of one scope since the device's cursor.

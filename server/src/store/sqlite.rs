@@ -65,6 +65,8 @@ impl SqliteStore {
         let conn = Connection::open(&self.path).map_err(fail("open"))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(fail("open"))?;
+        passerelle_core::store::pin_query_plans(&conn)
+            .map_err(|_| StoreFailure::Database("open"))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
              PRAGMA trusted_schema = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
