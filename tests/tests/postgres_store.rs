@@ -151,3 +151,41 @@ fn a_database_from_a_newer_server_is_refused() {
         .get(0);
     assert_eq!(version, 99);
 }
+
+#[test]
+fn a_read_snapshot_does_not_see_commits_made_after_it() {
+    let db = TestDatabase::create();
+    let store = PostgresStore::open(&db.url).unwrap();
+    let read_once = Barrier::new(2);
+    let written = Barrier::new(2);
+    let (plain, snapshot) = std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let read_twice = |snapshot: bool| {
+                tx(&store, |t| {
+                    if snapshot {
+                        t.read_snapshot()?;
+                    }
+                    let before = t.objects("programme_consent", "s")?;
+                    read_once.wait();
+                    written.wait();
+                    let after = t.objects("programme_consent", "s")?;
+                    Ok((before, after))
+                })
+            };
+            (read_twice(false), read_twice(true))
+        });
+        for consent in ["c1", "c2"] {
+            read_once.wait();
+            tx(&store, |t| {
+                t.add_relation("programme_consent", "s", consent)
+            });
+            written.wait();
+        }
+        reader.join().unwrap()
+    });
+    // READ COMMITTED: each read sees what committed before it.
+    assert_eq!(plain, (vec![], vec!["c1".to_owned()]));
+    // One snapshot: the second read still sees the first one's world.
+    assert_eq!(snapshot.0, snapshot.1);
+    assert_eq!(snapshot.0, vec!["c1".to_owned()]);
+}

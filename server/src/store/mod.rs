@@ -168,6 +168,14 @@ pub trait StoreTx {
     /// Forgets removal entries made before `removed_before` (UTC ms) and moves the horizon past
     /// them: a device whose cursor is older must reset that scope.
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()>;
+
+    /// Asks that every read of this transaction see one snapshot: for a pull, so the scopes it
+    /// computes and the changes it sends cannot straddle a concurrent revocation. Call before
+    /// anything else. SQLite: already so (one transaction at a time); PostgreSQL: the
+    /// transaction runs REPEATABLE READ (fine for a pull, whose only writes are audit lines).
+    fn read_snapshot(&mut self) -> StoreResult<()> {
+        Ok(())
+    }
 }
 
 /// A store: hands out transactions.

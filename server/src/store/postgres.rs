@@ -704,6 +704,20 @@ impl StoreTx for PgTx<'_> {
         row.try_get(0).map_err(fail("read audit"))
     }
 
+    fn read_snapshot(&mut self) -> StoreResult<()> {
+        // Too late once begun: the reads so far already took their own snapshots.
+        if self.begun {
+            return Err(StoreFailure::Database(
+                "snapshot requested after the first write",
+            ));
+        }
+        self.client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            .map_err(fail("begin"))?;
+        self.begun = true;
+        Ok(())
+    }
+
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()> {
         // Waits for pulls in progress and holds new ones off until commit (see horizon_seq).
         self.advisory_lock(horizon_key(), "gc")?;
