@@ -125,6 +125,10 @@ impl TestServer {
     }
 
     /// Serves an already built service over loopback HTTP (benchmarks build their own).
+    ///
+    /// # Panics
+    ///
+    /// If no temporary directory or loopback port can be had.
     pub fn from_service<S: ServerStore>(service: Arc<Service<S>>) -> Self {
         Self::serve(service, tempfile::tempdir().expect("temp dir"))
     }
@@ -200,6 +204,10 @@ pub struct Device {
 
 impl Device {
     /// A fresh device enrolled with `code`.
+    ///
+    /// # Panics
+    ///
+    /// If the device's store cannot be made or the server refuses the code.
     pub fn enrol(server_url: &str, code: &str) -> (Self, Person) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("device.db");
