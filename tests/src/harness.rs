@@ -227,6 +227,10 @@ impl Device {
     }
 
     /// Syncs with the server.
+    ///
+    /// # Panics
+    ///
+    /// If the sync fails (use [`Self::try_sync`] to see the error).
     pub fn sync(&self) -> SyncSummary {
         self.store.sync(&self.transport, None).expect("sync")
     }
@@ -238,6 +242,10 @@ impl Device {
 }
 
 /// The seeded person called `name`.
+///
+/// # Panics
+///
+/// If the demo programme has nobody of that name.
 pub fn seeded<'a>(people: &'a [SeededPerson], name: &str) -> &'a SeededPerson {
     people
         .iter()
