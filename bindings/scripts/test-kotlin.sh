@@ -25,5 +25,9 @@ mapfile -t SOURCES < <(find "$KOTLIN_BINDINGS" bindings/kotlin/src/test/kotlin -
 mapfile -t TESTS < <(cd bindings/kotlin/src/test/kotlin &&
     find . -name '*Test.kt' | sed 's|^\./||; s|\.kt$||; s|/|.|g' | sort)
 
+# The sync tests start a real server (embedded SQLite, demo programme) on a free port.
+cargo build --quiet -p passerelle-server --bin passerelle-server
+SERVER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/passerelle-server"
+
 kotlin_compile "$CLASSES" "${SOURCES[@]}"
-kotlin_junit "$CLASSES" "${TESTS[@]}"
+kotlin_junit "$CLASSES" "-Dpasserelle.server=$SERVER_BIN" "${TESTS[@]}"

@@ -1,0 +1,122 @@
+// Sync through the Kotlin bindings against a real server the test starts: two phones enrol with
+// one-time codes, a survivor's message written offline reaches her mentor, and the "read"
+// receipt comes back; progress and change observers are told along the way.
+package app.passerelle
+
+import app.passerelle.core.MessageStatus
+import app.passerelle.core.SyncProgress
+import app.passerelle.core.SyncStage
+import java.io.BufferedReader
+import java.io.File
+import java.io.InputStreamReader
+import java.security.SecureRandom
+import java.util.Collections
+import java.util.concurrent.TimeUnit
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+import org.junit.After
+import org.junit.Before
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+class SyncTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    private lateinit var server: Process
+    private lateinit var url: String
+    private val codes = mutableMapOf<String, String>()
+
+    /** Starts `passerelle-server serve --seed-demo` on a free port and reads its codes and address. */
+    @Before
+    fun startServer() {
+        val binary = System.getProperty("passerelle.server")
+            ?: error("run through bindings/scripts/test-kotlin.sh: -Dpasserelle.server is not set")
+        server = ProcessBuilder(
+            binary, "serve", "--seed-demo", "--listen", "127.0.0.1:0",
+            "--db", File(tmp.root, "server.db").absolutePath,
+        ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+        val out = BufferedReader(InputStreamReader(server.inputStream))
+        val code = Regex("""^\s+\S+\s+(\S+)\s+([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})$""")
+        while (true) {
+            val line = out.readLine() ?: error("the server stopped before listening")
+            code.find(line)?.let { codes[it.groupValues[1]] = it.groupValues[2] }
+            if (line.startsWith("Passerelle sync server on ")) {
+                url = line.removePrefix("Passerelle sync server on ").substringBefore(" ")
+                break
+            }
+        }
+        Thread { out.lineSequence().forEach { } }.apply { isDaemon = true }.start()
+    }
+
+    @After
+    fun stopServer() {
+        server.destroy()
+        server.waitFor(5, TimeUnit.SECONDS)
+    }
+
+    private fun phone(name: String): Passerelle {
+        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
+        val api = Passerelle.open(File(tmp.root, "$name.db").absolutePath, key)
+        val me = api.enrol(url, codes.getValue(name))
+        assertEquals(name, me.displayName)
+        return api
+    }
+
+    @Test
+    fun aMessageWrittenOfflineIsDeliveredAndRead() {
+        phone("Sophie").use { sophie ->
+            phone("Marc").use { marc ->
+                val stages = Collections.synchronizedList(mutableListOf<SyncStage>())
+                val progress = object : SyncProgressObserver {
+                    override fun onProgress(progress: SyncProgress) {
+                        stages.add(progress.stage)
+                    }
+                }
+                val first = sophie.sync(progress)
+                assertTrue(first.pulled > 0u, "the first sync brings Sophie's mentorship")
+                assertTrue(SyncStage.PULLING in stages)
+                marc.sync(null)
+
+                val mentorship = sophie.myMentorships().single().id
+                val changed = Collections.synchronizedList(mutableListOf<List<String>>())
+                marc.setChangeObserver(object : ChangeObserver {
+                    override fun onChange(collections: List<String>) {
+                        changed.add(collections)
+                    }
+                })
+
+                // On the bus, offline: queued, shown as pending.
+                val sent = sophie.sendMessage(mentorship, "Bonjour Marc, à jeudi ?")
+                assertEquals(MessageStatus.PENDING, sent.status)
+                assertEquals(2uL, sophie.outboxLen(), "the message and Sophie's own read mark")
+                val pushed = sophie.sync(null)
+                assertEquals(0u, pushed.rejected)
+                assertEquals(0uL, sophie.outboxLen())
+
+                marc.sync(null)
+                assertTrue(changed.any { "message" in it }, "Marc's screens are told messages changed")
+                val inbox = marc.conversation(mentorship, 20u)
+                assertEquals(1u, inbox.unread)
+                assertEquals("Bonjour Marc, à jeudi ?", inbox.messages.single().body)
+                marc.markConversationRead(mentorship)
+                marc.sync(null)
+
+                sophie.sync(null)
+                assertEquals(MessageStatus.READ, sophie.conversation(mentorship, 20u).messages.single().status)
+                assertTrue(sophie.syncIssues().isEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun aUsedEnrolmentCodeIsRefused() {
+        phone("Ahmed").close()
+        val again = Passerelle.open(File(tmp.root, "again.db").absolutePath, ByteArray(32) { 7 })
+        again.use {
+            assertFailsWith<PasserelleException.InvalidEnrolmentCode> { it.enrol(url, codes.getValue("Ahmed")) }
+        }
+    }
+}
