@@ -1,6 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their conversations. The sync panel sits on top.
+// opens the mentee. Anyone else sees their conversations. The sync panel and the way to the
+// community resources sit on top.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -16,7 +17,10 @@ struct HomeView: View {
 
     var body: some View {
         List {
-            Section { SyncPanel() }
+            Section {
+                SyncPanel()
+                SecondaryButton(title: ui("home_resources")) { path.append(.resources) }
+            }
             if mentor {
                 caseloadSection
             } else {

@@ -11,6 +11,7 @@ enum Route: Hashable {
     case mentee(mentorshipId: String, name: String)
     case checkIn(mentorshipId: String, amendCheckinId: String?)
     case conversation(mentorshipId: String)
+    case resources
 }
 
 public struct RootView: View {
@@ -63,6 +64,8 @@ struct StartView: View {
                             CheckInView(mentorshipId: id, amendCheckinId: amend) { path.removeLast() }
                         case .conversation(let id):
                             ConversationView(mentorshipId: id)
+                        case .resources:
+                            ResourcesView()
                         }
                     }
             }

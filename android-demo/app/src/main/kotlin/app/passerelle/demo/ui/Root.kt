@@ -47,6 +47,7 @@ sealed interface Screen {
     /** [formId] makes every opening a fresh form (its view model is keyed by it). */
     data class CheckIn(val mentorshipId: String, val amendCheckinId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
     data class Conversation(val mentorshipId: String) : Screen
+    data object Resources : Screen
 }
 
 // Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
@@ -56,6 +57,7 @@ private fun Screen.encode(): List<String> = when (this) {
     is Screen.Mentee -> listOf("mentee", mentorshipId, name)
     is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
     is Screen.Conversation -> listOf("conversation", mentorshipId)
+    Screen.Resources -> listOf("resources")
 }
 
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
@@ -63,6 +65,7 @@ private fun decode(parts: List<String>): Screen = when (parts[0]) {
     "mentee" -> Screen.Mentee(parts[1], parts[2])
     "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
+    "resources" -> Screen.Resources
     else -> Screen.SignIn
 }
 
@@ -129,6 +132,7 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
         is Screen.Mentee -> MenteeScreen(api, bus, p, screen, go, back)
         is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
         is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
+        Screen.Resources -> ResourcesScreen(api, p, back)
     }
 }
 
