@@ -21,7 +21,7 @@ use crate::coordinator::{
 };
 use crate::error::ApiError;
 use crate::rows::{self, text};
-use crate::store::ServerStore;
+use crate::store::{ServerStore, StoreTx};
 use crate::sync::{self, SyncLimits};
 use crate::write::Writer;
 
@@ -228,13 +228,13 @@ impl<S: ServerStore> Service<S> {
                         .transaction(|tx| auth::refresh(tx, &body.refresh_token, now, life))?,
                 )
             }
-            (method, path) => {
-                let actor = self
-                    .store
-                    .transaction(|tx| auth::authenticate(tx, req.bearer.as_deref(), now))?;
+            // One transaction per request: checking the token is part of the request's own
+            // transaction, not a second one (SQLite runs transactions one at a time).
+            (method, path) => self.store.transaction(|tx| {
+                let actor = auth::authenticate(tx, req.bearer.as_deref(), now)?;
                 self.limit(&format!("device:{}", actor.device_id), now)?;
-                self.authed(method, path, &actor, &req.body, now)
-            }
+                self.authed(tx, method, path, &actor, &req.body, now)
+            }),
         }
     }
 
@@ -280,6 +280,7 @@ impl<S: ServerStore> Service<S> {
 
     fn authed(
         &self,
+        tx: &mut dyn StoreTx,
         method: Method,
         path: &[&str],
         actor: &Actor,
@@ -290,39 +291,27 @@ impl<S: ServerStore> Service<S> {
         match (method, path) {
             (Method::Post, ["v1", "sync", "push"]) => {
                 let req: PushRequest = parse(body)?;
-                json_body(
-                    &self
-                        .store
-                        .transaction(|tx| sync::push(tx, actor, req, now, limits))?,
-                )
+                json_body(&sync::push(tx, actor, req, now, limits)?)
             }
             (Method::Post, ["v1", "sync", "pull"]) => {
                 let req: PullRequest = parse(body)?;
-                json_body(
-                    &self
-                        .store
-                        .transaction(|tx| sync::pull(tx, actor, &req, now, limits))?,
-                )
+                json_body(&sync::pull(tx, actor, &req, now, limits)?)
             }
-            (Method::Get, ["v1", "escalations"]) => json_body(
-                &self
-                    .store
-                    .transaction(|tx| coordinator::open_escalations(tx, actor))?,
-            ),
+            (Method::Get, ["v1", "escalations"]) => {
+                json_body(&coordinator::open_escalations(tx, actor)?)
+            }
             (Method::Post, ["v1", "people", person, "enrolment-code"]) => {
                 if actor.role != passerelle_core::Role::Professional {
                     return Err(ApiError::forbidden("only a professional may do this"));
                 }
                 let ttl = self.config.code_ttl_ms;
-                json_body(&self.store.transaction(|tx| {
-                    rows::load(tx, "person", person)?.ok_or(ApiError::not_found("person"))?;
-                    coordinator::issue_code(tx, person, now, ttl)
-                })?)
+                rows::load(tx, "person", person)?.ok_or(ApiError::not_found("person"))?;
+                json_body(&coordinator::issue_code(tx, person, now, ttl)?)
             }
             (Method::Post, rest) => {
                 let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
                 let ttl = self.config.code_ttl_ms;
-                let out = self.with_writer(actor, now, |ctx| {
+                let out = self.write_in(tx, actor, now, |ctx| {
                     match rest
                         .iter()
                         .map(String::as_str)
@@ -389,21 +378,30 @@ impl<S: ServerStore> Service<S> {
         now: i64,
         f: impl FnOnce(&mut Ctx<'_, '_>) -> Result<R, ApiError>,
     ) -> Result<R, ApiError> {
-        let skew = self.config.max_skew_ms;
-        self.store.transaction(|tx| {
-            let mut writer = Writer::new(tx, actor.clone(), now, skew);
-            let mut stamp = || self.stamp(now);
-            let out = {
-                let mut ctx = Ctx {
-                    writer: &mut writer,
-                    now,
-                    stamp: &mut stamp,
-                };
-                f(&mut ctx)?
+        self.store
+            .transaction(|tx| self.write_in(tx, actor, now, f))
+    }
+
+    /// Runs a coordinator operation as `actor` with a writer over `tx`, then stamps its rows.
+    fn write_in<R>(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        now: i64,
+        f: impl FnOnce(&mut Ctx<'_, '_>) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let mut writer = Writer::new(tx, actor.clone(), now, self.config.max_skew_ms);
+        let mut stamp = || self.stamp(now);
+        let out = {
+            let mut ctx = Ctx {
+                writer: &mut writer,
+                now,
+                stamp: &mut stamp,
             };
-            writer.finish()?;
-            Ok(out)
-        })
+            f(&mut ctx)?
+        };
+        writer.finish()?;
+        Ok(out)
     }
 
     /// Forgets removals older than the tombstone horizon (run periodically).
