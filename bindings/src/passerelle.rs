@@ -290,6 +290,19 @@ impl Passerelle {
         Ok(self.store.send_message(&mentorship_id, &body)?)
     }
 
+    /// Shares a directory service in a conversation, with an optional note; it counts as a
+    /// referral and shows among the survivor's shared services.
+    pub fn share_service(
+        &self,
+        mentorship_id: String,
+        service_id: String,
+        note: Option<String>,
+    ) -> Result<Message> {
+        Ok(self
+            .store
+            .share_service(&mentorship_id, &service_id, note)?)
+    }
+
     /// A conversation screen: its members and the latest `limit` messages, oldest first.
     pub fn conversation(&self, mentorship_id: String, limit: u32) -> Result<Conversation> {
         Ok(self.store.conversation(&mentorship_id, limit)?)

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authz;
 pub mod coordinator;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod http;
 pub mod rows;

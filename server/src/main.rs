@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use passerelle_core::Clock;
+use passerelle_server::directory::{ImportFileBody, ImportRequest};
 use passerelle_server::store::StoreFailure;
 use passerelle_server::{
     Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore, demo, http,
@@ -64,6 +65,23 @@ enum Command {
         #[arg(long, default_value = "Stroke unit")]
         team: String,
     },
+    /// Import a community-resource file into the directory every device pulls.
+    ImportDirectory {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Dataset name; importing again under it updates in place and removes what left.
+        #[arg(long)]
+        source: String,
+        /// `hsds_json`, `hsds_csv` (give every CSV file) or `data_inclusion`.
+        #[arg(long, default_value = "hsds_json")]
+        format: String,
+        /// Import the good records and report the bad ones instead of refusing the file.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// The file(s).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Opens the store the arguments name and runs `command` on it. Never prints the PostgreSQL
@@ -99,6 +117,48 @@ fn run<S: ServerStore>(
                 "coordinator {} enrolment code: {}",
                 p.person_id, p.enrolment_code
             );
+            Ok(())
+        }
+        Command::ImportDirectory {
+            source,
+            format,
+            skip_invalid,
+            files,
+            ..
+        } => {
+            let files = files
+                .iter()
+                .map(|path| {
+                    let content = std::fs::read_to_string(path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Ok(ImportFileBody { name, content })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let req = ImportRequest {
+                source: source.clone(),
+                format: format.clone(),
+                files,
+                skip_invalid: *skip_invalid,
+            };
+            let done = service
+                .import_directory(None, req)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{source}: {} added, {} updated, {} unchanged, {} rejected; {} services published, {} removed",
+                done.added,
+                done.updated,
+                done.unchanged,
+                done.rejected,
+                done.entries_written,
+                done.entries_removed
+            );
+            for (id, why) in &done.rejections {
+                println!("  rejected {id}: {why}");
+            }
             Ok(())
         }
         Command::Serve {
@@ -160,7 +220,9 @@ fn main() -> Result<(), String> {
                 ..Config::default()
             },
         ),
-        Command::Bootstrap { store, .. } => (store, Config::default()),
+        Command::Bootstrap { store, .. } | Command::ImportDirectory { store, .. } => {
+            (store, Config::default())
+        }
     };
     with_store(store, &command, config)
 }

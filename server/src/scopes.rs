@@ -5,7 +5,7 @@
 //!
 //! | scope | members | rows |
 //! |---|---|---|
-//! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks |
+//! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks; for a caregiver, the person row (not the profile) of the survivor their profile names |
 //! | `staff` | every professional | people, profiles, mentorships, training, supervision, consents |
 //! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents |
 //! | `conversation:<id>` | survivor, mentor*, sharing caregivers | messages and read receipts |
@@ -34,7 +34,11 @@ pub const PROFILE_COLLECTIONS: &[&str] = &[
 /// The scopes `actor` belongs to now.
 pub fn membership(tx: &mut dyn StoreTx, actor: &Actor) -> StoreResult<BTreeSet<String>> {
     let me = actor.person_id.as_str();
-    let mut scopes = BTreeSet::from([format!("self:{me}")]);
+    // Everyone in the programme reads its community-resource directory.
+    let mut scopes = BTreeSet::from([
+        format!("self:{me}"),
+        passerelle_core::directory::sync::SCOPE.to_owned(),
+    ]);
     match actor.role {
         Role::Professional => {
             scopes.insert("staff".to_owned());
@@ -113,7 +117,16 @@ pub fn row_scopes(
     row: &WireRow,
 ) -> StoreResult<BTreeSet<String>> {
     Ok(match collection {
-        "person" => person_scopes(tx, id)?,
+        "person" => {
+            let mut s = person_scopes(tx, id)?;
+            // A caregiver's own profile names the survivor they care for, and a device keeps
+            // that reference to a person row: the survivor's person row (name and role, never
+            // the profile) goes to each registered caregiver, sharing consent or not.
+            for caregiver in tx.subjects("caregiver_of", id)? {
+                s.insert(format!("self:{caregiver}"));
+            }
+            s
+        }
         c if PROFILE_COLLECTIONS.contains(&c) => person_scopes(tx, id)?,
         "mentorship" => BTreeSet::from(["staff".to_owned(), format!("mentorship:{id}")]),
         "mentorship_event" => {
@@ -195,9 +208,11 @@ pub fn update_relations(
         "caregiver_profile" => {
             if let Some(before) = old.and_then(|o| text(o, "survivor_id")) {
                 tx.remove_relation("caregiver_of", id, before)?;
+                rows_affected.push(("person".to_owned(), before.to_owned()));
             }
             if let Some(survivor) = text(new, "survivor_id") {
                 tx.add_relation("caregiver_of", id, survivor)?;
+                rows_affected.push(("person".to_owned(), survivor.to_owned()));
             }
             affected.push(id.to_owned());
         }
@@ -217,11 +232,14 @@ pub fn update_relations(
             let active = consent_active(new);
             match text(new, "scope") {
                 Some("programme") if active => {
-                    tx.add_relation("programme_consent", &survivor, id)?
+                    tx.add_relation("programme_consent", &survivor, id)?;
                 }
                 Some("programme") => tx.remove_relation("programme_consent", &survivor, id)?,
                 Some("share_with_caregiver") => {
                     let caregiver = text(new, "caregiver_id").unwrap_or_default().to_owned();
+                    // Two consents for one survivor and caregiver changed at once must not both
+                    // read the other as still in force.
+                    tx.lock_record("share_consent", &format!("{survivor}:{caregiver}"))?;
                     if active {
                         tx.add_relation("share_consent", &survivor, &caregiver)?;
                     } else if !other_share_consent(tx, &survivor, &caregiver, id)? {

@@ -19,6 +19,7 @@ use crate::auth::{self, Actor, Lifetimes};
 use crate::coordinator::{
     self, ActionRequest, Ctx, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
 };
+use crate::directory;
 use crate::error::ApiError;
 use crate::rows::{self, text};
 use crate::store::{ServerStore, StoreTx};
@@ -228,6 +229,15 @@ impl<S: ServerStore> Service<S> {
                         .transaction(|tx| auth::refresh(tx, &body.refresh_token, now, life))?,
                 )
             }
+            (Method::Post, ["v1", "directory", "import"]) => {
+                // Reading the file takes a while: the token is checked first, the file read
+                // outside any transaction, and only the publishing holds the store.
+                let actor = self
+                    .store
+                    .transaction(|tx| auth::authenticate(tx, req.bearer.as_deref(), now))?;
+                self.limit(&format!("device:{}", actor.device_id), now)?;
+                json_body(&self.import_directory(Some(&actor), parse(&req.body)?)?)
+            }
             // One transaction per request: checking the token is part of the request's own
             // transaction, not a second one (SQLite runs transactions one at a time).
             (method, path) => self.store.transaction(|tx| {
@@ -402,6 +412,28 @@ impl<S: ServerStore> Service<S> {
         };
         writer.finish()?;
         Ok(out)
+    }
+
+    /// Imports a directory file and publishes its services to every device: as a professional
+    /// over the API, or as the operator (`actor` `None`, from the command line).
+    pub fn import_directory(
+        &self,
+        actor: Option<&Actor>,
+        req: directory::ImportRequest,
+    ) -> Result<directory::ImportSummary, ApiError> {
+        if actor.is_some_and(|a| a.role != passerelle_core::Role::Professional) {
+            return Err(ApiError::forbidden(
+                "only a professional curates the directory",
+            ));
+        }
+        let source = req.source.clone();
+        let (report, entries) = directory::read_entries(req)?;
+        let now = self.clock.now();
+        let stamp = self.stamp(now);
+        let (written, removed) = self
+            .store
+            .transaction(|tx| directory::publish(tx, &source, &entries, now, stamp))?;
+        Ok(directory::summary(&report, written, removed))
     }
 
     /// Forgets removals older than the tombstone horizon (run periodically).

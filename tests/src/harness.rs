@@ -46,11 +46,22 @@ pub trait Backend: Send + Sync {
     /// The row of `collection` keyed `id` as the server stores it, if any (read-only; for
     /// checking what a push did).
     fn stored_row(&self, collection: &str, id: &str) -> Option<serde_json::Value>;
+    /// Imports a directory file as the operator (what `import-directory` does).
+    fn import_directory(
+        &self,
+        req: passerelle_server::directory::ImportRequest,
+    ) -> passerelle_server::directory::ImportSummary;
 }
 
 impl<S: ServerStore> Backend for Service<S> {
     fn handle(&self, req: &ApiRequest) -> ApiResponse {
         Service::handle(self, req)
+    }
+    fn import_directory(
+        &self,
+        req: passerelle_server::directory::ImportRequest,
+    ) -> passerelle_server::directory::ImportSummary {
+        Service::import_directory(self, None, req).expect("directory import")
     }
     fn seed_demo(&self) -> Vec<SeededPerson> {
         demo::seed(self).expect("demo seed")

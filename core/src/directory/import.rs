@@ -181,7 +181,7 @@ pub(crate) fn read(format: ImportFormat, files: &[ImportFile]) -> Result<Dataset
 }
 
 /// One record's fate, decided before anything is written.
-struct Decision<T> {
+pub(crate) struct Decision<T> {
     source_id: String,
     id: String,
     record: Option<(T, String)>,
@@ -190,7 +190,7 @@ struct Decision<T> {
     reason: Option<String>,
 }
 
-struct Plan {
+pub(crate) struct Plan {
     orgs: Vec<Decision<NOrg>>,
     locations: Vec<Decision<NLocation>>,
     services: Vec<Decision<NService>>,
@@ -695,30 +695,7 @@ fn remove_missing(tx: &Tx<'_>, source: &str, plan: &Plan) -> Result<Vec<RecordRe
             .query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (id, source_id) in stored.into_iter().filter(|(id, _)| !seen.contains(id)) {
-            let mut affected = Vec::new();
-            match kind {
-                RecordKind::Service => index::unindex(&tx.conn, &id)?,
-                RecordKind::Location => {
-                    affected = services_of(
-                        &tx.conn,
-                        "SELECT service_id FROM dir_service_at_location WHERE location_id = ?1",
-                        &id,
-                    )?;
-                }
-                RecordKind::Organization => {
-                    affected = services_of(
-                        &tx.conn,
-                        "SELECT id FROM dir_service WHERE organization_id = ?1",
-                        &id,
-                    )?;
-                }
-            }
-            tx.conn
-                .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
-                .execute([&id])?;
-            for s in affected {
-                index::refresh(&tx.conn, &s)?;
-            }
+            delete_record(tx, kind, table, &id)?;
             removed.push(RecordReport {
                 kind,
                 source_id,
@@ -729,6 +706,98 @@ fn remove_missing(tx: &Tx<'_>, source: &str, plan: &Plan) -> Result<Vec<RecordRe
         }
     }
     Ok(removed)
+}
+
+/// Deletes one record and refreshes the search rows of the services it touched.
+fn delete_record(tx: &Tx<'_>, kind: RecordKind, table: &str, id: &str) -> Result<()> {
+    let affected = match kind {
+        RecordKind::Service => {
+            index::unindex(&tx.conn, id)?;
+            Vec::new()
+        }
+        RecordKind::Location => services_of(
+            &tx.conn,
+            "SELECT service_id FROM dir_service_at_location WHERE location_id = ?1",
+            id,
+        )?,
+        RecordKind::Organization => services_of(
+            &tx.conn,
+            "SELECT id FROM dir_service WHERE organization_id = ?1",
+            id,
+        )?,
+    };
+    tx.conn
+        .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+        .execute([id])?;
+    for s in affected {
+        index::refresh(&tx.conn, &s)?;
+    }
+    Ok(())
+}
+
+/// Plans an import of `data` under `source` (for the directory's sync, which has no curator
+/// check: the server curates).
+pub(crate) fn plan_for(c: &Connection, source: &str, data: Dataset) -> Result<Plan> {
+    plan(c, source, data)
+}
+
+/// Writes a plan's accepted records.
+pub(crate) fn apply_plan(tx: &mut Tx<'_>, source: &str, plan: &Plan) -> Result<()> {
+    apply(tx, source, plan)
+}
+
+impl Plan {
+    /// The services the plan refused, with why.
+    pub(crate) fn rejections(&self) -> Vec<(String, String)> {
+        self.services
+            .iter()
+            .filter(|d| d.outcome == RecordOutcome::Rejected)
+            .map(|d| {
+                (
+                    d.id.clone(),
+                    d.reason.clone().unwrap_or_else(|| "rejected".to_owned()),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Removes one service, then the organizations and locations of its source that no service
+/// refers to any more. Returns whether the service existed.
+pub(crate) fn remove_record(tx: &mut Tx<'_>, kind: RecordKind, id: &str) -> Result<bool> {
+    debug_assert_eq!(kind, RecordKind::Service);
+    let source: Option<String> = tx
+        .conn
+        .query_row("SELECT source FROM dir_service WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(source) = source else {
+        return Ok(false);
+    };
+    delete_record(tx, RecordKind::Service, "dir_service", id)?;
+    let orphans: Vec<(RecordKind, &str, String)> = tx
+        .conn
+        .prepare(
+            "SELECT 'location', id FROM dir_location l WHERE source = ?1
+               AND NOT EXISTS (SELECT 1 FROM dir_service_at_location a WHERE a.location_id = l.id)
+             UNION ALL
+             SELECT 'organization', id FROM dir_organization o WHERE source = ?1
+               AND NOT EXISTS (SELECT 1 FROM dir_service s WHERE s.organization_id = o.id)",
+        )?
+        .query_map([&source], |r| {
+            let kind: String = r.get(0)?;
+            Ok(if kind == "location" {
+                (RecordKind::Location, "dir_location", r.get(1)?)
+            } else {
+                (RecordKind::Organization, "dir_organization", r.get(1)?)
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (kind, table, orphan) in orphans {
+        delete_record(tx, kind, table, &orphan)?;
+    }
+    Ok(true)
 }
 
 /// Who may import: a professional, or nobody signed in (a tool building a snapshot).

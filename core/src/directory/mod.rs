@@ -27,6 +27,7 @@ pub mod referral;
 pub mod schedule;
 pub mod search;
 pub mod snapshot;
+pub mod sync;
 pub mod taxonomy;
 
 pub use bookmark::{Bookmark, BookmarkedService};

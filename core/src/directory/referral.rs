@@ -1,6 +1,6 @@
 //! Referrals: a mentor shares a directory service with a survivor. A referral is not a row of
-//! its own: it is derived from the records that carry it — today a check-in's `resources_shared`
-//! holding a service's id — so it always follows the current version of that record, on every
+//! its own: it is derived from the records that carry it — a check-in's `resources_shared`
+//! holding a service's id, or a message sharing a service — so it always follows the current version of that record, on every
 //! device that has it, with nothing extra to sync.
 //!
 //! Each carrier is one `SELECT` in [`CARRIERS`] yielding `(service_id, via, via_id,
@@ -27,7 +27,7 @@ code_enum! {
     pub enum ReferralVia as "referral carrier" {
         /// A check-in's resources shared.
         CheckIn = "checkin",
-        /// A message (once messages reference services).
+        /// A message sharing a service.
         Message = "message",
     }
 }
@@ -38,6 +38,9 @@ pub(crate) const CARRIERS: &[&str] = &[
     "SELECT s.id, 'checkin', c.checkin_id, c.mentorship_id, c.author_id, c.occurred_at
      FROM checkin c, json_each(c.resources_shared) j JOIN dir_service s ON s.id = lower(trim(j.value))
      WHERE c.superseded = 0 AND j.type = 'text'",
+    "SELECT s.id, 'message', m.id, m.mentorship_id, m.sender_id, m.created_at
+     FROM message m JOIN dir_service s ON s.id = m.attachment_ref
+     WHERE m.kind = 'service'",
 ];
 
 /// `WITH referral(...) AS (...)`, to put in front of a query over referrals.

@@ -14,7 +14,7 @@ use crate::store::rows::Collection;
 use crate::store::{Store, Tx};
 use crate::sync::spec::MESSAGE_MAX;
 use crate::time::Millis;
-use crate::validate::{new_id, parse_id, required_text};
+use crate::validate::{new_id, optional_text, parse_id, required_text};
 
 code_enum! {
     /// Where one of my messages is, or whether I have read someone else's.
@@ -56,6 +56,10 @@ pub struct Message {
     pub order_stamp: i64,
     /// Pending, sent, delivered or read (mine); unread or seen (others').
     pub status: MessageStatus,
+    /// The directory service this message shares, if it shares one (the body is then an
+    /// optional note).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub shared_service_id: Option<String>,
 }
 
 /// A conversation screen in one call.
@@ -103,24 +107,38 @@ fn member(c: &Connection, mentorship_id: &str) -> Result<Person> {
     if conversation_members(c, mentorship_id)?.contains(&me.id) {
         Ok(me)
     } else {
-        Err(Error::NotAllowed("only the survivor, the mentor and consented caregivers take part in a conversation"))
+        Err(Error::NotAllowed(
+            "only the survivor, the mentor and consented caregivers take part in a conversation",
+        ))
     }
 }
 
-/// The deterministic id of a member's receipt row, the same on every device.
-fn receipt_id(mentorship_id: &str, person_id: &str) -> String {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("passerelle/receipt/{mentorship_id}/{person_id}").as_bytes())
-        .to_string()
+/// The deterministic id of a member's receipt row, the same on every device (and the only id
+/// the server accepts for it).
+pub fn receipt_id(mentorship_id: &str, person_id: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("passerelle/receipt/{mentorship_id}/{person_id}").as_bytes(),
+    )
+    .to_string()
 }
 
 /// Moves the owner's receipt forward to `delivered`/`read` stamps (never backwards).
-fn advance_receipt(tx: &mut Tx<'_>, mentorship_id: &str, me: &str, delivered: i64, read: i64) -> Result<bool> {
+fn advance_receipt(
+    tx: &mut Tx<'_>,
+    mentorship_id: &str,
+    me: &str,
+    delivered: i64,
+    read: i64,
+) -> Result<bool> {
     let id = receipt_id(mentorship_id, me);
     let current: Option<(i64, i64)> = tx
         .conn
-        .query_row("SELECT delivered_up_to, read_up_to FROM conversation_read WHERE id = ?1", [&id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT delivered_up_to, read_up_to FROM conversation_read WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (old_delivered, old_read) = current.unwrap_or((0, 0));
     let read = read.max(old_read);
@@ -140,39 +158,75 @@ fn advance_receipt(tx: &mut Tx<'_>, mentorship_id: &str, me: &str, delivered: i6
     )
 }
 
+/// Writes one message (a text, or a shared service with a note) from the owner, who must be a
+/// member, and moves their own read mark past it.
+fn write_message(
+    tx: &mut Tx<'_>,
+    mentorship_id: &str,
+    body: String,
+    service: Option<String>,
+) -> Result<Message> {
+    let me = member(&tx.conn, mentorship_id)?;
+    let id = new_id();
+    let kind = if service.is_some() { "service" } else { "text" };
+    let stamp = tx.insert(
+        Collection::Message,
+        &id,
+        vec![
+            ("mentorship_id", Value::Text(mentorship_id.to_owned())),
+            ("sender_id", Value::Text(me.id.clone())),
+            ("kind", Value::Text(kind.to_owned())),
+            ("body", Value::Text(body.clone())),
+            ("attachment_ref", service.clone().into()),
+        ],
+    )?;
+    // Writing in a conversation means having read it up to here.
+    advance_receipt(tx, mentorship_id, &me.id, stamp.as_i64(), stamp.as_i64())?;
+    Ok(Message {
+        id,
+        mentorship_id: mentorship_id.to_owned(),
+        sender_id: me.id,
+        sender_name: me.display_name,
+        mine: true,
+        body,
+        written_at: tx.now,
+        order_stamp: stamp.as_i64(),
+        status: MessageStatus::Pending,
+        shared_service_id: service,
+    })
+}
+
 impl Store {
     /// Writes a message to a conversation the owner takes part in. Works offline: it is queued
     /// and shows as pending until the server accepts it.
     pub fn send_message(&self, mentorship_id: &str, body: &str) -> Result<Message> {
         let mentorship_id = parse_id("mentorship_id", mentorship_id)?;
         let body = required_text("body", body, MESSAGE_MAX)?;
+        self.write(|tx| write_message(tx, &mentorship_id, body, None))
+    }
+
+    /// Shares a directory service in a conversation, with an optional note. The survivor sees
+    /// it in the conversation and among their shared services, and can bookmark it; the
+    /// programme report counts it as a referral.
+    pub fn share_service(
+        &self,
+        mentorship_id: &str,
+        service_id: &str,
+        note: Option<String>,
+    ) -> Result<Message> {
+        let mentorship_id = parse_id("mentorship_id", mentorship_id)?;
+        let service_id = parse_id("service_id", service_id)?;
+        let note = optional_text("note", note.as_deref(), MESSAGE_MAX)?.unwrap_or_default();
         self.write(|tx| {
-            let me = member(&tx.conn, &mentorship_id)?;
-            let id = new_id();
-            let stamp = tx.insert(
-                Collection::Message,
-                &id,
-                vec![
-                    ("mentorship_id", Value::Text(mentorship_id.clone())),
-                    ("sender_id", Value::Text(me.id.clone())),
-                    ("kind", Value::Text("text".to_owned())),
-                    ("body", Value::Text(body.clone())),
-                    ("attachment_ref", Value::Null),
-                ],
+            let known: bool = tx.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM dir_service WHERE id = ?1)",
+                [&service_id],
+                |r| r.get(0),
             )?;
-            // Writing in a conversation means having read it up to here.
-            advance_receipt(tx, &mentorship_id, &me.id, stamp.as_i64(), stamp.as_i64())?;
-            Ok(Message {
-                id,
-                mentorship_id,
-                sender_id: me.id,
-                sender_name: me.display_name,
-                mine: true,
-                body,
-                written_at: tx.now,
-                order_stamp: stamp.as_i64(),
-                status: MessageStatus::Pending,
-            })
+            if !known {
+                return Err(Error::NotFound("service"));
+            }
+            write_message(tx, &mentorship_id, note, Some(service_id))
         })
     }
 
@@ -195,7 +249,8 @@ impl Store {
             let mut stmt = c.prepare_cached(
                 "SELECT * FROM (
                    SELECT m.id, m.sender_id, coalesce(p.display_name, ''), m.body, m.created_at, m.hlc,
-                          EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'message' AND o.row_id = m.id)
+                          EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'message' AND o.row_id = m.id),
+                          CASE WHEN m.kind = 'service' THEN m.attachment_ref END
                    FROM message m LEFT JOIN person p ON p.id = m.sender_id
                    WHERE m.mentorship_id = ?1 ORDER BY m.hlc DESC, m.id DESC LIMIT ?2)
                  ORDER BY 6, 1",
@@ -224,6 +279,7 @@ impl Store {
                         written_at: r.get(4)?,
                         order_stamp: stamp,
                         status,
+                        shared_service_id: r.get(7)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -17,6 +17,7 @@ use super::spec;
 use crate::clock::Hlc;
 use crate::error::{Result, StoreError};
 use crate::model::checkin::refresh_current;
+use crate::store::Tx;
 use crate::store::rows::Collection;
 
 /// Collections touched by an apply, for the change listener.
@@ -488,5 +489,59 @@ fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()>
             c.execute("DELETE FROM outbox WHERE hlc = ?1", [mutation_id])?;
         }
     }
+    Ok(())
+}
+
+/// Applies the directory entries of one pulled batch through the importer: documents in one
+/// go per source, removals one by one. Entries the importer refuses become sync issues.
+pub(crate) fn apply_directory(
+    tx: &mut Tx<'_>,
+    changes: &[&Change],
+    touched: &mut Touched,
+) -> Result<()> {
+    use crate::directory::sync as dir;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let now = tx.now;
+    let mut entries = Vec::new();
+    for change in changes {
+        match change.parsed_row() {
+            None if change.row.is_none() => {
+                dir::remove_entry(tx, &change.row_id)?;
+            }
+            None => record_issue(
+                &tx.conn,
+                &Issue::about(
+                    "unreadable",
+                    dir::COLLECTION,
+                    &change.row_id,
+                    "not a JSON object",
+                ),
+                now,
+            )?,
+            Some(row) => match dir::entry_from_row(&row) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => record_issue(
+                    &tx.conn,
+                    &Issue::about(
+                        "unreadable",
+                        dir::COLLECTION,
+                        &change.row_id,
+                        &e.to_string(),
+                    ),
+                    now,
+                )?,
+            },
+        }
+    }
+    for (id, reason) in dir::apply_entries(tx, entries)? {
+        record_issue(
+            &tx.conn,
+            &Issue::about("unreadable", dir::COLLECTION, &id, &reason),
+            now,
+        )?;
+    }
+    touched.insert("dir_service");
     Ok(())
 }

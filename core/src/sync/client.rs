@@ -16,6 +16,7 @@ use super::protocol::{
 };
 use super::transport::{Transport, TransportError};
 use crate::clock::Hlc;
+use crate::directory::sync as directory_sync;
 use crate::error::{Error, Result, SyncError};
 use crate::model::codes::from_json;
 use crate::model::person::{Person, Role, load_person};
@@ -473,14 +474,20 @@ impl Store {
                         tx.conn
                             .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                     }
+                    let mut directory = Vec::new();
                     for change in &scope.changes {
+                        summary.pulled += 1;
+                        if change.collection == directory_sync::COLLECTION {
+                            directory.push(change);
+                            continue;
+                        }
                         if let Some(stamp) =
                             apply::apply_change(&tx.conn, &scope.scope, change, tx.now, touched)?
                         {
                             newest = newest.max(stamp);
                         }
-                        summary.pulled += 1;
                     }
+                    apply::apply_directory(tx, &directory, touched)?;
                     tx.conn.execute(
                         "INSERT INTO sync_scope (scope, cursor) VALUES (?1, ?2)
                          ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor",

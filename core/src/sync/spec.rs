@@ -52,7 +52,10 @@ pub enum Kind {
     CodeList(&'static [&'static str]),
 }
 
-use Kind::{Code, CodeList, FreeText, Id, Int, OptCode, OptId, OptInt, OptText, OptTime, Text, TextList, Time};
+use Kind::{
+    Code, CodeList, FreeText, Id, Int, OptCode, OptId, OptInt, OptText, OptTime, Text, TextList,
+    Time,
+};
 
 /// Latest time accepted on the wire: 9999-12-31. Tighter, field-specific bounds are checked
 /// where the record is made; this only keeps absurd values out.
@@ -62,7 +65,10 @@ const LATEST_MS: i64 = 253_402_300_799_000;
 #[allow(clippy::too_many_lines)] // one table, read top to bottom
 pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
     match collection {
-        Collection::Person => &[("role", Code(Role::CODES)), ("display_name", Text(NAME_MAX))],
+        Collection::Person => &[
+            ("role", Code(Role::CODES)),
+            ("display_name", Text(NAME_MAX)),
+        ],
         Collection::SurvivorProfile => &[
             ("preferred_languages", TextList(35)),
             ("communication_needs", CodeList(CommunicationNeed::CODES)),
@@ -76,8 +82,14 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
             ("capacity", Int(1, LIST_MAX as i64)),
             ("availability", OptText(SHORT_TEXT_MAX)),
         ],
-        Collection::CaregiverProfile => &[("survivor_id", Id), ("relationship", Code(Relationship::CODES))],
-        Collection::ProfessionalProfile => &[("team", Text(SHORT_TEXT_MAX)), ("job_role", Code(JobRole::CODES))],
+        Collection::CaregiverProfile => &[
+            ("survivor_id", Id),
+            ("relationship", Code(Relationship::CODES)),
+        ],
+        Collection::ProfessionalProfile => &[
+            ("team", Text(SHORT_TEXT_MAX)),
+            ("job_role", Code(JobRole::CODES)),
+        ],
         Collection::Mentorship => &[
             ("survivor_id", Id),
             ("mentor_id", Id),
@@ -162,7 +174,7 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
         Collection::Message => &[
             ("mentorship_id", Id),
             ("sender_id", Id),
-            ("kind", Code(&["text", "voice"])),
+            ("kind", Code(&["text", "voice", "service"])),
             ("body", FreeText(MESSAGE_MAX)),
             ("attachment_ref", OptText(SHORT_TEXT_MAX)),
         ],
@@ -211,14 +223,18 @@ fn field_error(field: &'static str, problem: Problem) -> Error {
 }
 
 fn check_text(field: &'static str, v: &Json, max: usize, empty_ok: bool) -> Result<()> {
-    let Json::String(s) = v else { return Err(field_error(field, Problem::Malformed)) };
+    let Json::String(s) = v else {
+        return Err(field_error(field, Problem::Malformed));
+    };
     if !empty_ok && s.trim().is_empty() {
         return Err(field_error(field, Problem::Empty));
     }
     if s.chars().count() > max {
         return Err(field_error(field, Problem::TooLong { max }));
     }
-    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(field_error(field, Problem::Malformed));
     }
     Ok(())
@@ -241,7 +257,9 @@ fn check_code(kind: &'static str, v: &Json, codes: &[&str]) -> Result<()> {
 }
 
 fn check_list(field: &'static str, v: &Json, item: impl Fn(&Json) -> Result<()>) -> Result<()> {
-    let Json::String(text) = v else { return Err(field_error(field, Problem::Malformed)) };
+    let Json::String(text) = v else {
+        return Err(field_error(field, Problem::Malformed));
+    };
     let Ok(Json::Array(items)) = serde_json::from_str::<Json>(text) else {
         return Err(field_error(field, Problem::Malformed));
     };
@@ -255,7 +273,11 @@ fn check_list(field: &'static str, v: &Json, item: impl Fn(&Json) -> Result<()>)
 pub fn check_field(field: &'static str, kind: Kind, v: &Json) -> Result<()> {
     let optional = matches!(kind, OptId | OptText(_) | OptCode(_) | OptInt(..) | OptTime);
     if v.is_null() {
-        return if optional { Ok(()) } else { Err(field_error(field, Problem::Empty)) };
+        return if optional {
+            Ok(())
+        } else {
+            Err(field_error(field, Problem::Empty))
+        };
     }
     match kind {
         Id | OptId => match v.as_str().map(uuid::Uuid::try_parse) {
@@ -318,7 +340,9 @@ fn check_field_stamps(collection: Collection, v: &Json) -> Result<()> {
         Json::String(text) => serde_json::from_str::<Json>(text).ok(),
         other => Some(other.clone()),
     };
-    let Some(Json::Object(map)) = map else { return Err(field_error("field_hlc", Problem::Malformed)) };
+    let Some(Json::Object(map)) = map else {
+        return Err(field_error("field_hlc", Problem::Malformed));
+    };
     for (name, stamp) in &map {
         if !fields(collection).iter().any(|(n, _)| n == name) {
             return Err(Error::unknown_code("field", name));
@@ -333,7 +357,9 @@ pub fn to_sql(v: &Json) -> Value {
     match v {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Integer(i64::from(*b)),
-        Json::Number(n) => n.as_i64().map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
         Json::String(s) => Value::Text(s.clone()),
         other => Value::Text(other.to_string()),
     }
@@ -356,7 +382,10 @@ mod tests {
     use super::*;
 
     fn row(pairs: &[(&str, Json)]) -> WireRow {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -375,14 +404,23 @@ mod tests {
         check_row(Collection::Person, &ok, true).unwrap();
         let mut bad = ok.clone();
         bad.insert("role".into(), "wizard".into());
-        assert!(matches!(check_row(Collection::Person, &bad, true), Err(Error::UnknownCode { .. })));
+        assert!(matches!(
+            check_row(Collection::Person, &bad, true),
+            Err(Error::UnknownCode { .. })
+        ));
         let mut extra = ok.clone();
         extra.insert("favourite_colour".into(), "blue".into());
-        assert!(matches!(check_row(Collection::Person, &extra, true), Err(Error::UnknownCode { kind: "field", .. })));
+        assert!(matches!(
+            check_row(Collection::Person, &extra, true),
+            Err(Error::UnknownCode { kind: "field", .. })
+        ));
         let mut missing = ok;
         missing.remove("display_name");
         assert!(check_row(Collection::Person, &missing, true).is_err());
-        assert!(check_row(Collection::Person, &missing, false).is_ok(), "an update names only what changed");
+        assert!(
+            check_row(Collection::Person, &missing, false).is_ok(),
+            "an update names only what changed"
+        );
     }
 
     #[test]
@@ -399,7 +437,7 @@ mod tests {
                 for &collection in Collection::ALL {
                     let stmt = c.prepare(&format!("SELECT * FROM {}", collection.table()))?;
                     let mut table: Vec<&str> =
-                        stmt.column_names().into_iter().filter(|n| *n != "superseded").collect();
+                        stmt.column_names().filter(|n| *n != "superseded").collect();
                     let mut spec = columns(collection);
                     table.sort_unstable();
                     spec.sort_unstable();

@@ -245,12 +245,13 @@ CREATE TABLE outbox (
 
 -- Messaging: one conversation per mentorship (the survivor, the mentor, and the caregivers the
 -- survivor consented to share with). Messages are append-only and ordered by (hlc, id) on
--- every device. `kind` and `attachment_ref` leave room for voice notes.
+-- every device. `kind` and `attachment_ref` carry a shared directory service (`service`, its
+-- id) and leave room for voice notes.
 CREATE TABLE message (
     id              TEXT PRIMARY KEY NOT NULL,
     mentorship_id   TEXT NOT NULL REFERENCES mentorship (id) DEFERRABLE INITIALLY DEFERRED,
     sender_id       TEXT NOT NULL,
-    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice')),
+    kind            TEXT NOT NULL CHECK (kind IN ('text', 'voice', 'service')),
     body            TEXT NOT NULL,
     attachment_ref  TEXT,
     created_at      INTEGER NOT NULL,

@@ -1,0 +1,139 @@
+//! The community-resource directory hosted by the server: imported once, pulled by every
+//! member's device (only what changed), searched offline, shared by a mentor in a conversation,
+//! bookmarked by the survivor, and withdrawn from every device when it leaves the source — on
+//! SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+use passerelle_core::{DirectoryQuery, MessageStatus};
+use passerelle_server::directory::{ImportFileBody, ImportRequest};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+
+fn sample(drop: usize) -> ImportRequest {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/data/directory/lyon-hsds.json"
+    );
+    let mut services: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    services.truncate(services.len() - drop);
+    ImportRequest {
+        source: "lyon-demo".into(),
+        format: "hsds_json".into(),
+        files: vec![ImportFileBody {
+            name: "lyon-hsds.json".into(),
+            content: serde_json::to_string(&services).unwrap(),
+        }],
+        skip_invalid: false,
+    }
+}
+
+fn search(device: &Device, text: &str) -> Vec<(String, String)> {
+    let query = DirectoryQuery {
+        text: text.into(),
+        ..DirectoryQuery::default()
+    };
+    device
+        .store
+        .search_directory(query)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| (h.service_id, h.name))
+        .collect()
+}
+
+#[test]
+fn the_directory_reaches_every_member_and_follows_the_source() {
+    for kind in store_kinds() {
+        scenario(kind);
+    }
+}
+
+fn scenario(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let first = server.service.import_directory(sample(0));
+    assert_eq!((first.rejected, first.entries_removed), (0, 0));
+    assert!(first.entries_written >= 19, "{first:?}");
+
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (caregiver, _) = Device::enrol(&server.url, &seeded(&people, "Paul").enrolment_code);
+    for d in [&mentor, &survivor, &caregiver] {
+        d.sync();
+    }
+    // Offline search, accent- and case-insensitive, on every member's phone.
+    let hits = search(&mentor, "aide a domicile");
+    assert!(
+        hits.iter()
+            .any(|(_, name)| name == "Aide à domicile après un AVC"),
+        "{hits:?}"
+    );
+    assert_eq!(search(&caregiver, "aide a domicile"), hits);
+    let (service_id, _) = hits
+        .iter()
+        .find(|(_, n)| n == "Aide à domicile après un AVC")
+        .unwrap()
+        .clone();
+
+    // A re-import with nothing new sends nothing new.
+    let again = server.service.import_directory(sample(0));
+    assert_eq!((again.entries_written, again.entries_removed), (0, 0));
+    assert_eq!(mentor.sync().pulled, 0, "nothing changed, nothing pulled");
+
+    // The mentor shares the service; the survivor sees it and bookmarks it.
+    let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+    mentor
+        .store
+        .share_service(
+            &mentorship,
+            &service_id,
+            Some("Ils passent le mardi".into()),
+        )
+        .unwrap();
+    mentor.sync();
+    survivor.sync();
+    let conversation = survivor.store.conversation(&mentorship, 20).unwrap();
+    let shared = conversation
+        .messages
+        .iter()
+        .find(|m| m.shared_service_id.is_some())
+        .unwrap();
+    assert_eq!(
+        (shared.shared_service_id.as_deref(), shared.status),
+        (Some(service_id.as_str()), MessageStatus::Unread)
+    );
+    let seen = survivor.store.shared_services().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].service.id, service_id);
+    survivor
+        .store
+        .bookmark_service(&service_id, Some("appeler lundi".into()))
+        .unwrap();
+    survivor.sync();
+    assert!(survivor.store.shared_services().unwrap()[0].bookmarked);
+
+    // The source drops its last two services: every device loses them at its next sync.
+    let last_two: Vec<String> = {
+        let all = search(&mentor, "");
+        let before = all.len();
+        let after = server.service.import_directory(sample(2));
+        assert_eq!(after.entries_removed, 2);
+        mentor.sync();
+        let remaining = search(&mentor, "");
+        assert_eq!(remaining.len(), before - 2);
+        all.into_iter()
+            .filter(|h| !remaining.contains(h))
+            .map(|(id, _)| id)
+            .collect()
+    };
+    caregiver.sync();
+    for id in &last_two {
+        assert!(
+            caregiver.store.directory_service(id).is_err(),
+            "{id} still on the caregiver's phone"
+        );
+    }
+
+    // Devices cannot write the directory: it is the server's.
+    assert!(mentor.store.sync_issues().unwrap().is_empty());
+}
