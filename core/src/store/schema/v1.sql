@@ -298,14 +298,15 @@ CREATE TABLE sync_scope (
 ) STRICT;
 
 -- Which scopes each pulled row arrived through, so a revoked scope can be purged without
--- touching rows another scope still grants.
+-- touching rows another scope still grants. Keyed by row first: every pulled row writes one
+-- entry (one B-tree, no second index), while finding a scope's rows — a purge, a reset — is
+-- rare and may scan.
 CREATE TABLE row_scope (
-    scope       TEXT NOT NULL,
     collection  TEXT NOT NULL,
     row_id      TEXT NOT NULL,
-    PRIMARY KEY (scope, collection, row_id)
+    scope       TEXT NOT NULL,
+    PRIMARY KEY (collection, row_id, scope)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX row_scope_by_row ON row_scope (collection, row_id);
 
 -- Mutations the server rejected and edits that lost a merge: kept and shown, never dropped.
 CREATE TABLE sync_issue (
