@@ -33,6 +33,7 @@ pub use model::escalation::{ConcernCategory, Escalation, EscalationStatus, NewCo
 pub use model::mentorship::{
     EndingReason, Mentorship, MentorshipEvent, MentorshipEventKind, MentorshipStatus, NewMentorship,
 };
+pub use model::message::{Conversation, Message, MessageStatus, UnreadCount};
 pub use model::person::{
     CaregiverProfile, CommunicationNeed, JobRole, MentorProfile, NewPerson, Person,
     ProfessionalProfile, Profile, Relationship, Role, SurvivorProfile,
@@ -41,7 +42,6 @@ pub use model::training::{
     MentorDevelopment, NewSupervision, NewTraining, SupervisionFormat, SupervisionSession,
     TrainingRecord,
 };
-pub use model::message::{Conversation, Message, MessageStatus, UnreadCount};
 pub use outbox::OutboxEntry;
 pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
 pub use queries::report::{DimensionCount, DoseLine, ModeCount, ProgrammeReport, ReachedCount};

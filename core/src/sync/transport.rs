@@ -26,7 +26,12 @@ pub enum TransportError {
 /// Sends one JSON `POST` to the server.
 pub trait Transport: Send + Sync {
     /// Posts `body` to `path` (such as `/v1/sync/push`) with an optional bearer token.
-    fn post(&self, path: &str, bearer: Option<&str>, body: &[u8]) -> Result<Response, TransportError>;
+    fn post(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: &[u8],
+    ) -> Result<Response, TransportError>;
 }
 
 /// Most bytes read from one answer (a pull of a few thousand rows is well under this).
@@ -46,13 +51,24 @@ impl HttpTransport {
             .timeout_connect(Some(Duration::from_secs(10)))
             .http_status_as_error(false)
             .build();
-        Self { base_url: base_url.trim_end_matches('/').to_owned(), agent: ureq::Agent::new_with_config(config) }
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            agent: ureq::Agent::new_with_config(config),
+        }
     }
 }
 
 impl Transport for HttpTransport {
-    fn post(&self, path: &str, bearer: Option<&str>, body: &[u8]) -> Result<Response, TransportError> {
-        let mut request = self.agent.post(format!("{}{path}", self.base_url)).header("content-type", "application/json");
+    fn post(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: &[u8],
+    ) -> Result<Response, TransportError> {
+        let mut request = self
+            .agent
+            .post(format!("{}{path}", self.base_url))
+            .header("content-type", "application/json");
         if let Some(token) = bearer {
             request = request.header("authorization", format!("Bearer {token}"));
         }
