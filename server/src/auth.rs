@@ -102,26 +102,41 @@ pub fn issue(
     })
 }
 
-/// Exchanges a refresh token for a new pair. A spent token revokes the family: someone else
-/// holds a copy.
+/// How long after a refresh token was spent presenting it again still gets a new pair: the
+/// device that spent it may never have received the answer (the connection dropped after the
+/// server committed) and retries with the only token it has. Later, a spent token means
+/// someone else holds a copy.
+pub const REFRESH_RETRY_GRACE_MS: i64 = 5 * 60_000;
+
+/// Exchanges a refresh token for a new pair. A spent token revokes the family — someone else
+/// holds a copy — unless it was spent within [`REFRESH_RETRY_GRACE_MS`]: a retry.
+///
+/// The outer error is a failure that must roll the transaction back; the inner one a refusal
+/// whose writes (the revoked family) must be committed all the same.
 pub fn refresh(
     tx: &mut dyn StoreTx,
     presented: &str,
     now: i64,
     life: Lifetimes,
-) -> Result<Tokens, ApiError> {
+) -> Result<Result<Tokens, ApiError>, ApiError> {
     let h = hash(presented);
     let Some(t) = tx.token(&h)? else {
-        return Err(ApiError::unauthorized());
+        return Ok(Err(ApiError::unauthorized()));
     };
     if t.kind != "refresh" || t.revoked_at.is_some() || t.expires_at <= now {
-        return Err(ApiError::unauthorized());
+        return Ok(Err(ApiError::unauthorized()));
     }
-    if t.used_at.is_some() || !tx.mark_token_used(&h, now)? {
+    let spent_at = match t.used_at {
+        Some(at) => Some(at),
+        // Spent by a concurrent copy of this request a moment ago.
+        None if !tx.mark_token_used(&h, now)? => Some(now),
+        None => None,
+    };
+    if spent_at.is_some_and(|at| now - at > REFRESH_RETRY_GRACE_MS) {
         tx.revoke_family(&t.family, now)?;
-        return Err(ApiError::unauthorized());
+        return Ok(Err(ApiError::unauthorized()));
     }
-    issue(tx, &t.device_id, &t.person_id, &t.family, now, life)
+    issue(tx, &t.device_id, &t.person_id, &t.family, now, life).map(Ok)
 }
 
 /// The actor behind an access token.

@@ -3,6 +3,7 @@
 //! (scopes.rs); this module governs writes.
 
 use passerelle_core::Role;
+use passerelle_core::model::message::receipt_id;
 use passerelle_core::sync::protocol::{Op, WireRow};
 
 use crate::auth::Actor;
@@ -65,6 +66,7 @@ pub fn may_write(
             is_serving_mentor(tx, me, &field("mentorship_id"))?
                 && text(row, "raised_by") == Some(me)
                 && members.map(|m| m.2).as_deref() == text(row, "assigned_to")
+                && checkin_of(tx, &field("checkin_id"), &field("mentorship_id"))?
         }
         ("escalation_event", _) => {
             let escalation = rows::load(tx, "escalation", &field("escalation_id"))?;
@@ -108,7 +110,38 @@ pub fn may_write(
         }
         _ => false,
     };
-    Ok(if allowed { Ok(()) } else { Err("not_allowed") })
+    if !allowed {
+        return Ok(Err("not_allowed"));
+    }
+    // New rows every device would refuse (its schema checks them), stopping the sync of
+    // everyone who receives them: refused here instead.
+    Ok(match (collection, stored) {
+        ("consent", None) if !consent_shape_fits(row) => Err("invalid"),
+        ("conversation_read", None) if !receipt_id_fits(row) => Err("invalid"),
+        _ => Ok(()),
+    })
+}
+
+/// Whether `checkin_id` names a stored check-in of the mentorship: what an escalation's
+/// reference must be, so everyone who sees the escalation also sees its check-in.
+fn checkin_of(tx: &mut dyn StoreTx, checkin_id: &str, mentorship_id: &str) -> StoreResult<bool> {
+    Ok(rows::load(tx, "checkin", checkin_id)?
+        .is_some_and(|c| text(&c, "mentorship_id") == Some(mentorship_id)))
+}
+
+/// A sharing consent names its caregiver; a programme consent names none.
+fn consent_shape_fits(row: &WireRow) -> bool {
+    let names_caregiver = row.get("caregiver_id").is_some_and(|v| !v.is_null());
+    (text(row, "scope") == Some("share_with_caregiver")) == names_caregiver
+}
+
+/// A read receipt has one row per member and conversation, keyed by the id every device
+/// derives from the two (devices hold them unique).
+fn receipt_id_fits(row: &WireRow) -> bool {
+    match (text(row, "mentorship_id"), text(row, "person_id")) {
+        (Some(m), Some(p)) => text(row, "id") == Some(receipt_id(m, p).as_str()),
+        _ => false,
+    }
 }
 
 /// Whether `me` is the mentorship's mentor and still serves it (the survivor's consent to

@@ -223,11 +223,11 @@ impl<S: ServerStore> Service<S> {
                 self.limit(&format!("client:{}", req.client), now)?;
                 let body: RefreshRequest = parse(&req.body)?;
                 let life = self.lifetimes();
-                json_body(
-                    &self
-                        .store
-                        .transaction(|tx| auth::refresh(tx, &body.refresh_token, now, life))?,
-                )
+                // A refusal commits too: presenting a spent token revokes its family.
+                let answer = self
+                    .store
+                    .transaction(|tx| auth::refresh(tx, &body.refresh_token, now, life))?;
+                json_body(&answer?)
             }
             (Method::Post, ["v1", "directory", "import"]) => {
                 // Reading the file takes a while: the token is checked first, the file read

@@ -108,14 +108,36 @@ impl<'t> Writer<'t> {
         }
     }
 
-    fn clamp(&self, row: &mut WireRow) {
+    /// Brings stamps from beyond the allowed skew back to the latest allowed one — yet still
+    /// later than the stored stamp they replace: two edits of a device whose clock runs ahead,
+    /// clamped within the same millisecond, must not tie (the first would keep the field).
+    fn clamp(&self, row: &mut WireRow, stored: Option<&WireRow>) {
+        let stored_hlc = stored
+            .and_then(|s| s.get("hlc"))
+            .and_then(Json::as_i64)
+            .unwrap_or(0);
+        let stored_stamps = stored.map(spec::field_stamps).unwrap_or_default();
+        let limit = |stamp: i64, replaces: i64| {
+            if stamp > self.max_stamp {
+                self.max_stamp.max(replaces.saturating_add(1))
+            } else {
+                stamp
+            }
+        };
         if let Some(h) = row.get("hlc").and_then(Json::as_i64) {
-            row.insert("hlc".into(), h.min(self.max_stamp).into());
+            row.insert("hlc".into(), limit(h, stored_hlc).into());
         }
         if row.contains_key("field_hlc") {
             let stamps: serde_json::Map<String, Json> = spec::field_stamps(row)
                 .into_iter()
-                .map(|(k, v)| (k, v.as_i64().map_or(v, |s| s.min(self.max_stamp).into())))
+                .map(|(k, v)| {
+                    let replaces = stored_stamps
+                        .get(&k)
+                        .and_then(Json::as_i64)
+                        .unwrap_or(stored_hlc);
+                    let clamped = v.as_i64().map_or(v, |s| limit(s, replaces).into());
+                    (k, clamped)
+                })
                 .collect();
             row.insert(
                 "field_hlc".into(),
@@ -147,9 +169,9 @@ impl<'t> Writer<'t> {
         if rows::text(&row, coll.key_column()) != Some(row_id) {
             return Ok(Outcome::rejected("invalid", false));
         }
-        self.clamp(&mut row);
         self.tx.lock_record(collection, row_id)?;
         let stored = rows::load(self.tx, collection, row_id)?;
+        self.clamp(&mut row, stored.as_ref());
         if let Err(reason) =
             authz::may_write(self.tx, &self.actor, collection, op, stored.as_ref(), &row)?
         {

@@ -404,6 +404,14 @@ pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<(
             touched.insert(table);
         }
     }
+    if touched.contains(Collection::CheckIn.table()) {
+        // A version swept away (a refused amendment) may have been its check-in's current one.
+        c.execute(
+            "UPDATE checkin SET superseded = (id <> (SELECT v.id FROM checkin v
+                 WHERE v.checkin_id = checkin.checkin_id ORDER BY v.hlc DESC, v.id DESC LIMIT 1))",
+            [],
+        )?;
+    }
     remove_orphans(c, now, touched)
 }
 

@@ -419,6 +419,11 @@ impl Store {
                                 // Kept for a later server; this sync moves past it.
                                 continue;
                             }
+                            // A refused new row exists nowhere else: once the pull completes,
+                            // the sweep removes it (no scope delivers it), so it is not shown
+                            // as sent; the issue above tells the app what was refused.
+                            tx.conn
+                                .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                         }
                     }
                     tx.conn
