@@ -100,6 +100,9 @@ pub struct ApiClient {
 
 impl ApiClient {
     /// Enrols with a one-time `code` as device `device_id`.
+    ///
+    /// # Panics
+    /// If the server refuses the code.
     pub fn enrol(backend: Arc<dyn Backend>, code: &str, device_id: &str) -> Self {
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.to_owned(),
@@ -132,6 +135,9 @@ impl ApiClient {
     }
 
     /// Exchanges the refresh token (when the access token expired under a moving clock).
+    ///
+    /// # Panics
+    /// If the server refuses the refresh token.
     pub fn refresh(&self) {
         let refresh = self
             .tokens
@@ -158,6 +164,9 @@ impl ApiClient {
     }
 
     /// Sends one request with this person's access token (refreshing once on a 401).
+    ///
+    /// # Panics
+    /// If the body cannot be encoded.
     pub fn call(&self, method: Method, path: &str, body: &Json) -> Answer {
         let bytes = if body.is_null() {
             Vec::new()
@@ -185,6 +194,9 @@ impl ApiClient {
     }
 
     /// A `POST` that must succeed; returns its body.
+    ///
+    /// # Panics
+    /// If the server answers anything but 200.
     pub fn post_ok(&self, path: &str, body: &Json) -> Json {
         let answer = self.call(Method::Post, path, body);
         assert_eq!(answer.status, 200, "POST {path}: {}", answer.body);
@@ -192,6 +204,9 @@ impl ApiClient {
     }
 
     /// Pushes `mutations` and returns the server's results.
+    ///
+    /// # Panics
+    /// If the server refuses the push as a whole.
     pub fn push(&self, mutations: Vec<Mutation>) -> Vec<MutationResult> {
         let body = serde_json::to_value(PushRequest {
             schema_version: passerelle_core::store::SCHEMA_VERSION,
@@ -205,6 +220,9 @@ impl ApiClient {
     }
 
     /// Pushes one change and returns its result.
+    ///
+    /// # Panics
+    /// If the server refuses the push as a whole.
     pub fn push_one(
         &self,
         mutation_id: i64,
@@ -235,6 +253,9 @@ impl ApiClient {
 
     /// Everything this person's pull delivers from scratch, as `(collection, id) → row`, with
     /// the scopes it came through.
+    ///
+    /// # Panics
+    /// If the server refuses a pull.
     pub fn pull_everything(&self) -> Pulled {
         let mut cursors: BTreeMap<String, i64> = BTreeMap::new();
         let mut pulled = Pulled::default();

@@ -1,8 +1,11 @@
 //! Support for the workspace-level tests: a real server on loopback with devices talking to it
-//! over HTTP, and the expected content of the check-ins that the durability writer records.
+//! over HTTP, raw protocol clients in process (`api`), the deterministic simulation (`sim`), and
+//! the expected content of the check-ins that the durability writer records.
 
+pub mod api;
 pub mod harness;
 pub mod pg_cluster;
+pub mod sim;
 
 use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
 

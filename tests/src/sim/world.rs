@@ -1,0 +1,1240 @@
+//! One simulated case: the server in process (its own clock), a handful of real device
+//! stores (each with its own, possibly skewed, clock) behind a faulty [`Network`], and a
+//! coordinator's desk using the API. Random steps — local writes, syncs, coordinator actions,
+//! time passing, devices going offline or being killed — then a fault-free quiescent round and
+//! the invariants.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use passerelle_core::store::rows::Collection;
+use passerelle_core::{
+    CheckInInput, Clock, ConcernCategory, ConsentScope, ContactMode, Dimension, Durability, Error,
+    FollowUp, Key, MentorshipStatus, NewConcern, NewConsent, NewSupervision, NewTraining, Profile,
+    Reached, Role, Store, StoreOptions, SupervisionFormat, SyncError, Urgency,
+};
+use passerelle_server::demo::SeededPerson;
+use passerelle_server::{Config, Service, SqliteStore};
+use serde_json::{Value as Json, json};
+
+use super::inspect;
+use super::net::{Faults, Link, NetStats, Network};
+use super::rng::Rng;
+use crate::api::{ApiClient, uuid_from};
+use crate::harness::Backend;
+
+/// The shape of one case, drawn from its seed.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Random steps before the quiescent round.
+    pub steps: usize,
+    /// Fault rates while the steps run.
+    pub faults: Faults,
+    /// The server's largest pull answer (small values split pulls into many batches).
+    pub max_pull: u32,
+}
+
+/// What one case did, for the run's totals.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Devices in the case.
+    pub devices: usize,
+    /// Writes the device API reported saved.
+    pub acknowledged: usize,
+    /// Of which the server refused (recorded as sync issues on the device).
+    pub refused: usize,
+    /// Syncs attempted.
+    pub syncs: usize,
+    /// Syncs that failed (network faults, kills).
+    pub failed_syncs: usize,
+    /// Devices whose session the server revoked, signed in again with a new code.
+    pub reenrolled: usize,
+    /// Devices whose store was dropped and reopened.
+    pub reopened: usize,
+    /// Scopes purged on devices.
+    pub revoked_scopes: u64,
+    /// Scopes reset past the tombstone horizon.
+    pub reset_scopes: u64,
+    /// What the network did.
+    pub net: NetStats,
+    /// Rejection reasons seen on devices, with counts.
+    pub reasons: BTreeMap<String, usize>,
+}
+
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 24 * 60 * MINUTE;
+
+/// A write the device's API reported saved, and how to find it on the server.
+#[derive(Debug, Clone)]
+struct Ack {
+    dev: usize,
+    collection: String,
+    row_id: String,
+    mutation_id: i64,
+    /// For append-only rows: the content as saved, which the server must hold unchanged.
+    content: Option<passerelle_core::sync::protocol::WireRow>,
+}
+
+struct Dev {
+    name: &'static str,
+    person_id: String,
+    role: Role,
+    device_id: String,
+    path: PathBuf,
+    skew: i64,
+    store: Option<Store>,
+    /// A read-only connection to the device's file, for the invariants.
+    reader: rusqlite::Connection,
+    link: Link,
+    /// No network until this step.
+    offline_until: usize,
+    /// Check-in lineages this device recorded.
+    lineages: Vec<String>,
+}
+
+impl Dev {
+    fn store(&self) -> &Store {
+        self.store.as_ref().expect("device store open")
+    }
+}
+
+/// One case's world.
+pub struct World {
+    rng: Rng,
+    params: Params,
+    now: Arc<AtomicI64>,
+    service: Arc<Service<SqliteStore>>,
+    net: Arc<Network>,
+    desk: ApiClient,
+    people: BTreeMap<&'static str, String>,
+    devs: Vec<Dev>,
+    acks: Vec<Ack>,
+    report: Report,
+    step: usize,
+    log: Vec<String>,
+    dir: tempfile::TempDir,
+}
+
+/// A migrated device file with no device row yet: copied for each new device (each then
+/// makes its own device id on first open), so a case does not pay for the migrations.
+fn template() -> &'static [u8] {
+    static TEMPLATE: OnceLock<Vec<u8>> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("template.db");
+        drop(open_store(&path, &Arc::new(AtomicI64::new(0)), 0));
+        let conn = rusqlite::Connection::open(&path).expect("open template");
+        conn.execute("DELETE FROM device", [])
+            .expect("forget the device row");
+        drop(conn);
+        std::fs::read(&path).expect("read template")
+    })
+}
+
+fn open_store(path: &PathBuf, now: &Arc<AtomicI64>, skew: i64) -> Store {
+    let clock = now.clone();
+    Store::open(
+        path,
+        Key::Unencrypted,
+        StoreOptions {
+            clock: Clock::from_fn(move || clock.load(Ordering::SeqCst) + skew),
+            durability: Durability::Normal,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open device store")
+}
+
+/// A directory on a memory file system when there is one: the simulation opens many stores.
+fn scratch_dir() -> tempfile::TempDir {
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(dir) = tempfile::tempdir_in(shm) {
+            return dir;
+        }
+    }
+    tempfile::tempdir().expect("temp dir")
+}
+
+impl World {
+    /// Builds the world for `seed`: the demo programme, its devices enrolled and synced.
+    ///
+    /// # Panics
+    /// If the server or a device cannot be set up.
+    pub fn new(seed: u64, steps: usize) -> Self {
+        let mut rng = Rng::new(seed);
+        let dir = scratch_dir();
+        let now = Arc::new(AtomicI64::new(Clock::system().now()));
+        let max_pull = *rng.pick(&[3, 7, 50, 5_000]);
+        let config = Config {
+            max_pull,
+            requests_per_minute: 1_000_000,
+            tombstone_horizon_ms: DAY,
+            ..Config::default()
+        };
+        let server_clock = now.clone();
+        let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
+        let service = Arc::new(Service::new(
+            store,
+            config,
+            Clock::from_fn(move || server_clock.load(Ordering::SeqCst)),
+        ));
+        let seeded: Vec<SeededPerson> = Backend::seed_demo(&*service);
+        let backend: Arc<dyn Backend> = service.clone();
+        let code = |name: &str| {
+            seeded
+                .iter()
+                .find(|p| p.display_name == name)
+                .expect("seeded person")
+                .enrolment_code
+                .clone()
+        };
+        let desk = ApiClient::enrol(backend.clone(), &code("Claire"), &uuid_from(rng.bytes16()));
+        let mut people = BTreeMap::new();
+        for (name, seeded_name) in [
+            ("claire", "Claire"),
+            ("marc", "Marc"),
+            ("ines", "Inès"),
+            ("sophie", "Sophie"),
+            ("ahmed", "Ahmed"),
+            ("jeanne", "Jeanne"),
+            ("paul", "Paul"),
+        ] {
+            let p = seeded
+                .iter()
+                .find(|p| p.display_name == seeded_name)
+                .expect("seeded");
+            people.insert(name, p.person_id.clone());
+        }
+        let handler = service.clone();
+        let net = Network::new(Box::new(move |r| handler.handle(r)), rng.fork());
+        let intensity = rng.below(4) as u32; // 0: a clean network … 3: a bad one
+        let faults = Faults {
+            drop_request: 30 * intensity,
+            drop_reply: 30 * intensity,
+            duplicate: 20 * intensity,
+            delay: 20 * intensity,
+            kill: 10 * intensity,
+            redeliver: 100,
+        };
+        let mut world = Self {
+            rng,
+            params: Params {
+                steps,
+                faults,
+                max_pull,
+            },
+            now,
+            service,
+            net,
+            desk,
+            people,
+            devs: Vec::new(),
+            acks: Vec::new(),
+            report: Report::default(),
+            step: 0,
+            log: Vec::new(),
+            dir,
+        };
+        // Who has a phone: always Marc and Sophie; some of the others; sometimes Sophie twice.
+        let mut roster: Vec<&'static str> = vec!["marc", "sophie"];
+        for name in ["claire", "paul", "ines", "ahmed", "sophie"] {
+            if world.rng.chance(450) && roster.len() < 5 {
+                roster.push(name);
+            }
+        }
+        // The desk used Claire's seeded code.
+        let mut used_codes = BTreeSet::from(["claire"]);
+        for name in roster {
+            let code = if used_codes.insert(name) {
+                let seeded_name = match name {
+                    "claire" => "Claire",
+                    "marc" => "Marc",
+                    "ines" => "Inès",
+                    "sophie" => "Sophie",
+                    "ahmed" => "Ahmed",
+                    _ => "Paul",
+                };
+                code(seeded_name)
+            } else {
+                world.new_code(name)
+            };
+            world.add_device(name, &code);
+        }
+        world.report.devices = world.devs.len();
+        world
+    }
+
+    fn new_code(&self, name: &str) -> String {
+        let id = &self.people[name];
+        self.desk
+            .post_ok(&format!("/v1/people/{id}/enrolment-code"), &Json::Null)["enrolment_code"]
+            .as_str()
+            .expect("code")
+            .to_owned()
+    }
+
+    fn add_device(&mut self, name: &'static str, code: &str) {
+        let index = self.devs.len();
+        let path = self.dir.path().join(format!("device-{index}.db"));
+        let skew = if self.rng.chance(300) {
+            let days = self.rng.range(1, 3) * DAY + self.rng.range(0, DAY);
+            if self.rng.chance(500) { days } else { -days }
+        } else {
+            self.rng.range(-90_000, 90_000)
+        };
+        std::fs::write(&path, template()).expect("copy the device template");
+        let store = open_store(&path, &self.now, skew);
+        let link = self.net.link(index);
+        let me = store.enrol(&link, "in-process", code).expect("enrol");
+        let device_id = store.device_id().to_owned();
+        let reader = inspect::open_device(&path);
+        self.log(format!(
+            "device {index}: {name}, clock skew {}s",
+            skew / 1000
+        ));
+        self.devs.push(Dev {
+            name,
+            person_id: me.id,
+            role: me.role,
+            device_id,
+            path,
+            skew,
+            store: Some(store),
+            reader,
+            link,
+            offline_until: 0,
+            lineages: Vec::new(),
+        });
+    }
+
+    fn log(&mut self, line: String) {
+        self.log.push(format!("[{}] {line}", self.step));
+    }
+
+    fn now(&self) -> i64 {
+        self.now.load(Ordering::SeqCst)
+    }
+
+    fn advance(&self, ms: i64) {
+        self.now.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Runs the case; `Err` describes the broken invariant with the case's log.
+    pub fn run(mut self) -> Result<Report, String> {
+        let outcome = self.run_inner();
+        if std::env::var_os("SIM_LOG").is_some() {
+            eprintln!("{}", self.log.join("\n"));
+        }
+        match outcome {
+            Ok(()) => {
+                self.report.net = self.net.stats();
+                Ok(self.report)
+            }
+            Err(e) => {
+                let mut out = format!("{e}\n-- case log --\n");
+                for line in self.log.iter().rev().take(120).rev() {
+                    let _ = writeln!(out, "{line}");
+                }
+                Err(out)
+            }
+        }
+    }
+
+    fn run_inner(&mut self) -> Result<(), String> {
+        // Everyone starts in sync on a clean network.
+        for i in 0..self.devs.len() {
+            self.sync(i)?;
+        }
+        self.net.set_faults(self.params.faults);
+        for step in 0..self.params.steps {
+            self.step = step;
+            let roll = self.rng.below(100);
+            match roll {
+                0..=39 => {
+                    let i = self.rng.index(self.devs.len());
+                    self.local_op(i);
+                }
+                40..=69 => {
+                    let i = self.rng.index(self.devs.len());
+                    if self.devs[i].offline_until <= step {
+                        self.sync_with_retries(i)?;
+                    }
+                }
+                70..=78 => self.desk_op()?,
+                79..=88 => {
+                    let ms = self.rng.range(MINUTE, 90 * MINUTE);
+                    self.advance(ms);
+                }
+                89..=90 => {
+                    let ms = self.rng.range(DAY, 2 * DAY);
+                    self.advance(ms);
+                    self.log(format!(
+                        "{} hours pass; removals past the horizon are forgotten",
+                        ms / 3_600_000
+                    ));
+                    self.service
+                        .collect_garbage()
+                        .map_err(|e| format!("gc: {e:?}"))?;
+                }
+                91..=94 => {
+                    let i = self.rng.index(self.devs.len());
+                    let until = step + self.rng.index(15) + 1;
+                    self.devs[i].offline_until = until;
+                    self.log(format!("device {i} goes offline until step {until}"));
+                }
+                95..=96 => {
+                    let i = self.rng.index(self.devs.len());
+                    self.reopen(i);
+                }
+                _ => {
+                    let n = self.rng.index(3) + 1;
+                    self.net.redeliver(n);
+                }
+            }
+        }
+        self.step = self.params.steps;
+        self.quiesce()?;
+        self.check_final()
+    }
+
+    fn reopen(&mut self, i: usize) {
+        let dev = &mut self.devs[i];
+        drop(dev.store.take());
+        dev.store = Some(open_store(&dev.path, &self.now, dev.skew));
+        self.report.reopened += 1;
+        self.log(format!("device {i} killed and reopened"));
+    }
+
+    /// Collects the outbox entries a local write just queued as acknowledged writes.
+    fn outbox_max(&self, i: usize) -> i64 {
+        self.devs[i]
+            .reader
+            .query_row("SELECT coalesce(max(hlc), -1) FROM outbox", [], |r| {
+                r.get(0)
+            })
+            .expect("outbox max")
+    }
+
+    fn record_acks(&mut self, i: usize, after: i64, what: &str) {
+        let entries: Vec<(i64, String, String)> = self.devs[i]
+            .reader
+            .prepare_cached(
+                "SELECT hlc, collection, row_id FROM outbox WHERE hlc > ?1 ORDER BY hlc",
+            )
+            .and_then(|mut s| {
+                s.query_map([after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect()
+            })
+            .expect("read outbox");
+        for (mutation_id, collection, row_id) in entries {
+            let content = match Collection::from_table(&collection) {
+                Some(coll) if coll.is_append_only() => {
+                    inspect::device_row(&self.devs[i].reader, coll, &row_id)
+                        .map(|r| inspect::content(&collection, &r))
+                }
+                _ => None,
+            };
+            self.acks.push(Ack {
+                dev: i,
+                collection: collection.clone(),
+                row_id: row_id.clone(),
+                mutation_id,
+                content,
+            });
+        }
+        self.report.acknowledged = self.acks.len();
+        self.log(format!("device {i} ({}): {what}", self.devs[i].name));
+    }
+
+    /// One random local write on device `i`, through the core's API.
+    fn local_op(&mut self, i: usize) {
+        let before = self.outbox_max(i);
+        let n = self.rng.below(1_000_000) as i64;
+        let role = self.devs[i].role;
+        let dice = self.rng.below(10);
+        let outcome: Option<String> = match role {
+            Role::Mentor => match dice {
+                0..=3 => self.op_checkin(i, n),
+                4 => self.op_amend(i, n),
+                5 => self.op_follow_up(i),
+                6 | 7 => self.op_message(i, n),
+                8 => self.op_read(i),
+                _ => self.op_own_profile(i, n),
+            },
+            Role::Survivor => match dice {
+                0..=2 => self.op_message(i, n),
+                3 | 4 => self.op_read(i),
+                5 | 6 => self.op_own_profile(i, n),
+                7 => self.op_rename(i, n),
+                _ => self.op_consent(i),
+            },
+            Role::Caregiver => match dice {
+                0..=4 => self.op_message(i, n),
+                5..=7 => self.op_read(i),
+                _ => self.op_own_profile(i, n),
+            },
+            Role::Professional => match dice {
+                0..=3 => self.op_escalation(i),
+                4 | 5 => self.op_others_profile(i, n),
+                6 => self.op_rename(i, n),
+                7 => self.op_mentorship(i),
+                _ => self.op_training(i, n),
+            },
+        };
+        if let Some(what) = outcome {
+            self.record_acks(i, before, &what);
+        }
+    }
+
+    /// The seeded name of a person (ids are random on every run; names are not), for
+    /// ordering what the simulation picks from, so a seed replays the same choices.
+    fn name_of(&self, person_id: &str) -> &'static str {
+        self.people
+            .iter()
+            .find(|(_, id)| id.as_str() == person_id)
+            .map_or("?", |(name, _)| *name)
+    }
+
+    fn mentorships(&self, i: usize) -> Vec<passerelle_core::Mentorship> {
+        let mut ms = self.devs[i].store().my_mentorships().unwrap_or_default();
+        ms.sort_by_key(|m| (self.name_of(&m.survivor_id), m.created_at));
+        ms
+    }
+
+    fn contact(&mut self, i: usize, mentorship_id: &str, n: i64) -> CheckInInput {
+        let now = self.devs[i].store().now();
+        let occurred_at = now - self.rng.range(0, 3 * DAY);
+        let follow_up = self.rng.chance(300).then(|| FollowUp {
+            action: format!("Call back {n}"),
+            due_at: occurred_at + self.rng.range(DAY, 14 * DAY),
+        });
+        let concern = self.rng.chance(150).then(|| NewConcern {
+            category: ConcernCategory::Mood,
+            urgency: Urgency::Soon,
+            summary: format!("Worry {n}"),
+        });
+        CheckInInput {
+            mentorship_id: mentorship_id.to_owned(),
+            occurred_at,
+            mode: *self.rng.pick(ContactMode::ALL),
+            duration_minutes: self.rng.range(0, 120) as u32,
+            reached: *self.rng.pick(Reached::ALL),
+            dimensions: vec![*self.rng.pick(Dimension::ALL)],
+            wellbeing: Some(self.rng.range(1, 5) as u8),
+            notes: format!("Contact {n}"),
+            resources_shared: vec![],
+            follow_up,
+            concern,
+        }
+    }
+
+    fn op_checkin(&mut self, i: usize, n: i64) -> Option<String> {
+        let me = self.devs[i].person_id.clone();
+        let ms: Vec<_> = self
+            .mentorships(i)
+            .into_iter()
+            .filter(|m| {
+                m.mentor_id == me
+                    && matches!(
+                        m.status,
+                        MentorshipStatus::Active | MentorshipStatus::Paused
+                    )
+            })
+            .collect();
+        if ms.is_empty() {
+            return None;
+        }
+        let m = self.rng.pick(&ms).id.clone();
+        let input = self.contact(i, &m, n);
+        let recorded = self.devs[i].store().record_checkin(input).ok()?;
+        self.devs[i]
+            .lineages
+            .push(recorded.checkin.checkin_id.clone());
+        Some(format!("check-in {n}"))
+    }
+
+    fn op_amend(&mut self, i: usize, n: i64) -> Option<String> {
+        if self.devs[i].lineages.is_empty() {
+            return None;
+        }
+        let lineage = self.rng.pick(&self.devs[i].lineages).clone();
+        let current = self.devs[i].store().checkin(&lineage).ok()?;
+        let mut input = current.to_input();
+        input.notes = format!("Amended {n}");
+        input.duration_minutes = self.rng.range(0, 120) as u32;
+        self.devs[i]
+            .store()
+            .amend_checkin(&lineage, input, "correction")
+            .ok()?;
+        Some(format!("amend {n}"))
+    }
+
+    fn op_follow_up(&mut self, i: usize) -> Option<String> {
+        if self.devs[i].lineages.is_empty() {
+            return None;
+        }
+        let lineage = self.rng.pick(&self.devs[i].lineages).clone();
+        self.devs[i].store().complete_follow_up(&lineage).ok()?;
+        Some("follow-up done".to_owned())
+    }
+
+    fn op_message(&mut self, i: usize, n: i64) -> Option<String> {
+        let ms = self.mentorships(i);
+        if ms.is_empty() {
+            return None;
+        }
+        let m = self.rng.pick(&ms).id.clone();
+        self.devs[i]
+            .store()
+            .send_message(&m, &format!("Message {n}"))
+            .ok()?;
+        Some(format!("message {n}"))
+    }
+
+    fn op_read(&mut self, i: usize) -> Option<String> {
+        let ms = self.mentorships(i);
+        if ms.is_empty() {
+            return None;
+        }
+        let m = self.rng.pick(&ms).id.clone();
+        self.devs[i].store().mark_conversation_read(&m).ok()?;
+        Some("mark read".to_owned())
+    }
+
+    fn edited_profile(
+        &mut self,
+        profile: Option<Profile>,
+        person_id: &str,
+        role: Role,
+        n: i64,
+    ) -> Option<Profile> {
+        Some(match (profile, role) {
+            (Some(Profile::Survivor { mut profile }), _) => {
+                if self.rng.chance(500) {
+                    profile.home_area = Some(format!("Area {n}"));
+                } else {
+                    profile.goals = vec![format!("Goal {n}")];
+                }
+                Profile::Survivor { profile }
+            }
+            (Some(Profile::Mentor { mut profile }), _) => {
+                if self.rng.chance(500) {
+                    profile.availability = Some(format!("Slot {n}"));
+                } else {
+                    profile.capacity = self.rng.range(1, 20) as u32;
+                }
+                Profile::Mentor { profile }
+            }
+            (Some(Profile::Caregiver { mut profile }), _) => {
+                profile.relationship = *self.rng.pick(passerelle_core::Relationship::ALL);
+                Profile::Caregiver { profile }
+            }
+            (Some(Profile::Professional { mut profile }), _) => {
+                profile.team = format!("Team {n}");
+                Profile::Professional { profile }
+            }
+            (None, Role::Survivor) => Profile::Survivor {
+                profile: passerelle_core::SurvivorProfile {
+                    person_id: person_id.to_owned(),
+                    preferred_languages: vec!["fr".into()],
+                    communication_needs: vec![],
+                    home_area: Some(format!("Area {n}")),
+                    stroke_date: None,
+                    discharge_date: None,
+                    goals: vec![],
+                },
+            },
+            (None, _) => return None,
+        })
+    }
+
+    fn op_own_profile(&mut self, i: usize, n: i64) -> Option<String> {
+        let (me, role) = (self.devs[i].person_id.clone(), self.devs[i].role);
+        let profile = self.devs[i].store().profile(&me).ok()?;
+        let edited = self.edited_profile(profile, &me, role, n)?;
+        self.devs[i].store().save_profile(edited).ok()?;
+        Some(format!("own profile {n}"))
+    }
+
+    fn op_others_profile(&mut self, i: usize, n: i64) -> Option<String> {
+        let people = self.devs[i].store().people(None).ok()?;
+        if people.is_empty() {
+            return None;
+        }
+        let p = self.rng.pick(&people).clone();
+        let profile = self.devs[i].store().profile(&p.id).ok()?;
+        let edited = self.edited_profile(profile, &p.id, p.role, n)?;
+        self.devs[i].store().save_profile(edited).ok()?;
+        Some(format!("profile of {} {n}", p.display_name))
+    }
+
+    fn op_rename(&mut self, i: usize, n: i64) -> Option<String> {
+        let target = if self.devs[i].role == Role::Professional {
+            let people = self.devs[i].store().people(None).ok()?;
+            if people.is_empty() {
+                return None;
+            }
+            self.rng.pick(&people).id.clone()
+        } else {
+            self.devs[i].person_id.clone()
+        };
+        self.devs[i]
+            .store()
+            .rename_person(&target, &format!("Name {n}"))
+            .ok()?;
+        Some(format!("rename {n}"))
+    }
+
+    /// The survivor withdraws a consent in force, or grants one.
+    fn op_consent(&mut self, i: usize) -> Option<String> {
+        let me = self.devs[i].person_id.clone();
+        let store = self.devs[i].store();
+        let consents = store.consents(&me).ok()?;
+        let mut active: Vec<_> = consents
+            .iter()
+            .filter(|c| c.withdrawn_at.is_none())
+            .cloned()
+            .collect();
+        active.sort_by_key(|c| {
+            (
+                c.scope.code(),
+                c.caregiver_id.as_deref().map(|cg| self.name_of(cg)),
+                c.granted_at,
+            )
+        });
+        if !active.is_empty() && self.rng.chance(500) {
+            let c = self.rng.pick(&active).clone();
+            self.devs[i].store().withdraw_consent(&c.id).ok()?;
+            return Some(format!("withdraws consent {:?}", c.scope));
+        }
+        let has_programme = active.iter().any(|c| c.scope == ConsentScope::Programme);
+        let caregivers: Vec<String> = store
+            .people(Some(Role::Caregiver))
+            .ok()?
+            .into_iter()
+            .map(|p| p.id)
+            .filter(|cg| !active.iter().any(|c| c.caregiver_id.as_deref() == Some(cg)))
+            .collect();
+        let granted_at = store.now() - MINUTE;
+        let new = if !has_programme {
+            NewConsent {
+                survivor_id: me,
+                scope: ConsentScope::Programme,
+                caregiver_id: None,
+                granted_at,
+            }
+        } else if !caregivers.is_empty() {
+            NewConsent {
+                survivor_id: me,
+                scope: ConsentScope::ShareWithCaregiver,
+                caregiver_id: Some(self.rng.pick(&caregivers).clone()),
+                granted_at,
+            }
+        } else {
+            return None;
+        };
+        let scope = new.scope;
+        self.devs[i].store().grant_consent(new).ok()?;
+        Some(format!("grants consent {scope:?}"))
+    }
+
+    fn op_escalation(&mut self, i: usize) -> Option<String> {
+        let open = self.devs[i].store().open_escalations().ok()?;
+        if open.is_empty() {
+            return None;
+        }
+        let e = self.rng.pick(&open).escalation.clone();
+        let store = self.devs[i].store();
+        if self.rng.chance(500) {
+            store
+                .acknowledge_escalation(&e.id, Some("On it".into()))
+                .ok()?;
+            Some("acknowledges a concern".to_owned())
+        } else {
+            store
+                .resolve_escalation(&e.id, "Resolved with the GP")
+                .ok()?;
+            Some("resolves a concern".to_owned())
+        }
+    }
+
+    fn op_mentorship(&mut self, i: usize) -> Option<String> {
+        let ms = self.mentorships(i);
+        if ms.is_empty() {
+            return None;
+        }
+        let m = self.rng.pick(&ms).clone();
+        let store = self.devs[i].store();
+        match m.status {
+            MentorshipStatus::Active => {
+                store
+                    .pause_mentorship(&m.id, Some("holidays".into()))
+                    .ok()?;
+                Some("pauses a mentorship".to_owned())
+            }
+            MentorshipStatus::Paused | MentorshipStatus::Proposed => {
+                store.activate_mentorship(&m.id).ok()?;
+                Some("activates a mentorship".to_owned())
+            }
+            MentorshipStatus::Ended => None,
+        }
+    }
+
+    fn op_training(&mut self, i: usize, n: i64) -> Option<String> {
+        let mentors = self.devs[i].store().people(Some(Role::Mentor)).ok()?;
+        if mentors.is_empty() {
+            return None;
+        }
+        let mentor = self.rng.pick(&mentors).id.clone();
+        let store = self.devs[i].store();
+        let now = store.now();
+        if self.rng.chance(500) {
+            store
+                .record_training(NewTraining {
+                    mentor_id: mentor,
+                    course: format!("Course {n}"),
+                    completed_at: now - DAY,
+                    valid_until: None,
+                    notes: None,
+                })
+                .ok()?;
+            Some("records training".to_owned())
+        } else {
+            store
+                .record_supervision(NewSupervision {
+                    mentor_id: mentor,
+                    held_at: now - MINUTE,
+                    format: SupervisionFormat::Individual,
+                    duration_minutes: 30,
+                    notes: None,
+                })
+                .ok()?;
+            Some("records supervision".to_owned())
+        }
+    }
+
+    /// The coordinator at her desk (the API, no device): consents and mentorships change
+    /// while devices are offline.
+    #[allow(clippy::too_many_lines)] // one match over the desk's actions, read top to bottom
+    fn desk_op(&mut self) -> Result<(), String> {
+        let claire = self.people["claire"].clone();
+        let view = inspect::server_view(&self.service, &claire);
+        let text = |r: &passerelle_core::sync::protocol::WireRow, f: &str| {
+            r.get(f)
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let of = |collection: &str| -> Vec<(String, passerelle_core::sync::protocol::WireRow)> {
+            let mut rows: Vec<_> = view
+                .iter()
+                .filter(|((c, _), _)| c == collection)
+                .map(|((_, id), r)| (id.clone(), r.clone()))
+                .collect();
+            rows.sort_by_key(|(_, r)| {
+                (
+                    self.name_of(&text(r, "survivor_id")),
+                    text(r, "scope"),
+                    self.name_of(&text(r, "caregiver_id")),
+                    r.get("granted_at").and_then(Json::as_i64),
+                    r.get("created_at").and_then(Json::as_i64),
+                )
+            });
+            rows
+        };
+        let consents = of("consent");
+        let mentorships = of("mentorship");
+        let now = self.now();
+        let roll = self.rng.below(10);
+        let answer = match roll {
+            0..=3 => {
+                let active: Vec<_> = consents
+                    .iter()
+                    .filter(|(_, r)| r["withdrawn_at"].is_null())
+                    .collect();
+                if active.is_empty() {
+                    return Ok(());
+                }
+                let (id, r) = *self.rng.pick(&active);
+                self.log(format!(
+                    "desk: withdraws {} consent of {}",
+                    text(r, "scope"),
+                    text(r, "survivor_id")
+                ));
+                self.desk.call(
+                    passerelle_server::Method::Post,
+                    &format!("/v1/consents/{id}/withdraw"),
+                    &Json::Null,
+                )
+            }
+            4..=6 => {
+                let survivor = self.people[*self.rng.pick(&["sophie", "ahmed", "jeanne"])].clone();
+                let share = survivor == self.people["sophie"] && self.rng.chance(500);
+                self.log(format!(
+                    "desk: grants {} consent of {survivor}",
+                    if share { "sharing" } else { "programme" }
+                ));
+                let body = if share {
+                    json!({"survivor_id": survivor, "scope": "share_with_caregiver", "caregiver_id": self.people["paul"], "granted_at": now - MINUTE})
+                } else {
+                    json!({"survivor_id": survivor, "scope": "programme", "granted_at": now - MINUTE})
+                };
+                self.desk
+                    .call(passerelle_server::Method::Post, "/v1/consents", &body)
+            }
+            7 | 8 => {
+                let (id, r) = self.rng.pick(&mentorships).clone();
+                let action = match text(&r, "status").as_str() {
+                    "active" => "pause",
+                    "ended" => return Ok(()),
+                    _ => "activate",
+                };
+                self.log(format!(
+                    "desk: {action} mentorship of {}",
+                    text(&r, "survivor_id")
+                ));
+                self.desk.call(
+                    passerelle_server::Method::Post,
+                    &format!("/v1/mentorships/{id}/{action}"),
+                    &json!({}),
+                )
+            }
+            _ => {
+                let jeanne = self.people["jeanne"].clone();
+                let Some((id, r)) = mentorships
+                    .iter()
+                    .find(|(_, r)| text(r, "survivor_id") == jeanne)
+                else {
+                    return Ok(());
+                };
+                let next = if text(r, "mentor_id") == self.people["marc"] {
+                    "ines"
+                } else {
+                    "marc"
+                };
+                self.log(format!("desk: reassigns Jeanne's mentorship to {next}"));
+                let body = json!({"mentor_id": self.people[next]});
+                self.desk.call(
+                    passerelle_server::Method::Post,
+                    &format!("/v1/mentorships/{id}/reassign"),
+                    &body,
+                )
+            }
+        };
+        if answer.status >= 500 {
+            return Err(format!(
+                "desk call failed: {} {}",
+                answer.status, answer.body
+            ));
+        }
+        Ok(())
+    }
+
+    fn sync_with_retries(&mut self, i: usize) -> Result<(), String> {
+        for _ in 0..3 {
+            if self.sync(i)? {
+                return Ok(());
+            }
+            if !self.rng.chance(600) {
+                return Ok(());
+            }
+            let pause = self.rng.range(1_000, 20_000);
+            self.advance(pause);
+        }
+        Ok(())
+    }
+
+    /// One sync of device `i`. `Ok(true)` if it completed; `Ok(false)` if the network failed
+    /// it; `Err` if something broke that no network fault excuses.
+    fn sync(&mut self, i: usize) -> Result<bool, String> {
+        self.report.syncs += 1;
+        let result = {
+            let dev = &self.devs[i];
+            dev.store().sync(&dev.link, None)
+        };
+        if self.net.take_killed(i) {
+            self.reopen(i);
+        }
+        match result {
+            Ok(summary) => {
+                self.report.revoked_scopes += u64::from(summary.revoked_scopes);
+                self.report.reset_scopes += u64::from(summary.reset_scopes);
+                self.log(format!(
+                    "device {i} synced: pushed {} rejected {} pulled {} revoked {} reset {}",
+                    summary.pushed,
+                    summary.rejected,
+                    summary.pulled,
+                    summary.revoked_scopes,
+                    summary.reset_scopes
+                ));
+                self.check_scopes(i)?;
+                Ok(true)
+            }
+            Err(Error::Sync(SyncError::Offline)) => {
+                self.report.failed_syncs += 1;
+                self.log(format!("device {i} sync failed: offline"));
+                Ok(false)
+            }
+            Err(Error::Sync(SyncError::Unauthorized)) => {
+                // The session was revoked (a refresh token seen twice): the person asks the
+                // coordinator for a new code and signs in again; the outbox is kept.
+                self.report.failed_syncs += 1;
+                self.report.reenrolled += 1;
+                let code = self.new_code(self.devs[i].name);
+                let backend: Arc<dyn Backend> = self.service.clone();
+                let transport = crate::api::InProcess::new(backend, "re-enrol");
+                self.devs[i]
+                    .store()
+                    .enrol(&transport, "in-process", &code)
+                    .map_err(|e| format!("device {i} cannot enrol again: {e:?}"))?;
+                self.log(format!("device {i}: session revoked, enrolled again"));
+                Ok(false)
+            }
+            Err(e) => Err(format!(
+                "device {i} ({}): sync failed: {e:?}",
+                self.devs[i].name
+            )),
+        }
+    }
+
+    /// Invariant (d): right after a completed sync, the device holds no row outside the
+    /// scopes the server's rules give its owner now.
+    fn check_scopes(&self, i: usize) -> Result<(), String> {
+        let dev = &self.devs[i];
+        let allowed = inspect::server_keys(&self.service, &dev.person_id);
+        let held = inspect::device_keys_on(&dev.reader);
+        let outside: Vec<String> = held
+            .iter()
+            .filter(|k| !allowed.contains(*k))
+            .map(|(c, id)| format!("{c} {id}"))
+            .collect();
+        if outside.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "device {i} ({}) holds rows outside its scopes after a sync: {outside:?}",
+                dev.name
+            ))
+        }
+    }
+
+    /// Delivers whatever the network still holds, then syncs every device on a perfect
+    /// network until a whole round moves nothing.
+    fn quiesce(&mut self) -> Result<(), String> {
+        let held = self.net.held();
+        self.net.redeliver(held);
+        self.net.set_faults(Faults::default());
+        for round in 0..10 {
+            self.advance(MINUTE);
+            let mut moved = false;
+            for i in 0..self.devs.len() {
+                let before = self.outbox_max(i);
+                let dev = &self.devs[i];
+                let summary = match dev.store().sync(&dev.link, None) {
+                    Ok(s) => s,
+                    Err(Error::Sync(SyncError::Unauthorized)) => {
+                        self.sync(i)?;
+                        moved = true;
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(format!(
+                            "quiescent round {round}: device {i} cannot sync: {e:?}"
+                        ));
+                    }
+                };
+                self.check_scopes(i)?;
+                moved |=
+                    summary.pushed + summary.rejected + summary.pulled + summary.revoked_scopes > 0
+                        || self.outbox_max(i) != before;
+            }
+            if !moved {
+                return Ok(());
+            }
+        }
+        Err("the devices did not settle after ten fault-free rounds".to_owned())
+    }
+
+    /// Invariants (a), (b) and (c) after the quiescent round.
+    fn check_final(&mut self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        for i in 0..self.devs.len() {
+            problems.extend(self.check_device(i)?);
+        }
+        problems.extend(self.check_acks()?);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// (a) and (c) on device `i`, with the check-ins' current versions and unreadable rows.
+    fn check_device(&mut self, i: usize) -> Result<Vec<String>, String> {
+        let mut problems = Vec::new();
+        {
+            let dev = &self.devs[i];
+            // Each check-in shows its latest version: one current version per lineage, the
+            // highest-numbered one (derived locally from the synced versions).
+            let wrong: Vec<String> = dev
+                .reader
+                .prepare(
+                    "SELECT checkin_id FROM checkin GROUP BY checkin_id
+                     HAVING sum(superseded = 0) <> 1
+                         OR max(version) <> max(CASE WHEN superseded = 0 THEN version END)",
+                )
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .map_err(|e| format!("{e:?}"))?;
+            if !wrong.is_empty() {
+                problems.push(format!(
+                    "device {i} ({}): check-ins not showing their latest version: {wrong:?}",
+                    dev.name
+                ));
+            }
+            // (c) outboxes drain.
+            let queued = dev.store().outbox_len().map_err(|e| format!("{e:?}"))?;
+            if queued > 0 {
+                problems.push(format!(
+                    "device {i} ({}): {queued} changes still queued",
+                    dev.name
+                ));
+            }
+            // (a) convergence: same rows, same content, as the server's scopes give.
+            let server = inspect::server_view(&self.service, &dev.person_id);
+            let held = inspect::device_rows_on(&dev.reader);
+            let keys: BTreeSet<&(String, String)> = server.keys().chain(held.keys()).collect();
+            for key in keys {
+                let (collection, id) = key;
+                match (server.get(key), held.get(key)) {
+                    (Some(s), Some(d)) => {
+                        let (s, d) = (
+                            inspect::content(collection, s),
+                            inspect::content(collection, d),
+                        );
+                        if s != d {
+                            problems.push(format!(
+                                "device {i} ({}): {collection} {id} differs from the server:\n  server {} in {:?}\n  device {} in {:?}",
+                                dev.name,
+                                Json::Object(s),
+                                inspect::server_scopes(&self.service, collection, id),
+                                Json::Object(d),
+                                inspect::device_scopes(&dev.reader, collection, id),
+                            ));
+                        }
+                    }
+                    (Some(_), None) => problems.push(format!(
+                        "device {i} ({}): missing {collection} {id}",
+                        dev.name
+                    )),
+                    (None, Some(_)) => problems.push(format!(
+                        "device {i} ({}): extra {collection} {id}",
+                        dev.name
+                    )),
+                    (None, None) => {}
+                }
+            }
+        }
+        let issues = self.devs[i]
+            .store()
+            .sync_issues()
+            .map_err(|e| format!("{e:?}"))?;
+        for issue in &issues {
+            if issue.kind == "unreadable" {
+                problems.push(format!(
+                    "device {i}: the server sent a row it cannot read: {issue:?}"
+                ));
+            }
+            if issue.kind == "rejected" {
+                *self.report.reasons.entry(issue.reason.clone()).or_default() += 1;
+            }
+        }
+        Ok(problems)
+    }
+
+    /// (b) no acknowledged write lost: on the server, or refused with a recorded reason.
+    fn check_acks(&mut self) -> Result<Vec<String>, String> {
+        let mut problems = Vec::new();
+        for ack in &self.acks {
+            let dev = &self.devs[ack.dev];
+            let result = inspect::mutation_result(&self.service, &dev.device_id, ack.mutation_id);
+            let stored = result.as_ref().is_some_and(|r| {
+                matches!(
+                    r.status,
+                    passerelle_core::sync::protocol::MutationStatus::Applied
+                        | passerelle_core::sync::protocol::MutationStatus::Conflict
+                )
+            });
+            if stored {
+                if let Some(content) = &ack.content {
+                    let on_server =
+                        inspect::server_row(&self.service, &ack.collection, &ack.row_id)
+                            .map(|r| inspect::content(&ack.collection, &r));
+                    if on_server.as_ref() != Some(content) {
+                        problems.push(format!(
+                            "device {} ({}): {} {} was stored, but not as saved",
+                            ack.dev, dev.name, ack.collection, ack.row_id
+                        ));
+                    }
+                }
+                continue;
+            }
+            let issues = dev.store().sync_issues().map_err(|e| format!("{e:?}"))?;
+            let recorded = issues.iter().any(|s| {
+                s.kind == "rejected" && s.collection == ack.collection && s.row_id == ack.row_id
+            });
+            if recorded {
+                self.report.refused += 1;
+            } else {
+                problems.push(format!(
+                    "device {} ({}): acknowledged {} {} (mutation {}) is neither on the server nor reported: server result {result:?}",
+                    ack.dev, dev.name, ack.collection, ack.row_id, ack.mutation_id
+                ));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+/// Runs case `seed` with `steps` random steps.
+pub fn run_case(seed: u64, steps: usize) -> Result<Report, String> {
+    World::new(seed, steps).run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checks can fail: a device whose copy was altered behind the sync's back, or that
+    /// holds a row the server never gave it, is caught.
+    #[test]
+    fn the_invariants_catch_a_tampered_device() {
+        let mut world = World::new(0x5EED_7E57, 0);
+        world.run_inner().expect("a clean case passes");
+        let (path, me) = (world.devs[0].path.clone(), world.devs[0].person_id.clone());
+        let tamper = rusqlite::Connection::open(&path).expect("open the device file");
+        tamper
+            .execute(
+                "UPDATE person SET display_name = 'Mallory' WHERE id = ?1",
+                [&me],
+            )
+            .expect("tamper");
+        let diverged = world.check_final().expect_err("the altered row is found");
+        assert!(diverged.contains("differs from the server"), "{diverged}");
+
+        let foreign = world.people["ahmed"].clone();
+        let held = inspect::server_row(&world.service, "person", &foreign).expect("Ahmed");
+        tamper
+            .execute(
+                "INSERT OR IGNORE INTO person (id, role, display_name, created_at, updated_at, origin, hlc)
+                 VALUES (?1, 'survivor', 'Ahmed', 0, 0, 'x', 0)",
+                [held["id"].as_str().expect("id")],
+            )
+            .expect("plant a row");
+        let outside = world.check_scopes(0).expect_err("the planted row is found");
+        assert!(outside.contains("outside its scopes"), "{outside}");
+    }
+}
