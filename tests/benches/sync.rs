@@ -219,7 +219,7 @@ fn initial_sync(c: &mut Criterion) {
         });
     });
     group.bench_function("raw_rusqlite_bulk_insert", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| raw_bulk_insert(&w)).sum())
+        b.iter_custom(|iters| (0..iters).map(|_| raw_bulk_insert(&w)).sum());
     });
     group.finish();
 
