@@ -58,6 +58,9 @@ pub struct Store {
 struct Writer {
     conn: Connection,
     hlc: Hlc,
+    /// Foreign keys are off for a pulled batch; if a panic cut that batch short, the next write
+    /// sees this and turns them back on.
+    foreign_keys_off: bool,
 }
 
 /// A write transaction as the domain code sees it.
@@ -134,7 +137,11 @@ impl Store {
             options,
             device_id,
             gate: RwLock::new(key),
-            writer: Mutex::new(Writer { conn, hlc }),
+            writer: Mutex::new(Writer {
+                conn,
+                hlc,
+                foreign_keys_off: false,
+            }),
             readers: Mutex::new(Vec::new()),
             interrupts: Mutex::new(interrupts),
             listener: RwLock::new(None),
@@ -197,10 +204,16 @@ impl Store {
         let (out, touched) = {
             let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
             let mut w = lock(&self.writer);
-            let Writer { conn, hlc } = &mut *w;
-            if !enforce_foreign_keys {
-                conn.execute_batch("PRAGMA foreign_keys = OFF")
+            let Writer {
+                conn,
+                hlc,
+                foreign_keys_off,
+            } = &mut *w;
+            if *foreign_keys_off == enforce_foreign_keys {
+                let pragma = if enforce_foreign_keys { "ON" } else { "OFF" };
+                conn.execute_batch(&format!("PRAGMA foreign_keys = {pragma}"))
                     .map_err(StoreError::from)?;
+                *foreign_keys_off = !enforce_foreign_keys;
             }
             let result = (|| -> Result<(T, Vec<String>)> {
                 let tx = conn
@@ -218,9 +231,10 @@ impl Store {
                 ctx.conn.commit().map_err(StoreError::from)?;
                 Ok((out, touched))
             })();
-            if !enforce_foreign_keys {
+            if *foreign_keys_off {
                 conn.execute_batch("PRAGMA foreign_keys = ON")
                     .map_err(StoreError::from)?;
+                *foreign_keys_off = false;
             }
             result?
         };
