@@ -20,6 +20,13 @@ use passerelle_core::{
     ImportOptions, ImportReport, Key, LocalDateTime, NewConsent, Problem, Store,
 };
 
+/// A bad import case: its name, the files, the field named in the error, the problem.
+type BadImport = (
+    &'static str,
+    (ImportFormat, Vec<ImportFile>),
+    &'static str,
+    Problem,
+);
 fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory")
 }
@@ -649,7 +656,7 @@ fn bad_input_gets_a_typed_error_and_changes_nothing() {
     let mut services: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     services.push(services[0].clone());
     let duplicated = serde_json::to_string(&services).unwrap();
-    let cases: Vec<(&str, (ImportFormat, Vec<ImportFile>), &'static str, Problem)> = vec![
+    let cases: Vec<BadImport> = vec![
         (
             "malformed JSON",
             hsds(json[..json.len() / 2].to_owned()),
