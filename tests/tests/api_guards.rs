@@ -1,0 +1,384 @@
+//! The server's guards, request by request: replayed and duplicated pushes have no second
+//! effect; a mutation from a newer app is refused with a retryable reason and kept on the
+//! device; a client clock days ahead is clamped; oversized, malformed and over-long requests
+//! are refused with a clear code; expired, forged and reused tokens are refused, and reusing a
+//! spent refresh token (after the short retry grace) revokes its family.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use passerelle_core::store::SCHEMA_VERSION;
+use passerelle_core::sync::protocol::{
+    EnrolResponse, Mutation, MutationStatus, Op, PushRequest, PushResponse, Tokens, WireRow,
+};
+use passerelle_core::{Clock, ContactMode, Reached};
+use passerelle_server::{ApiRequest, ApiResponse, Config, Method};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+use serde_json::{Value, json};
+
+const DAY: i64 = 86_400_000;
+
+fn post(server: &TestServer, path: &str, bearer: Option<&str>, body: &Value) -> ApiResponse {
+    server.service.handle(&ApiRequest {
+        method: Method::Post,
+        path: path.to_owned(),
+        bearer: bearer.map(str::to_owned),
+        client: "192.0.2.7".into(),
+        body: serde_json::to_vec(body).unwrap(),
+    })
+}
+
+fn error_code(r: &ApiResponse) -> String {
+    serde_json::from_slice::<Value>(&r.body).unwrap()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Enrols `name` in process and returns (person id, tokens).
+fn enrol(server: &TestServer, code: &str) -> (String, Tokens) {
+    let device = uuid::Uuid::now_v7().to_string();
+    let r = post(
+        server,
+        "/v1/auth/enrol",
+        None,
+        &json!({ "code": code, "device_id": device }),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let e: EnrolResponse = serde_json::from_slice(&r.body).unwrap();
+    (e.person_id, e.tokens)
+}
+
+/// A check-in row by `mentor` on `mentorship`, stamped `hlc`.
+fn checkin(mentorship: &str, mentor: &str, hlc: i64, now: i64) -> WireRow {
+    let id = uuid::Uuid::now_v7().to_string();
+    let v = json!({
+        "id": id, "checkin_id": id, "version": 1, "supersedes": null, "mentorship_id": mentorship,
+        "author_id": mentor, "occurred_at": now - 3_600_000, "mode": ContactMode::Phone.code(),
+        "duration_minutes": 20, "reached": Reached::Survivor.code(), "dimensions": 4, "wellbeing": 3,
+        "notes": "call", "resources_shared": "[]", "follow_up_action": null, "follow_up_due": null,
+        "follow_up_done_at": null, "amendment_reason": null, "created_at": now,
+        "origin": uuid::Uuid::now_v7().to_string(), "hlc": hlc,
+    });
+    let Value::Object(m) = v else {
+        unreachable!("an object literal")
+    };
+    m
+}
+
+fn push(
+    server: &TestServer,
+    token: &str,
+    schema_version: i64,
+    rows: &[WireRow],
+    first_id: i64,
+) -> ApiResponse {
+    let mutations: Vec<Mutation> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| Mutation {
+            mutation_id: first_id + i as i64,
+            collection: "checkin".into(),
+            op: Op::Insert,
+            row_id: row["id"].as_str().unwrap().to_owned(),
+            row: row.clone(),
+        })
+        .collect();
+    post(
+        server,
+        "/v1/sync/push",
+        Some(token),
+        &serde_json::to_value(PushRequest {
+            schema_version,
+            mutations,
+        })
+        .unwrap(),
+    )
+}
+
+fn results(r: &ApiResponse) -> PushResponse {
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+#[test]
+fn pushes_are_idempotent_versioned_and_clock_clamped() {
+    for kind in store_kinds() {
+        pushes_on(kind);
+    }
+}
+
+fn pushes_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let (marc, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    mentor.sync();
+    let mentorship = mentor
+        .store
+        .my_mentorships()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.mentor_id == marc && m.status == passerelle_core::MentorshipStatus::Active)
+        .unwrap()
+        .id;
+    let now = Clock::system().now();
+    let rows = vec![
+        checkin(&mentorship, &marc, now << 16, now),
+        checkin(&mentorship, &marc, (now << 16) + 1, now),
+    ];
+
+    // The same batch twice (a reply lost, the device retried): stored once.
+    let first = results(&push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &rows,
+        1,
+    ));
+    assert!(
+        first
+            .results
+            .iter()
+            .all(|r| r.status == MutationStatus::Applied),
+        "{first:?}"
+    );
+    let again = results(&push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &rows,
+        1,
+    ));
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.status == MutationStatus::Duplicate),
+        "{again:?}"
+    );
+    // The same rows under new mutation ids (a device that lost its outbox acknowledgement and
+    // re-stamped): append-only rows already stored identically are accepted without change.
+    let replay = results(&push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &rows,
+        10,
+    ));
+    assert!(
+        replay
+            .results
+            .iter()
+            .all(|r| r.status == MutationStatus::Applied)
+    );
+    mentor.sync();
+    let timeline = mentor.store.mentorship_timeline(&mentorship).unwrap();
+    let checkins = timeline
+        .iter()
+        .filter(|e| matches!(e, passerelle_core::TimelineEntry::CheckIn { .. }))
+        .count();
+    assert_eq!(checkins, 2, "no double effect");
+
+    // A mutation from a newer app: refused, retryable, never stored.
+    let newer = vec![checkin(&mentorship, &marc, now << 16, now)];
+    let refused = results(&push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION + 1,
+        &newer,
+        20,
+    ));
+    let r = &refused.results[0];
+    assert_eq!(
+        (r.status, r.reason.as_deref(), r.retryable),
+        (MutationStatus::Rejected, Some("unsupported_version"), true)
+    );
+    assert!(
+        server
+            .service
+            .stored_row("checkin", newer[0]["id"].as_str().unwrap())
+            .is_none()
+    );
+
+    // A client clock three days ahead: the stored stamp is clamped to the server's clock.
+    let ahead = vec![checkin(&mentorship, &marc, (now + 3 * DAY) << 16, now)];
+    results(&push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &ahead,
+        30,
+    ));
+    let stored = server
+        .service
+        .stored_row("checkin", ahead[0]["id"].as_str().unwrap())
+        .unwrap();
+    let wall = stored["hlc"].as_i64().unwrap() >> 16;
+    assert!(
+        wall <= Clock::system().now() + server_skew(),
+        "stamp not clamped: {wall} vs {now}"
+    );
+}
+
+fn server_skew() -> i64 {
+    Config::default().max_skew_ms
+}
+
+#[test]
+fn bad_requests_get_clear_codes() {
+    let config = Config {
+        max_body_bytes: 64 * 1024,
+        requests_per_minute: 40,
+        ..Config::default()
+    };
+    let server = TestServer::start_on(StoreKind::Sqlite, config, Clock::system());
+    let people = server.service.seed_demo();
+    let (marc, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    let token = Some(tokens.access_token.as_str());
+
+    let huge = json!({ "schema_version": SCHEMA_VERSION, "mutations": [], "padding": "x".repeat(100_000) });
+    let r = post(&server, "/v1/sync/push", token, &huge);
+    assert_eq!(
+        (r.status, error_code(&r).as_str()),
+        (413, "payload_too_large")
+    );
+
+    let now = Clock::system().now();
+    let many: Vec<WireRow> = (0..501)
+        .map(|i| {
+            checkin(
+                &uuid::Uuid::now_v7().to_string(),
+                &marc,
+                (now << 16) + i,
+                now,
+            )
+        })
+        .collect();
+    let r = push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &many[..120],
+        1,
+    );
+    assert_eq!(r.status, 413, "120 rows exceed the 64 KiB body limit here");
+    let r = server.service.handle(&ApiRequest {
+        method: Method::Post,
+        path: "/v1/sync/push".into(),
+        bearer: token.map(str::to_owned),
+        client: "x".into(),
+        body: b"{ not json".to_vec(),
+    });
+    assert_eq!((r.status, error_code(&r).as_str()), (400, "malformed"));
+    let r = post(
+        &server,
+        "/v1/sync/pull",
+        token,
+        &json!({ "cursors": "everything" }),
+    );
+    assert_eq!((r.status, error_code(&r).as_str()), (400, "malformed"));
+    let r = post(&server, "/v1/no/such/thing", token, &json!({}));
+    assert_eq!(r.status, 404);
+
+    // The device's requests per minute are limited.
+    let pull = json!({ "schema_version": SCHEMA_VERSION, "cursors": {}, "limit": 10 });
+    let statuses: Vec<u16> = (0..60)
+        .map(|_| post(&server, "/v1/sync/pull", token, &pull).status)
+        .collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let r = post(&server, "/v1/sync/pull", token, &pull);
+    assert_eq!((r.status, error_code(&r).as_str()), (429, "rate_limited"));
+}
+
+#[test]
+fn expired_forged_and_reused_tokens_are_refused() {
+    let now = Arc::new(AtomicI64::new(Clock::system().now()));
+    let clock = {
+        let now = now.clone();
+        Clock::from_fn(move || now.load(Ordering::SeqCst))
+    };
+    let server = TestServer::start_on(StoreKind::Sqlite, Config::default(), clock);
+    let people = server.service.seed_demo();
+    let (_, tokens) = enrol(&server, &seeded(&people, "Sophie").enrolment_code);
+    let pull = json!({ "schema_version": SCHEMA_VERSION, "cursors": {}, "limit": 10 });
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&tokens.access_token), &pull).status,
+        200
+    );
+
+    // Forged: a well-formed token the server never issued; or none at all.
+    let forged = "ab".repeat(32);
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&forged), &pull).status,
+        401
+    );
+    assert_eq!(post(&server, "/v1/sync/pull", None, &pull).status, 401);
+
+    // Expired: sixteen minutes later the access token no longer works; the refresh token does.
+    now.fetch_add(16 * 60_000, Ordering::SeqCst);
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&tokens.access_token), &pull).status,
+        401
+    );
+    let r = post(
+        &server,
+        "/v1/auth/refresh",
+        None,
+        &json!({ "refresh_token": tokens.refresh_token }),
+    );
+    assert_eq!(r.status, 200);
+    let fresh: Tokens = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&fresh.access_token), &pull).status,
+        200
+    );
+
+    // Presented again within the retry grace (the first answer was lost on the way): a new
+    // pair, so a device whose reply was dropped is not locked out.
+    let r = post(
+        &server,
+        "/v1/auth/refresh",
+        None,
+        &json!({ "refresh_token": tokens.refresh_token }),
+    );
+    assert_eq!(r.status, 200, "a retry within the grace period");
+    let retried: Tokens = serde_json::from_slice(&r.body).unwrap();
+
+    // Reused later: someone else holds a copy. The whole family is revoked, including the
+    // access tokens it produced.
+    now.fetch_add(
+        passerelle_server::auth::REFRESH_RETRY_GRACE_MS + 60_000,
+        Ordering::SeqCst,
+    );
+    let r = post(
+        &server,
+        "/v1/auth/refresh",
+        None,
+        &json!({ "refresh_token": tokens.refresh_token }),
+    );
+    assert_eq!((r.status, error_code(&r).as_str()), (401, "unauthorized"));
+    let r = post(
+        &server,
+        "/v1/auth/refresh",
+        None,
+        &json!({ "refresh_token": retried.refresh_token }),
+    );
+    assert_eq!(r.status, 401, "the family is revoked");
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&fresh.access_token), &pull).status,
+        401
+    );
+
+    // A used enrolment code cannot enrol a second device.
+    let again = post(
+        &server,
+        "/v1/auth/enrol",
+        None,
+        &json!({ "code": seeded(&people, "Sophie").enrolment_code, "device_id": uuid::Uuid::now_v7().to_string() }),
+    );
+    assert_eq!(
+        (again.status, error_code(&again).as_str()),
+        (401, "invalid_code")
+    );
+}
