@@ -1,8 +1,6 @@
 //! The sync endpoints: push (idempotent per device and mutation id) and pull (per-scope
 //! cursors over the scope log, revoked scopes named, resets past the tombstone horizon).
 
-use std::collections::BTreeSet;
-
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::sync::protocol::{
     Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -119,7 +117,6 @@ pub fn pull(
     let mut remaining = req.limit.clamp(1, limits.max_pull);
     let mut answer = Vec::new();
     let mut audit = Vec::new();
-    let mut sent = BTreeSet::new();
     // Parents before children: a mentorship (and its people) reaches a device no later than
     // the check-ins and messages that refer to it.
     let mut ordered: Vec<&String> = membership.iter().collect();
@@ -162,10 +159,7 @@ pub fn pull(
                 None if from == 0 => continue,
                 None => None,
             };
-            if row.is_some()
-                && audited(&e.collection)
-                && sent.insert((e.collection.clone(), e.id.clone()))
-            {
+            if row.is_some() && audited(&e.collection) {
                 audit.push(AuditEntry {
                     at: now,
                     person_id: actor.person_id.clone(),
@@ -190,6 +184,9 @@ pub fn pull(
         });
     }
     if !audit.is_empty() {
+        // A row sent through two scopes is one read.
+        audit.sort_unstable_by(|a, b| (&a.collection, &a.row_id).cmp(&(&b.collection, &b.row_id)));
+        audit.dedup_by(|a, b| a.collection == b.collection && a.row_id == b.row_id);
         tx.audit(&audit)?;
     }
     Ok(PullResponse {

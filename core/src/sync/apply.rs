@@ -12,9 +12,10 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::Value as Json;
 
-use super::protocol::{Change, WireRow};
+use super::protocol::{Change, PullResponse, WireRow};
 use super::spec;
 use crate::clock::Hlc;
+use crate::directory::sync as directory_sync;
 use crate::error::{Result, StoreError};
 use crate::model::checkin::refresh_current;
 use crate::store::Tx;
@@ -82,86 +83,172 @@ impl<'a> Issue<'a> {
     }
 }
 
-/// Applies one change pulled through `scope`. Returns the row's stamp, if a row was written.
+/// A pulled change, read and checked: everything about it that needs no database, done on
+/// the thread that fetches the next answer while the writer applies this one.
+pub(crate) enum Incoming {
+    /// A directory entry: the directory applies those itself.
+    Directory,
+    /// A collection this build does not know.
+    UnknownCollection,
+    /// The row left the scope.
+    Removed(Collection),
+    /// The row cannot be stored, and why (a sentence without personal data).
+    Unreadable(Collection, String),
+    /// A checked append-only row: its values in the order of its upsert statement, its
+    /// stamp, and the lineage it amends (check-ins), so the writer looks nothing up.
+    Appended {
+        /// The collection.
+        collection: Collection,
+        /// Column values, as [`upsert_statement`] lists the columns.
+        values: Vec<Json>,
+        /// The row's stamp.
+        hlc: Option<i64>,
+        /// The check-in lineage whose current version may change.
+        amends: Option<String>,
+    },
+    /// A checked editable row, merged field by field with the local copy.
+    Row(Collection, WireRow),
+}
+
+impl Incoming {
+    /// Reads and checks one change.
+    fn read(change: &Change) -> Self {
+        if change.collection == directory_sync::COLLECTION {
+            return Self::Directory;
+        }
+        let Some(collection) = Collection::from_table(&change.collection) else {
+            return Self::UnknownCollection;
+        };
+        if change.row.is_none() {
+            return Self::Removed(collection);
+        }
+        let Some(row) = change.parsed_row() else {
+            return Self::Unreadable(collection, "not a JSON object".to_owned());
+        };
+        let key_matches =
+            row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
+        let checked = spec::check_row(collection, &row, true).and_then(|()| {
+            if key_matches {
+                Ok(())
+            } else {
+                Err(crate::Error::invalid("id", crate::Problem::Malformed))
+            }
+        });
+        match checked {
+            Ok(()) if collection.is_append_only() => Self::appended(collection, row),
+            Ok(()) => Self::Row(collection, row),
+            Err(e) => Self::Unreadable(collection, e.to_string()),
+        }
+    }
+
+    fn appended(collection: Collection, mut row: WireRow) -> Self {
+        let hlc = row.get("hlc").and_then(Json::as_i64);
+        // A first version is current by default; only an amendment changes which one is.
+        let amends = if collection == Collection::CheckIn
+            && row.get("supersedes").is_some_and(|v| !v.is_null())
+        {
+            row.get("checkin_id")
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        } else {
+            None
+        };
+        let (cols, _) = upsert_statement(collection);
+        let values = cols
+            .iter()
+            .map(|col| row.remove(*col).unwrap_or(Json::Null))
+            .collect();
+        Self::Appended {
+            collection,
+            values,
+            hlc,
+            amends,
+        }
+    }
+}
+
+/// A pulled answer with every change read and checked ([`Incoming`]).
+pub(crate) struct Page {
+    /// The answer as received.
+    pub(crate) response: PullResponse,
+    /// Per scope, per change.
+    pub(crate) incoming: Vec<Vec<Incoming>>,
+}
+
+impl Page {
+    /// Reads and checks every change of `response`.
+    pub(crate) fn read(response: PullResponse) -> Self {
+        let incoming = response
+            .scopes
+            .iter()
+            .map(|scope| scope.changes.iter().map(Incoming::read).collect())
+            .collect();
+        Self { response, incoming }
+    }
+}
+
+/// Applies one change pulled through `scope`, as [`Incoming::read`] found it. Returns the
+/// row's stamp, if a row was written.
 pub(crate) fn apply_change(
     c: &Connection,
     scope: &str,
     change: &Change,
+    incoming: &Incoming,
     now: i64,
     touched: &mut Touched,
 ) -> Result<Option<Hlc>> {
-    let Some(collection) = Collection::from_table(&change.collection) else {
-        record_issue(
-            c,
-            &Issue::about(
-                "unreadable",
-                &change.collection,
-                &change.row_id,
-                "unknown collection",
-            ),
-            now,
-        )?;
-        return Ok(None);
-    };
-    if change.row.is_none() {
-        if remove_from_scope(c, scope, collection, &change.row_id)? {
-            touched.insert(collection.table());
+    let (collection, stamp) = match incoming {
+        Incoming::Directory => return Ok(None),
+        Incoming::UnknownCollection => {
+            record_issue(
+                c,
+                &Issue::about(
+                    "unreadable",
+                    &change.collection,
+                    &change.row_id,
+                    "unknown collection",
+                ),
+                now,
+            )?;
+            return Ok(None);
         }
-        return Ok(None);
-    }
-    let Some(row) = change.parsed_row() else {
-        record_issue(
-            c,
-            &Issue::about(
-                "unreadable",
-                collection.table(),
-                &change.row_id,
-                "not a JSON object",
-            ),
-            now,
-        )?;
-        return Ok(None);
-    };
-    let row = &row;
-    let key_matches =
-        row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
-    if let Err(e) = spec::check_row(collection, row, true).and_then(|()| {
-        if key_matches {
-            Ok(())
-        } else {
-            Err(crate::Error::invalid("id", crate::Problem::Malformed))
+        Incoming::Removed(collection) => {
+            if remove_from_scope(c, scope, *collection, &change.row_id)? {
+                touched.insert(collection.table());
+            }
+            return Ok(None);
         }
-    }) {
-        record_issue(
-            c,
-            &Issue::about(
-                "unreadable",
-                collection.table(),
-                &change.row_id,
-                &e.to_string(),
-            ),
-            now,
-        )?;
-        return Ok(None);
-    }
-    if collection.is_append_only() {
-        upsert_whole(c, collection, row)?;
-        // A first version is current by default; only an amendment changes which one is.
-        let amends = row.get("supersedes").is_some_and(|v| !v.is_null());
-        if collection == Collection::CheckIn && amends {
-            if let Some(lineage) = row.get("checkin_id").and_then(Json::as_str) {
+        Incoming::Unreadable(collection, reason) => {
+            record_issue(
+                c,
+                &Issue::about("unreadable", collection.table(), &change.row_id, reason),
+                now,
+            )?;
+            return Ok(None);
+        }
+        Incoming::Appended {
+            collection,
+            values,
+            hlc,
+            amends,
+        } => {
+            execute_upsert(c, *collection, values.iter().map(Param))?;
+            if let Some(lineage) = amends {
                 refresh_current(c, lineage)?;
             }
+            (*collection, *hlc)
         }
-    } else {
-        merge_editable(c, collection, row)?;
-    }
+        Incoming::Row(collection, row) => {
+            merge_editable(c, *collection, row)?;
+            (*collection, row.get("hlc").and_then(Json::as_i64))
+        }
+    };
     c.prepare_cached(
         "INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)",
     )?
     .execute((scope, collection.table(), &change.row_id))?;
     touched.insert(collection.table());
-    Ok(row.get("hlc").and_then(Json::as_i64).map(Hlc::from_i64))
+    Ok(stamp.map(Hlc::from_i64))
 }
 
 /// A wire value bound as an SQL parameter without copying it.
@@ -212,7 +299,7 @@ fn upsert_statement(collection: Collection) -> &'static (Vec<&'static str>, Stri
 /// Inserts the row, or replaces every column of the local copy: the server's copy of an
 /// append-only row is authoritative (it may carry a clamped stamp).
 fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result<()> {
-    let (cols, sql) = upsert_statement(collection);
+    let (cols, _) = upsert_statement(collection);
     // `field_hlc` travels as JSON text; an object (from an older peer) is stored as its text.
     let stamps = match row.get("field_hlc") {
         Some(Json::Object(m)) => Some(Json::String(Json::Object(m.clone()).to_string())),
@@ -223,7 +310,17 @@ fn upsert_whole(c: &Connection, collection: Collection, row: &WireRow) -> Result
         ("field_hlc", Some(s)) => Param(s),
         _ => Param(row.get(*col).unwrap_or(&NULL)),
     });
-    c.prepare_cached(sql)?.execute(params_from_iter(params))?;
+    execute_upsert(c, collection, params)
+}
+
+/// Runs the upsert of `collection` with its column values in statement order.
+fn execute_upsert<'a>(
+    c: &Connection,
+    collection: Collection,
+    values: impl Iterator<Item = Param<'a>>,
+) -> Result<()> {
+    let (_, sql) = upsert_statement(collection);
+    c.prepare_cached(sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 

@@ -4,6 +4,8 @@
 //! outbox acknowledgements, so a crash at any point loses nothing and repeats nothing.
 
 use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::thread::ScopedJoinHandle;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -454,13 +456,13 @@ impl Store {
         summary: &mut SyncSummary,
         touched: &mut Touched,
     ) -> Result<()> {
-        loop {
-            let cursors: BTreeMap<String, i64> = self.read(|c| {
-                let mut stmt = c.prepare_cached("SELECT scope, cursor FROM sync_scope")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                Ok(rows.collect::<rusqlite::Result<_>>()?)
-            })?;
-            let response: PullResponse = self.call(
+        let cursors: BTreeMap<String, i64> = self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT scope, cursor FROM sync_scope")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let call = |cursors: BTreeMap<String, i64>| -> Result<PullResponse> {
+            self.call(
                 transport,
                 "/v1/sync/pull",
                 &PullRequest {
@@ -468,77 +470,137 @@ impl Store {
                     cursors,
                     limit: PULL_LIMIT,
                 },
-            )?;
-            let more = self.write_with(false, |tx| {
-                let mut newest = Hlc::default();
-                for scope in &response.scopes {
-                    if scope.reset {
-                        summary.reset_scopes += 1;
-                        tx.conn
-                            .execute("DELETE FROM row_scope WHERE scope = ?1", [&scope.scope])?;
-                        tx.conn
-                            .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
-                    }
-                    let mut directory = Vec::new();
-                    for change in &scope.changes {
-                        summary.pulled += 1;
-                        if change.collection == directory_sync::COLLECTION {
-                            directory.push(change);
-                            continue;
+            )
+        };
+        // A pipeline of three stages, so the server's work, the transfer, the reading of the
+        // rows and the writer's work overlap: one thread asks for the next answer as soon as
+        // the previous one has arrived (its cursors are the ones that answer will leave in
+        // `sync_scope`), a thread per answer parses and checks its rows, and this thread
+        // applies the answers in order. The channel has no room, so at most three answers are
+        // in memory. If applying fails, the answers fetched ahead are dropped and the stored
+        // cursors still say where to resume.
+        std::thread::scope(|threads| {
+            let (ready, pages) = mpsc::sync_channel::<Result<ScopedJoinHandle<'_, apply::Page>>>(0);
+            threads.spawn(move || {
+                let mut cursors = cursors;
+                loop {
+                    let response = match call(cursors.clone()) {
+                        Ok(response) => response,
+                        Err(e) => {
+                            let _ = ready.send(Err(e));
+                            return;
                         }
-                        if let Some(stamp) =
-                            apply::apply_change(&tx.conn, &scope.scope, change, tx.now, touched)?
-                        {
-                            newest = newest.max(stamp);
-                        }
+                    };
+                    let more = response.scopes.iter().any(|s| s.has_more);
+                    if more {
+                        advance_cursors(&mut cursors, &response);
                     }
-                    apply::apply_directory(tx, &directory, touched)?;
-                    tx.conn.execute(
-                        "INSERT INTO sync_scope (scope, cursor) VALUES (?1, ?2)
-                         ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor",
-                        (&scope.scope, scope.cursor),
-                    )?;
+                    let reading = threads.spawn(move || apply::Page::read(response));
+                    if ready.send(Ok(reading)).is_err() || !more {
+                        return;
+                    }
                 }
-                for scope in &response.revoked {
-                    summary.revoked_scopes += 1;
-                    apply::purge_scope(&tx.conn, scope, touched)?;
-                    // Rows left pointing at purged ones go when the pull completes.
+            });
+            for reading in pages {
+                let page = reading?
+                    .join()
+                    .map_err(|_| Error::Sync(SyncError::Protocol))?;
+                self.apply_page(&page, summary, touched)?;
+                if let Some(report) = progress {
+                    report(SyncProgress {
+                        stage: SyncStage::Pulling,
+                        done: summary.pulled,
+                        total: 0,
+                    });
+                }
+                // Freeing thousands of parsed rows takes a while: not on the writer's thread.
+                threads.spawn(move || drop(page));
+            }
+            Ok(())
+        })
+    }
+
+    /// Applies one pulled answer in one transaction, with the cursors it moves. Once the last
+    /// answer of a pull is in, sweeps if a reset asked for it and repairs references.
+    fn apply_page(
+        &self,
+        page: &apply::Page,
+        summary: &mut SyncSummary,
+        touched: &mut Touched,
+    ) -> Result<()> {
+        let response = &page.response;
+        self.write_with(false, |tx| {
+            let mut newest = Hlc::default();
+            for (scope, incoming) in response.scopes.iter().zip(&page.incoming) {
+                if scope.reset {
+                    summary.reset_scopes += 1;
+                    tx.conn
+                        .execute("DELETE FROM row_scope WHERE scope = ?1", [&scope.scope])?;
                     tx.conn
                         .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                 }
-                tx.observe(newest.max(Hlc::from_i64(response.server_time << 16)));
-                // What the clock has seen survives a restart, as after a push: an edit made
-                // after it follows every row pulled, even on a device whose clock is behind.
-                let stamp = tx.stamp();
-                tx.conn
-                    .execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
-                let more = response.scopes.iter().any(|s| s.has_more);
-                if !more {
-                    let sweep: bool =
-                        tx.conn
-                            .query_row("SELECT sweep_pending FROM sync_account", [], |r| {
-                                r.get(0)
-                            })?;
-                    if sweep {
-                        apply::sweep(&tx.conn, tx.now, touched)?;
-                        tx.conn
-                            .execute("UPDATE sync_account SET sweep_pending = 0", [])?;
+                let mut directory = Vec::new();
+                for (change, incoming) in scope.changes.iter().zip(incoming) {
+                    summary.pulled += 1;
+                    if change.collection == directory_sync::COLLECTION {
+                        directory.push(change);
+                        continue;
                     }
-                    // The pull is complete: every reference must now resolve.
-                    apply::repair_references(&tx.conn, tx.now, touched)?;
+                    if let Some(stamp) = apply::apply_change(
+                        &tx.conn,
+                        &scope.scope,
+                        change,
+                        incoming,
+                        tx.now,
+                        touched,
+                    )? {
+                        newest = newest.max(stamp);
+                    }
                 }
-                Ok(more)
-            })?;
-            if let Some(report) = progress {
-                report(SyncProgress {
-                    stage: SyncStage::Pulling,
-                    done: summary.pulled,
-                    total: 0,
-                });
+                apply::apply_directory(tx, &directory, touched)?;
+                tx.conn.execute(
+                    "INSERT INTO sync_scope (scope, cursor) VALUES (?1, ?2)
+                     ON CONFLICT (scope) DO UPDATE SET cursor = excluded.cursor",
+                    (&scope.scope, scope.cursor),
+                )?;
             }
-            if !more {
-                return Ok(());
+            for scope in &response.revoked {
+                summary.revoked_scopes += 1;
+                apply::purge_scope(&tx.conn, scope, touched)?;
+                // Rows left pointing at purged ones go when the pull completes.
+                tx.conn
+                    .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
             }
-        }
+            tx.observe(newest.max(Hlc::from_i64(response.server_time << 16)));
+            // What the clock has seen survives a restart, as after a push: an edit made
+            // after it follows every row pulled, even on a device whose clock is behind.
+            let stamp = tx.stamp();
+            tx.conn
+                .execute("UPDATE device SET hlc = max(hlc, ?1)", [stamp.as_i64()])?;
+            if !response.scopes.iter().any(|s| s.has_more) {
+                let sweep: bool =
+                    tx.conn
+                        .query_row("SELECT sweep_pending FROM sync_account", [], |r| r.get(0))?;
+                if sweep {
+                    apply::sweep(&tx.conn, tx.now, touched)?;
+                    tx.conn
+                        .execute("UPDATE sync_account SET sweep_pending = 0", [])?;
+                }
+                // The pull is complete: every reference must now resolve.
+                apply::repair_references(&tx.conn, tx.now, touched)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The cursors `sync_scope` holds once `response` is applied: each scope's new cursor, revoked
+/// scopes gone.
+fn advance_cursors(cursors: &mut BTreeMap<String, i64>, response: &PullResponse) {
+    for scope in &response.scopes {
+        cursors.insert(scope.scope.clone(), scope.cursor);
+    }
+    for scope in &response.revoked {
+        cursors.remove(scope);
     }
 }
