@@ -17,8 +17,12 @@
 //!    authentication or authorization), from a few threads, as fast as the store goes.
 //!
 //! A mentor's push is a check-in (and every other time a message too); a survivor's is a
-//! message. Devices are threads with a blocking client each — the same `HttpTransport` the app
-//! uses — since each simulated phone has its own connection and waits for its answer.
+//! message. Each device has its own HTTP/1.1 keep-alive connection and waits for each answer
+//! before its next request, as a phone does; the devices are async tasks on one thread of
+//! their own (hyper's client), so the load generator costs the two shared cores little. (It
+//! began as 500 OS threads with the app's blocking client: their context switches and
+//! sockets took over half the machine, and the server got the rest.) Devices sign in with the
+//! app's own `HttpTransport`.
 //!
 //! Environment: `PASSERELLE_LOAD_DEVICES` (500), `PASSERELLE_LOAD_RATE` (target pushes/s, 2000),
 //! `PASSERELLE_LOAD_SECS` (paced phase, 20; capacity and half-capacity run half as long),
@@ -32,9 +36,13 @@ mod pg_cluster;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use passerelle_core::sync::protocol::{
     EnrolRequest, EnrolResponse, Mutation, Op, PullRequest, PullResponse, PushRequest, PushResponse,
 };
@@ -155,7 +163,9 @@ fn populate<S: ServerStore>(service: &Service<S>, pairs: usize) -> Vec<Pair> {
 
 /// A simulated phone: its own connection, token, cursors and clock.
 struct Device {
-    transport: HttpTransport,
+    addr: SocketAddr,
+    /// The open connection, within the phase running now.
+    conn: Option<SendRequest<Full<Bytes>>>,
     id: String,
     person_id: String,
     mentor: bool,
@@ -213,8 +223,14 @@ impl Stats {
 }
 
 impl Device {
-    fn enrol(url: &str, person_id: &str, code: &str, mentor: bool, mentorship: &str) -> Self {
-        let transport = HttpTransport::new(url);
+    fn enrol(
+        addr: SocketAddr,
+        person_id: &str,
+        code: &str,
+        mentor: bool,
+        mentorship: &str,
+    ) -> Self {
+        let transport = HttpTransport::new(&format!("http://{addr}"));
         let device_id = uuid::Uuid::now_v7().to_string();
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.to_owned(),
@@ -225,7 +241,8 @@ impl Device {
         assert_eq!(answer.status, 200, "enrolment over HTTP");
         let enrolled: EnrolResponse = serde_json::from_slice(&answer.body).unwrap();
         Self {
-            transport,
+            addr,
+            conn: None,
             id: device_id,
             person_id: person_id.to_owned(),
             mentor,
@@ -287,44 +304,83 @@ impl Device {
         }
     }
 
-    fn post(&self, path: &str, body: &[u8]) -> Option<Vec<u8>> {
-        match self.transport.post(path, Some(&self.token), body) {
-            Ok(r) if r.status == 200 => Some(r.body),
-            _ => None,
-        }
+    /// Opens this device's connection (each phase runs on a runtime of its own).
+    async fn connect(&mut self) {
+        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        self.conn = Some(sender);
     }
 
-    fn push(&mut self, stats: &mut Stats, due: Instant) {
+    async fn post(&mut self, path: &str, body: Vec<u8>) -> Option<Vec<u8>> {
+        let conn = self.conn.as_mut()?;
+        conn.ready().await.ok()?;
+        let request = hyper::Request::post(path)
+            .header("host", self.addr.to_string())
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", self.token))
+            .body(Full::new(Bytes::from(body)))
+            .ok()?;
+        let response = conn.send_request(request).await.ok()?;
+        let ok = response.status() == 200;
+        let body = response.into_body().collect().await.ok()?.to_bytes();
+        ok.then(|| body.to_vec())
+    }
+
+    async fn push(&mut self, stats: &mut Stats, due: Instant) {
         let body = serde_json::to_vec(&PushRequest {
             schema_version: passerelle_core::store::SCHEMA_VERSION,
             mutations: self.next_batch(),
         })
         .unwrap();
-        let answer = self.post("/v1/sync/push", &body);
+        let answer = self.post("/v1/sync/push", body).await;
         let ok = answer
             .and_then(|b| serde_json::from_slice::<PushResponse>(&b).ok())
             .is_some_and(|r| r.results.iter().all(|m| m.reason.is_none()));
         stats.push.add(due, ok);
     }
 
-    fn pull(&mut self, stats: &mut Stats) {
+    async fn pull(&mut self, stats: &mut Stats) {
         let started = Instant::now();
-        let body = serde_json::to_vec(&PullRequest {
+        let body = self.pull_request();
+        let answer = self
+            .post("/v1/sync/pull", body)
+            .await
+            .and_then(|b| serde_json::from_slice::<PullResponse>(&b).ok());
+        self.pulled(stats, answer.as_ref());
+        stats.pull.add(started, answer.is_some());
+    }
+
+    /// The first pull after signing in, with the app's client.
+    fn first_pull(&mut self, transport: &HttpTransport) {
+        let answer = transport
+            .post("/v1/sync/pull", Some(&self.token), &self.pull_request())
+            .ok()
+            .filter(|r| r.status == 200)
+            .and_then(|r| serde_json::from_slice::<PullResponse>(&r.body).ok());
+        assert!(answer.is_some(), "first pull over HTTP");
+        self.pulled(&mut Stats::default(), answer.as_ref());
+    }
+
+    fn pull_request(&self) -> Vec<u8> {
+        serde_json::to_vec(&PullRequest {
             schema_version: passerelle_core::store::SCHEMA_VERSION,
             cursors: self.cursors.clone(),
             limit: 1000,
         })
-        .unwrap();
-        let answer = self
-            .post("/v1/sync/pull", &body)
-            .and_then(|b| serde_json::from_slice::<PullResponse>(&b).ok());
-        if let Some(r) = &answer {
+        .unwrap()
+    }
+
+    fn pulled(&mut self, stats: &mut Stats, answer: Option<&PullResponse>) {
+        if let Some(r) = answer {
             for scope in &r.scopes {
                 stats.rows_pulled += scope.changes.len() as u64;
                 self.cursors.insert(scope.scope.clone(), scope.cursor);
             }
         }
-        stats.pull.add(started, answer.is_some());
     }
 }
 
@@ -341,18 +397,23 @@ fn mutation(collection: &str, id: String, hlc: i64, row: serde_json::Value) -> M
     }
 }
 
-/// Runs every device on its own thread until `until`; `period` is each device's time between
-/// syncs (`None`: back to back).
+/// Runs every device until `length` has passed, as tasks on one thread of their own;
+/// `period` is each device's time between syncs (`None`: back to back).
 fn drive(devices: Vec<Device>, period: Option<Duration>, length: Duration) -> (Vec<Device>, Stats) {
-    let start = Barrier::new(devices.len());
-    let results: Vec<(Device, Stats)> = std::thread::scope(|s| {
-        let handles: Vec<_> = devices
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let results: Vec<(Device, Stats)> = runtime.block_on(async {
+        let connected = Arc::new(tokio::sync::Barrier::new(devices.len()));
+        let tasks: Vec<_> = devices
             .into_iter()
             .map(|mut d| {
-                let start = &start;
-                s.spawn(move || {
+                let connected = connected.clone();
+                tokio::spawn(async move {
                     let mut stats = Stats::default();
-                    start.wait();
+                    d.connect().await;
+                    connected.wait().await;
                     let begin = Instant::now();
                     let until = begin + length;
                     // Spread the devices over one period so they do not all sync at once.
@@ -360,12 +421,9 @@ fn drive(devices: Vec<Device>, period: Option<Duration>, length: Duration) -> (V
                         begin + p.mul_f64(rand::rng().random_range(0.0..1.0))
                     });
                     while due < until {
-                        let now = Instant::now();
-                        if due > now {
-                            std::thread::sleep(due - now);
-                        }
-                        d.push(&mut stats, due);
-                        d.pull(&mut stats);
+                        tokio::time::sleep_until(due.into()).await;
+                        d.push(&mut stats, due).await;
+                        d.pull(&mut stats).await;
                         match period {
                             None => due = Instant::now(),
                             Some(p) => {
@@ -378,11 +436,16 @@ fn drive(devices: Vec<Device>, period: Option<Duration>, length: Duration) -> (V
                             }
                         }
                     }
+                    d.conn = None;
                     (d, stats)
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+        let mut results = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        results
     });
     let mut total = Stats::default();
     let mut devices = Vec::with_capacity(results.len());
@@ -485,7 +548,7 @@ fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 
 }
 
 /// Every device signs in over HTTP with its code (eight at a time) and pulls what it can see.
-fn enrol_devices(url: &str, pairs: &[Pair]) -> Vec<Device> {
+fn enrol_devices(addr: SocketAddr, pairs: &[Pair]) -> Vec<Device> {
     let chunks: Vec<Vec<Device>> = std::thread::scope(|s| {
         let handles: Vec<_> = pairs
             .chunks(pairs.len().div_ceil(8))
@@ -497,8 +560,8 @@ fn enrol_devices(url: &str, pairs: &[Pair]) -> Vec<Device> {
                         let survivor = (&pair.survivor, false);
                         for ((person, code), is_mentor) in [mentor, survivor] {
                             let mut d =
-                                Device::enrol(url, person, code, is_mentor, &pair.mentorship);
-                            d.pull(&mut Stats::default());
+                                Device::enrol(addr, person, code, is_mentor, &pair.mentorship);
+                            d.first_pull(&HttpTransport::new(&format!("http://{addr}")));
                             devices.push(d);
                         }
                     }
@@ -536,14 +599,13 @@ fn run<S: ServerStore>(store: S, name: &str, p: &Params, note: &str) -> String {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let url = format!("http://{addr}");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = runtime.spawn(http::serve(service.clone(), listener, async {
         let _ = stopped.await;
     }));
 
     let t = Instant::now();
-    let devices = enrol_devices(&url, &pairs);
+    let devices = enrol_devices(addr, &pairs);
     println!(
         "  {name:8} {} devices enrolled over HTTP in {:.1}s",
         devices.len(),
