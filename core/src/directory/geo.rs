@@ -32,6 +32,15 @@ impl GeoPoint {
         let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
         2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
     }
+
+    /// Whether `other` is certainly more than `km` away, from the latitudes alone: no place
+    /// is nearer than its north–south distance. A few operations instead of the trigonometry
+    /// of [`GeoPoint::distance_km`], for rejecting most of a region before measuring.
+    pub fn surely_farther_than(self, other: Self, km: f64) -> bool {
+        let north_south = EARTH_RADIUS_KM * (other.latitude - self.latitude).abs().to_radians();
+        // The margin keeps rounding from rejecting a place exactly at the limit.
+        north_south > km * (1.0 + 1e-9) + 1e-9
+    }
 }
 
 /// A latitude (`max` 90) or longitude (`max` 180): finite and within ±`max`.
@@ -83,5 +92,37 @@ mod tests {
         assert!(p(90.5, 4.0).checked("lat", "lon").is_err());
         assert!(p(45.0, -180.1).checked("lat", "lon").is_err());
         assert!(p(f64::NAN, 4.0).checked("lat", "lon").is_err());
+    }
+
+    /// The quick rejection never rejects a place the exact distance keeps: checked over a
+    /// grid of places around Lyon and limits from 0 to 50 km.
+    #[test]
+    fn the_latitude_test_only_rejects_what_is_farther() {
+        let centre = GeoPoint {
+            latitude: 45.76,
+            longitude: 4.84,
+        };
+        let mut rejected = 0;
+        for i in -40..=40 {
+            for j in -40..=40 {
+                let at = GeoPoint {
+                    latitude: 45.76 + f64::from(i) * 0.01,
+                    longitude: 4.84 + f64::from(j) * 0.013,
+                };
+                for km in [0.0, 0.5, 2.0, 10.0, 25.0, 50.0] {
+                    if centre.surely_farther_than(at, km) {
+                        rejected += 1;
+                        assert!(centre.distance_km(at) > km, "{at:?} within {km} km");
+                    }
+                }
+            }
+        }
+        assert!(rejected > 10_000, "the test rejects little: {rejected}");
+        // A place due north exactly at the limit is kept.
+        let north = GeoPoint {
+            latitude: 45.76 + (10.0 / EARTH_RADIUS_KM).to_degrees(),
+            longitude: 4.84,
+        };
+        assert!(!centre.surely_farther_than(north, 10.0));
     }
 }

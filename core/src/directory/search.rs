@@ -271,21 +271,29 @@ fn place_passes(
     if p.access & q.access != q.access {
         return None;
     }
-    let open = q.moment.filter(|_| p.has_hours()).map(|m| p.open_at(m));
-    if q.open_only && open != Some(true) {
-        return None;
-    }
-    let distance = match (q.near, p.point()) {
-        (Some(n), Some((lat, lon))) => Some(n.distance_km(GeoPoint {
-            latitude: lat,
-            longitude: lon,
-        })),
+    // Distance before opening hours: in a region, most places fail the distance, and the
+    // latitude alone rejects most of those without trigonometry.
+    let point = p.point().map(|(latitude, longitude)| GeoPoint {
+        latitude,
+        longitude,
+    });
+    let distance = match (q.near, point) {
+        (Some(n), Some(at)) => {
+            if q.max_km.is_some_and(|max| n.surely_farther_than(at, max)) {
+                return None;
+            }
+            Some(n.distance_km(at))
+        }
         _ => None,
     };
     if let Some(max) = q.max_km {
         if distance.is_none_or(|d| d > max) {
             return None;
         }
+    }
+    let open = q.moment.filter(|_| p.has_hours()).map(|m| p.open_at(m));
+    if q.open_only && open != Some(true) {
+        return None;
     }
     Some((Some(p.index), distance, open))
 }
