@@ -9,6 +9,9 @@
 //! come in name order. Ties go to the nearer, then the name, then the id.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use rusqlite::functions::FunctionFlags;
 
 use super::cache;
 use super::geo::GeoPoint;
@@ -135,6 +138,7 @@ pub struct DirectoryPage {
 }
 
 /// The checked form of a query.
+#[derive(Clone)]
 pub(crate) struct Checked {
     pub fts: Option<String>,
     pub near: Option<GeoPoint>,
@@ -300,9 +304,12 @@ fn place_passes(
 
 /// Finds the candidates (full-text matches, or every listed service) and ranks those that
 /// pass. Returns the total and the page's entries.
+/// The SQL function through which the full-text scan asks whether a match passes the filters.
+const CANDIDATE_FN: &str = "passerelle_dir_candidate";
+
 pub(crate) fn rank<'a>(
     c: &rusqlite::Connection,
-    index: &'a cache::Index,
+    index: &'a Arc<cache::Index>,
     q: &Checked,
 ) -> Result<(usize, Vec<Ranked<'a>>)> {
     let mut out: Vec<Ranked> = Vec::new();
@@ -329,13 +336,30 @@ pub(crate) fn rank<'a>(
     };
     match &q.fts {
         Some(expr) => {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT rowid, -{BM25} FROM dir_fts WHERE dir_fts MATCH ?1"
-            ))?;
-            let mut rows = stmt.query([expr])?;
-            while let Some(r) = rows.next()? {
-                consider(r.get(0)?, r.get(1)?);
-            }
+            // The filters run inside the full-text scan, as an SQL function in its WHERE: FTS5
+            // then computes BM25 — a lookup of each match's column sizes — only for the
+            // matches that pass, and the others never leave SQLite.
+            let (index_for_filter, query_for_filter) = (index.clone(), q.clone());
+            c.create_scalar_function(CANDIDATE_FN, 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+                let doc: i64 = ctx.get(0)?;
+                Ok(index_for_filter.get(doc).is_some_and(|row| {
+                    row_passes(&query_for_filter, row)
+                        && best_place(&query_for_filter, &row.places).is_some()
+                }))
+            })?;
+            let scanned = (|| -> Result<()> {
+                let mut stmt = c.prepare_cached(&format!(
+                    "SELECT rowid, -{BM25} FROM dir_fts WHERE dir_fts MATCH ?1 AND {CANDIDATE_FN}(rowid)"
+                ))?;
+                let mut rows = stmt.query([expr])?;
+                while let Some(r) = rows.next()? {
+                    consider(r.get(0)?, r.get(1)?);
+                }
+                Ok(())
+            })();
+            // The function holds the query and the index: not kept past this search.
+            c.remove_function(CANDIDATE_FN, 1)?;
+            scanned?;
         }
         None => {
             for (doc, _) in index.iter() {
