@@ -34,7 +34,6 @@ const MAX_GROUP: usize = 64;
 
 /// The SQLite store.
 pub struct SqliteStore {
-    path: std::path::PathBuf,
     /// The writing connection and the group transaction it may have open.
     writer: Mutex<Writer>,
     /// Requests waiting for the writer: while there are some, a group stays open for them.
@@ -139,7 +138,6 @@ impl SqliteStore {
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(fail("open"))?;
         Ok(Self {
-            path: path.to_path_buf(),
             writer: Mutex::new(Writer {
                 conn,
                 open: false,
@@ -151,11 +149,6 @@ impl SqliteStore {
             commits: Mutex::new(Commits::default()),
             committed: Condvar::new(),
         })
-    }
-
-    /// The file this store keeps.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn commits(&self) -> MutexGuard<'_, Commits> {
