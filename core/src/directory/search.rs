@@ -338,7 +338,9 @@ pub(crate) fn rank<'a>(
         Some(expr) => {
             // The filters run inside the full-text scan, as an SQL function in its WHERE: FTS5
             // then computes BM25 — a lookup of each match's column sizes — only for the
-            // matches that pass, and the others never leave SQLite.
+            // matches that pass, and the others never leave SQLite. `consider` checks the few
+            // that pass once more to pick their best place: cheaper than carrying it out of
+            // the function.
             let (index_for_filter, query_for_filter) = (index.clone(), q.clone());
             c.create_scalar_function(CANDIDATE_FN, 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
                 let doc: i64 = ctx.get(0)?;
