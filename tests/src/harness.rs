@@ -252,6 +252,17 @@ impl Device {
     }
 }
 
+/// The demo programme's people: the short key the suites use for each, and the seeded name.
+pub const DEMO_CAST: [(&str, &str); 7] = [
+    ("claire", "Claire"),
+    ("marc", "Marc"),
+    ("ines", "Inès"),
+    ("sophie", "Sophie"),
+    ("ahmed", "Ahmed"),
+    ("jeanne", "Jeanne"),
+    ("paul", "Paul"),
+];
+
 /// The seeded person called `name`.
 ///
 /// # Panics

@@ -20,7 +20,7 @@ use passerelle_core::sync::spec;
 use passerelle_core::{Clock, Durability, Key, Store, StoreOptions};
 use passerelle_server::{Config, Method};
 use passerelle_tests::api::{ApiClient, InProcess, Pulled, uuid_from};
-use passerelle_tests::harness::{Backend, StoreKind, TestServer, seeded, store_kinds};
+use passerelle_tests::harness::{Backend, DEMO_CAST, StoreKind, TestServer, seeded, store_kinds};
 use serde_json::{Value as Json, json};
 
 const MATRIX: &str = include_str!("../data/authz_matrix.csv");
@@ -204,15 +204,7 @@ impl World {
             people: BTreeMap::new(),
             devices: BTreeMap::new(),
         };
-        for (name, seeded_name) in [
-            ("claire", "Claire"),
-            ("marc", "Marc"),
-            ("ines", "Inès"),
-            ("sophie", "Sophie"),
-            ("ahmed", "Ahmed"),
-            ("jeanne", "Jeanne"),
-            ("paul", "Paul"),
-        ] {
+        for (name, seeded_name) in DEMO_CAST {
             w.enrol(name, &seeded(&seededs, seeded_name).enrolment_code);
         }
         let (sophie, ahmed) = (w.person("sophie"), w.person("ahmed"));

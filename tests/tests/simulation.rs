@@ -245,31 +245,9 @@ mod regressions {
         /// Withdraws Sophie's sharing consent (rows leave Paul's scopes: removals in the
         /// log), lets two days pass and collects garbage: the horizon moves past every seq.
         fn age_past_the_horizon(&self) {
-            let sophie = &self
-                .people
-                .iter()
-                .find(|p| p.display_name == "Sophie")
-                .unwrap()
-                .person_id;
-            let claire = &self
-                .people
-                .iter()
-                .find(|p| p.display_name == "Claire")
-                .unwrap()
-                .person_id;
-            let everything = self.desk.pull_everything();
-            let share = everything
-                .rows
-                .iter()
-                .find(|((c, _), r)| {
-                    c == "consent"
-                        && r["survivor_id"] == json!(sophie)
-                        && r["scope"] == json!("share_with_caregiver")
-                })
-                .map(|((_, id), _)| id.clone())
-                .unwrap();
-            self.desk
-                .post_ok(&format!("/v1/consents/{share}/withdraw"), &json!({}));
+            let sophie = person(self, "Sophie");
+            let claire = person(self, "Claire");
+            withdraw_consent(self, &sophie, "share_with_caregiver");
             assert_ne!(sophie, claire);
             self.now.fetch_add(2 * DAY, Ordering::SeqCst);
             self.service.collect_garbage().unwrap();
@@ -283,6 +261,32 @@ mod regressions {
             .unwrap()
             .person_id
             .clone()
+    }
+
+    /// Withdraws `survivor`'s consent of `scope` through the coordinator API.
+    fn withdraw_consent(p: &Programme, survivor: &str, scope: &str) {
+        let everything = p.desk.pull_everything();
+        let consent = everything
+            .rows
+            .iter()
+            .find(|((c, _), r)| {
+                c == "consent" && r["survivor_id"] == json!(survivor) && r["scope"] == json!(scope)
+            })
+            .map(|((_, id), _)| id.clone())
+            .unwrap();
+        p.desk
+            .post_ok(&format!("/v1/consents/{consent}/withdraw"), &json!({}));
+    }
+
+    /// The mentorship `phone`'s owner holds with `survivor`.
+    fn mentorship_with(phone: &Store, survivor: &str) -> String {
+        phone
+            .my_mentorships()
+            .unwrap()
+            .into_iter()
+            .find(|m| m.survivor_id == survivor)
+            .unwrap()
+            .id
     }
 
     fn sync(store: &Store, transport: &Capped) -> SyncSummary {
@@ -603,22 +607,8 @@ mod regressions {
         let (phone, link, _dir) = p.device("Inès");
         sync(&phone, &link);
         let ahmed = person(&p, "Ahmed");
-        let m2 = phone
-            .my_mentorships()
-            .unwrap()
-            .into_iter()
-            .find(|m| m.survivor_id == ahmed)
-            .unwrap()
-            .id;
-        let everything = p.desk.pull_everything();
-        let consent = everything
-            .rows
-            .iter()
-            .find(|((c, _), r)| c == "consent" && r["survivor_id"] == json!(ahmed))
-            .map(|((_, id), _)| id.clone())
-            .unwrap();
-        p.desk
-            .post_ok(&format!("/v1/consents/{consent}/withdraw"), &json!({}));
+        let m2 = mentorship_with(&phone, &ahmed);
+        withdraw_consent(&p, &ahmed, "programme");
         let refused = phone.send_message(&m2, "Bonjour Ahmed").unwrap();
         // Her push is refused; the connection drops before the pull.
         link.sent.store(0, Ordering::Relaxed);
@@ -653,29 +643,11 @@ mod regressions {
         let (phone, link, _dir) = p.device("Marc");
         sync(&phone, &link);
         let sophie = person(&p, "Sophie");
-        let m1 = phone
-            .my_mentorships()
-            .unwrap()
-            .into_iter()
-            .find(|m| m.survivor_id == sophie)
-            .unwrap()
-            .id;
+        let m1 = mentorship_with(&phone, &sophie);
         let input = passerelle_tests::durability_checkin(&m1, phone.now() - 3_600_000, 1, 1);
         let first = phone.record_checkin(input).unwrap().checkin;
         sync(&phone, &link);
-        let everything = p.desk.pull_everything();
-        let consent = everything
-            .rows
-            .iter()
-            .find(|((c, _), r)| {
-                c == "consent"
-                    && r["survivor_id"] == json!(sophie)
-                    && r["scope"] == json!("programme")
-            })
-            .map(|((_, id), _)| id.clone())
-            .unwrap();
-        p.desk
-            .post_ok(&format!("/v1/consents/{consent}/withdraw"), &json!({}));
+        withdraw_consent(&p, &sophie, "programme");
         let mut fix = first.to_input();
         fix.notes = "corrected".into();
         phone.amend_checkin(&first.checkin_id, fix, "typo").unwrap();

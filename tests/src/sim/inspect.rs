@@ -143,18 +143,19 @@ pub fn content(collection: &str, row: &WireRow) -> WireRow {
         .collect()
 }
 
-/// Everything the server's scope rules give `person_id` now: the rows of every scope they
-/// belong to, by `(collection, id)` (peer-support records; not the directory).
-///
-/// # Panics
-/// If the server's store fails.
-pub fn server_view<S: ServerStore>(service: &Service<S>, person_id: &str) -> Rows {
+/// Visits, as `(collection, id, data)`, every peer-support row in the scopes the server's rules
+/// give `person_id` now (the read-only directory — its own tables on the device — is checked by
+/// its own tests).
+fn visit_server_rows<S: ServerStore>(
+    service: &Service<S>,
+    person_id: &str,
+    mut visit: impl FnMut(String, String, String),
+) {
     service
         .store()
         .transaction(|tx: &mut dyn StoreTx| {
-            let mut out = Rows::new();
             let Some(role) = rows::person_role(tx, person_id)? else {
-                return Ok::<_, StoreFailure>(out);
+                return Ok::<_, StoreFailure>(());
             };
             let actor = Actor {
                 person_id: person_id.to_owned(),
@@ -163,20 +164,31 @@ pub fn server_view<S: ServerStore>(service: &Service<S>, person_id: &str) -> Row
             };
             for scope in scopes::membership(tx, &actor)? {
                 for entry in tx.scope_entries(&scope, 0, u32::MAX)? {
-                    // The read-only directory (its own tables on the device) is checked by
-                    // its own tests; the invariants cover the peer-support records.
-                    if Collection::from_table(&entry.collection).is_none() {
-                        continue;
-                    }
-                    let Some(data) = entry.data else { continue };
-                    if let Ok(Json::Object(row)) = serde_json::from_str(&data) {
-                        out.insert((entry.collection, entry.id), row);
+                    if let Some(data) = entry.data {
+                        if Collection::from_table(&entry.collection).is_some() {
+                            visit(entry.collection, entry.id, data);
+                        }
                     }
                 }
             }
-            Ok(out)
+            Ok(())
         })
-        .expect("read the server's view")
+        .expect("read the server's view");
+}
+
+/// Everything the server's scope rules give `person_id` now: the rows of every scope they
+/// belong to, by `(collection, id)` (peer-support records; not the directory).
+///
+/// # Panics
+/// If the server's store fails.
+pub fn server_view<S: ServerStore>(service: &Service<S>, person_id: &str) -> Rows {
+    let mut out = Rows::new();
+    visit_server_rows(service, person_id, |collection, id, data| {
+        if let Ok(Json::Object(row)) = serde_json::from_str(&data) {
+            out.insert((collection, id), row);
+        }
+    });
+    out
 }
 
 /// The `(collection, id)` of every row the server's scope rules give `person_id` now.
@@ -187,28 +199,11 @@ pub fn server_keys<S: ServerStore>(
     service: &Service<S>,
     person_id: &str,
 ) -> BTreeSet<(String, String)> {
-    service
-        .store()
-        .transaction(|tx: &mut dyn StoreTx| {
-            let mut out = BTreeSet::new();
-            let Some(role) = rows::person_role(tx, person_id)? else {
-                return Ok::<_, StoreFailure>(out);
-            };
-            let actor = Actor {
-                person_id: person_id.to_owned(),
-                role,
-                device_id: "inspector".to_owned(),
-            };
-            for scope in scopes::membership(tx, &actor)? {
-                for entry in tx.scope_entries(&scope, 0, u32::MAX)? {
-                    if entry.data.is_some() && Collection::from_table(&entry.collection).is_some() {
-                        out.insert((entry.collection, entry.id));
-                    }
-                }
-            }
-            Ok(out)
-        })
-        .expect("read the server's view")
+    let mut out = BTreeSet::new();
+    visit_server_rows(service, person_id, |collection, id, _| {
+        out.insert((collection, id));
+    });
+    out
 }
 
 /// The row the server stores, if any.

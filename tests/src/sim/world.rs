@@ -24,7 +24,7 @@ use super::inspect;
 use super::net::{Faults, Link, NetStats, Network};
 use super::rng::Rng;
 use crate::api::{ApiClient, uuid_from};
-use crate::harness::Backend;
+use crate::harness::{Backend, DEMO_CAST};
 
 /// The shape of one case, drawn from its seed.
 #[derive(Debug, Clone)]
@@ -194,15 +194,7 @@ impl World {
         };
         let desk = ApiClient::enrol(backend.clone(), &code("Claire"), &uuid_from(rng.bytes16()));
         let mut people = BTreeMap::new();
-        for (name, seeded_name) in [
-            ("claire", "Claire"),
-            ("marc", "Marc"),
-            ("ines", "Inès"),
-            ("sophie", "Sophie"),
-            ("ahmed", "Ahmed"),
-            ("jeanne", "Jeanne"),
-            ("paul", "Paul"),
-        ] {
+        for (name, seeded_name) in DEMO_CAST {
             let p = seeded
                 .iter()
                 .find(|p| p.display_name == seeded_name)
