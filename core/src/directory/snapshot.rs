@@ -39,7 +39,7 @@ const TABLES: &[&str] = &[
 ];
 
 fn raw(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
-    let c = Connection::open_with_flags(path, flags).map_err(StoreError::from)?;
+    let c = crate::store::open_file(path, flags).map_err(StoreError::from)?;
     c.execute_batch("PRAGMA cipher_log_level = NONE;")
         .map_err(StoreError::from)?;
     if let Some(literal) = key.pragma_literal() {

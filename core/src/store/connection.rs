@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Once;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -26,6 +27,23 @@ pub enum Durability {
 
 const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// Opens a connection to `path` once SQLite has finished initialising in this process. Every
+/// connection the core and the server open comes through here.
+///
+/// SQLite marks itself initialised before it runs SQLCipher's extra initialisation, so a second
+/// thread opening its first connection at that moment sees a half-ready codec and fails with a
+/// bare `SQLITE_ERROR` (measured: 2 to 8 processes in 300 to 400 lost it, each opening eight
+/// stores from eight threads at start; none in 600 once the first open is serialised). This is
+/// what failed CI once, in a test binary whose tests all open a store at the same moment.
+pub fn open_file(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    static INITIALISED: Once = Once::new();
+    INITIALISED.call_once(|| {
+        // Opening any connection runs the whole initialisation; other threads wait here.
+        drop(Connection::open_in_memory());
+    });
+    Connection::open_with_flags(path, flags)
+}
+
 /// Opens a connection to `path`, applies `key` and checks the key opens the file.
 pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection> {
     let flags = if read_only {
@@ -35,7 +53,7 @@ pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
-    let conn = Connection::open_with_flags(path, flags).map_err(StoreError::from)?;
+    let conn = open_file(path, flags).map_err(StoreError::from)?;
     // SQLCipher logs HMAC failures to stderr by itself; app logs must stay free of it.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")
         .map_err(StoreError::from)?;
@@ -169,7 +187,7 @@ pub(crate) fn diagnose(path: &Path, key: &Key) -> StoreError {
 }
 
 fn opens_without_key(path: &Path) -> bool {
-    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    open_file(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|c| {
             c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
                 r.get::<_, i64>(0)

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
     AuditEntry, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord,
@@ -200,7 +200,8 @@ impl SqliteStore {
     }
 
     fn connect(path: &Path) -> StoreResult<Connection> {
-        let conn = Connection::open(path).map_err(fail("open"))?;
+        let conn =
+            passerelle_core::store::open_file(path, OpenFlags::default()).map_err(fail("open"))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(fail("open"))?;
         passerelle_core::store::pin_query_plans(&conn)
