@@ -10,7 +10,8 @@
 //!   HTTP, validation or authorization).
 //!
 //! Prints `SYNC <name> rows=… seconds=… rows/s=… baseline_rows/s=… ratio=…` after criterion's
-//! own report.
+//! own report. `PASSERELLE_SYNC_PAIRS=N cargo bench -p passerelle-tests --bench sync --
+//! initial_sync` times N pairs only, without criterion's samples.
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
 
 use std::sync::Arc;
@@ -197,9 +198,19 @@ fn raw_bulk_insert(w: &World) -> Duration {
     started.elapsed()
 }
 
+/// `PASSERELLE_SYNC_PAIRS=N` skips criterion's samples and times only N interleaved pairs,
+/// printing each: a quick check while working on the pull (about 10 s a pair).
+fn quick_pairs() -> Option<usize> {
+    std::env::var("PASSERELLE_SYNC_PAIRS").ok()?.parse().ok()
+}
+
 fn initial_sync(c: &mut Criterion) {
     let w = world(ROWS);
     let mut pulled = 0;
+    if let Some(pairs) = quick_pairs() {
+        timed_pairs(&w, pairs);
+        return;
+    }
     let mut group = c.benchmark_group("initial_sync_100k");
     group
         .sample_size(10)
@@ -222,21 +233,33 @@ fn initial_sync(c: &mut Criterion) {
         b.iter_custom(|iters| (0..iters).map(|_| raw_bulk_insert(&w)).sum());
     });
     group.finish();
+    // Three more interleaved pairs for the printed ratio.
+    timed_pairs(&w, 3);
+    assert!(pulled as usize >= ROWS);
+}
 
-    // Three more interleaved pairs for the printed ratio: the median of each side.
+/// Times `pairs` interleaved pulls and raw inserts and prints the median of each side.
+fn timed_pairs(w: &World, pairs: usize) {
     let mut cores = Vec::new();
     let mut raws = Vec::new();
     let mut summary = passerelle_core::SyncSummary::default();
-    for _ in 0..3 {
-        let (_dir, store, transport) = fresh_device(&w, Durability::Full);
+    for pair in 0..pairs {
+        let (_dir, store, transport) = fresh_device(w, Durability::Full);
         let started = Instant::now();
         summary = store.sync(&transport, None).unwrap();
         cores.push(started.elapsed());
-        raws.push(raw_bulk_insert(&w));
+        raws.push(raw_bulk_insert(w));
+        if quick_pairs().is_some() {
+            println!(
+                "pair {pair}: pull {:.3} s, raw insert {:.3} s",
+                cores[pair].as_secs_f64(),
+                raws[pair].as_secs_f64()
+            );
+        }
     }
     cores.sort();
     raws.sort();
-    let (core, raw) = (cores[1], raws[1]);
+    let (core, raw) = (cores[pairs / 2], raws[pairs / 2]);
     let core_rate = f64::from(summary.pulled) / core.as_secs_f64();
     let raw_rate = ROWS as f64 / raw.as_secs_f64();
     println!(
@@ -245,7 +268,7 @@ fn initial_sync(c: &mut Criterion) {
         core.as_secs_f64(),
         core_rate / raw_rate
     );
-    assert!(pulled as usize >= ROWS);
+    assert!(summary.pulled as usize >= ROWS);
 }
 
 /// A device for Marc with `PUSHED` check-ins queued.

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::Value as Json;
 
 use super::protocol::{Change, PullResponse, WireRow};
-use super::spec;
+use super::{columns, spec};
 use crate::clock::Hlc;
 use crate::directory::sync as directory_sync;
 use crate::error::{Result, StoreError};
@@ -119,48 +119,53 @@ impl Incoming {
         let Some(collection) = Collection::from_table(&change.collection) else {
             return Self::UnknownCollection;
         };
-        if change.row.is_none() {
+        let Some(raw) = &change.row else {
             return Self::Removed(collection);
+        };
+        if collection.is_append_only() {
+            return match columns::read_checked(collection, raw.get()) {
+                Ok(row) => Self::appended(collection, &change.row_id, row),
+                Err(failure) => Self::Unreadable(collection, failure.reason()),
+            };
         }
         let Some(row) = change.parsed_row() else {
             return Self::Unreadable(collection, "not a JSON object".to_owned());
         };
         let key_matches =
             row.get(collection.key_column()).and_then(Json::as_str) == Some(change.row_id.as_str());
-        let checked = spec::check_row(collection, &row, true).and_then(|()| {
-            if key_matches {
-                Ok(())
-            } else {
-                Err(crate::Error::invalid("id", crate::Problem::Malformed))
-            }
-        });
-        match checked {
-            Ok(()) if collection.is_append_only() => Self::appended(collection, row),
-            Ok(()) => Self::Row(collection, row),
+        match spec::check_row(collection, &row, true) {
+            Ok(()) if key_matches => Self::Row(collection, row),
+            Ok(()) => Self::mislabelled(collection),
             Err(e) => Self::Unreadable(collection, e.to_string()),
         }
     }
 
-    fn appended(collection: Collection, mut row: WireRow) -> Self {
-        let hlc = row.get("hlc").and_then(Json::as_i64);
+    /// A row whose key is not the id the change names.
+    fn mislabelled(collection: Collection) -> Self {
+        let e = crate::Error::invalid("id", crate::Problem::Malformed);
+        Self::Unreadable(collection, e.to_string())
+    }
+
+    fn appended(collection: Collection, row_id: &str, row: columns::ColumnRow) -> Self {
+        let value = |name: &str| columns::position(collection, name).map(|i| &row.values[i]);
+        // The key is the first column.
+        if row.values[0].as_str() != Some(row_id) {
+            return Self::mislabelled(collection);
+        }
+        let hlc = value("hlc").and_then(Json::as_i64);
         // A first version is current by default; only an amendment changes which one is.
         let amends = if collection == Collection::CheckIn
-            && row.get("supersedes").is_some_and(|v| !v.is_null())
+            && value("supersedes").is_some_and(|v| !v.is_null())
         {
-            row.get("checkin_id")
+            value("checkin_id")
                 .and_then(Json::as_str)
                 .map(str::to_owned)
         } else {
             None
         };
-        let (cols, _) = upsert_statement(collection);
-        let values = cols
-            .iter()
-            .map(|col| row.remove(*col).unwrap_or(Json::Null))
-            .collect();
         Self::Appended {
             collection,
-            values,
+            values: row.values,
             hlc,
             amends,
         }

@@ -4,6 +4,7 @@
 
 pub(crate) mod apply;
 pub mod client;
+pub(crate) mod columns;
 pub mod protocol;
 pub mod spec;
 pub mod transport;

@@ -3,6 +3,9 @@
 //! pulled row, so neither trusts the other's input, and the limits are the ones the API
 //! enforces (validate.rs, the code enums).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use rusqlite::types::Value;
 use serde_json::Value as Json;
 
@@ -208,14 +211,112 @@ pub fn immutable_fields(collection: Collection) -> &'static [&'static str] {
 
 /// Every column of `collection` as stored and sent: key, content, and sync metadata.
 pub fn columns(collection: Collection) -> Vec<&'static str> {
-    let mut cols = vec![collection.key_column()];
-    cols.extend(fields(collection).iter().map(|(name, _)| *name));
-    cols.push("created_at");
-    if !collection.is_append_only() {
-        cols.extend(["updated_at", "field_hlc"]);
+    column_checks(collection)
+        .iter()
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// How one column of a synced row is checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ColumnCheck {
+    /// The row's key: a UUID, present even in an update.
+    Key,
+    /// A content field.
+    Field(Kind),
+    /// `created_at`, present in a whole row.
+    Created,
+    /// `updated_at` of an editable row.
+    Updated,
+    /// Per-field stamps of an editable row.
+    FieldStamps,
+    /// The installation (or `server`) that made the row, present in a whole row.
+    Origin,
+    /// The row's hybrid-logical-clock stamp, present even in an update.
+    Stamp,
+}
+
+/// Every column of `collection` in the order [`columns`] gives, each with its check. Built
+/// once: the pull checks every column of every row it receives.
+pub(crate) fn column_checks(collection: Collection) -> &'static [(&'static str, ColumnCheck)] {
+    static ALL: OnceLock<HashMap<Collection, Vec<(&'static str, ColumnCheck)>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Collection::ALL
+            .iter()
+            .map(|&coll| {
+                let mut cols = vec![(coll.key_column(), ColumnCheck::Key)];
+                cols.extend(
+                    fields(coll)
+                        .iter()
+                        .map(|(name, kind)| (*name, ColumnCheck::Field(*kind))),
+                );
+                cols.push(("created_at", ColumnCheck::Created));
+                if !coll.is_append_only() {
+                    cols.push(("updated_at", ColumnCheck::Updated));
+                    cols.push(("field_hlc", ColumnCheck::FieldStamps));
+                }
+                cols.push(("origin", ColumnCheck::Origin));
+                cols.push(("hlc", ColumnCheck::Stamp));
+                (coll, cols)
+            })
+            .collect()
+    });
+    &all[&collection]
+}
+
+/// Checks a wire row of `collection`: a whole row for an insert (every field present), or the
+/// changed fields of an update. Unknown fields are refused: they come from a newer app.
+pub fn check_row(collection: Collection, row: &WireRow, whole: bool) -> Result<()> {
+    let checks = column_checks(collection);
+    if let Some(unknown) = row
+        .keys()
+        .find(|name| !checks.iter().any(|(known, _)| known == name))
+    {
+        return Err(Error::unknown_code("field", unknown));
     }
-    cols.extend(["origin", "hlc"]);
-    cols
+    check_columns(collection, whole, |i| row.get(checks[i].0))
+}
+
+/// The checks of one row, whatever holds its values: `sent(i)` is the value of the `i`th of
+/// [`column_checks`], if the row has it.
+pub(crate) fn check_columns<'a>(
+    collection: Collection,
+    whole: bool,
+    sent: impl Fn(usize) -> Option<&'a Json>,
+) -> Result<()> {
+    for (i, (name, check)) in column_checks(collection).iter().enumerate() {
+        match (sent(i), check) {
+            (Some(value), _) => check_column(collection, name, *check, value)?,
+            (None, ColumnCheck::Key | ColumnCheck::Stamp) => {
+                check_column(collection, name, *check, &Json::Null)?;
+            }
+            (None, ColumnCheck::Field(kind)) if whole => check_field(name, *kind, &Json::Null)?,
+            (None, ColumnCheck::Created) if whole => {
+                return Err(field_error("created_at", Problem::Empty));
+            }
+            (None, ColumnCheck::Origin) if whole => {
+                return Err(field_error("origin", Problem::Empty));
+            }
+            (None, _) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_column(
+    collection: Collection,
+    name: &'static str,
+    check: ColumnCheck,
+    v: &Json,
+) -> Result<()> {
+    match check {
+        ColumnCheck::Key => check_field("id", Id, v),
+        ColumnCheck::Field(kind) => check_field(name, kind, v),
+        ColumnCheck::Created | ColumnCheck::Updated => check_field("created_at", Time, v),
+        ColumnCheck::FieldStamps => check_field_stamps(collection, v),
+        ColumnCheck::Origin => check_text("origin", v, 64, false),
+        ColumnCheck::Stamp => check_int("hlc", v, 0, i64::MAX),
+    }
 }
 
 fn field_error(field: &'static str, problem: Problem) -> Error {
@@ -297,42 +398,6 @@ pub fn check_field(field: &'static str, kind: Kind, v: &Json) -> Result<()> {
         TextList(max) => check_list(field, v, |item| check_text(field, item, max, false)),
         CodeList(codes) => check_list(field, v, |item| check_code(field, item, codes)),
     }
-}
-
-/// Checks a wire row of `collection`: a whole row for an insert (every field present), or the
-/// changed fields of an update. Unknown fields are refused: they come from a newer app.
-pub fn check_row(collection: Collection, row: &WireRow, whole: bool) -> Result<()> {
-    let spec = fields(collection);
-    let key = collection.key_column();
-    check_field("id", Id, row.get(key).unwrap_or(&Json::Null))?;
-    check_int("hlc", row.get("hlc").unwrap_or(&Json::Null), 0, i64::MAX)?;
-    for (name, value) in row {
-        if name == key || name == "hlc" {
-            continue;
-        }
-        match name.as_str() {
-            "created_at" | "updated_at" => check_field("created_at", Time, value)?,
-            "origin" => check_text("origin", value, 64, false)?,
-            "field_hlc" if !collection.is_append_only() => check_field_stamps(collection, value)?,
-            other => match spec.iter().find(|(n, _)| *n == other) {
-                Some((n, kind)) => check_field(n, *kind, value)?,
-                None => return Err(Error::unknown_code("field", other)),
-            },
-        }
-    }
-    if whole {
-        for (name, kind) in spec {
-            if !row.contains_key(*name) {
-                check_field(name, *kind, &Json::Null)?;
-            }
-        }
-        for meta in ["created_at", "origin"] {
-            if !row.contains_key(meta) {
-                return Err(field_error(meta, Problem::Empty));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn check_field_stamps(collection: Collection, v: &Json) -> Result<()> {
