@@ -82,4 +82,9 @@ CREATE TABLE IF NOT EXISTS audit (
     collection  TEXT NOT NULL,
     row_id      TEXT NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS audit_by_row ON audit (collection, row_id);
+-- An append-only log in time order, with no index beside it: a pull audits every record it
+-- sends, and an index by record, growing by 100,000 entries per initial sync, slowed every
+-- later request (measured: one initial sync after another against the same server went from
+-- 1.34 s to 1.99 s over 21 syncs; with no index, twelve in a row stay within 1.13-1.24 s).
+-- An auditor's question about one record scans; the request path never waits for it.
+DROP INDEX IF EXISTS audit_by_row;
