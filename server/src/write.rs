@@ -4,7 +4,7 @@
 //! writer wins by HLC), rebuild relations, and at the end of the request give every touched
 //! row its sequence number and scope-log entries in one go.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use passerelle_core::clock::Hlc;
 use passerelle_core::store::rows::Collection;
@@ -16,7 +16,7 @@ use crate::auth::Actor;
 use crate::authz;
 use crate::rows;
 use crate::scopes;
-use crate::store::{AuditEntry, StoreResult, StoreTx};
+use crate::store::{AuditEntry, RowStamp, StoreFailure, StoreResult, StoreTx};
 
 /// What became of one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +77,8 @@ pub struct Writer<'t> {
     max_stamp: i64,
     touched: Vec<(String, String)>,
     seen: BTreeSet<(String, String)>,
+    /// The rows this request wrote, as written: `finish` needs them and need not read them back.
+    written: HashMap<(String, String), WireRow>,
     audit: Vec<AuditEntry>,
 }
 
@@ -92,6 +94,7 @@ impl<'t> Writer<'t> {
             max_stamp,
             touched: Vec::new(),
             seen: BTreeSet::new(),
+            written: HashMap::new(),
             audit: Vec::new(),
         }
     }
@@ -202,7 +205,8 @@ impl<'t> Writer<'t> {
             }
         };
         if let Some(new) = merged {
-            let data = Json::Object(new.clone()).to_string();
+            let data =
+                serde_json::to_string(&new).map_err(|_| StoreFailure::Database("encode row"))?;
             self.tx.put_record(collection, row_id, &data, 0)?;
             let affected =
                 scopes::update_relations(self.tx, collection, row_id, stored.as_ref(), &new)?;
@@ -211,6 +215,8 @@ impl<'t> Writer<'t> {
                 self.touch(&c, &id);
             }
             self.record_audit("write", collection, row_id);
+            self.written
+                .insert((collection.to_owned(), row_id.to_owned()), new);
         }
         Ok(outcome)
     }
@@ -228,47 +234,56 @@ impl<'t> Writer<'t> {
         }
     }
 
-    /// Gives every touched row its sequence number and rewrites its scope-log entries, then
-    /// writes the audit lines. Sequence numbers are reserved here, at the end, so they become
-    /// visible in commit order.
+    /// Gives every touched row its sequence number and moves its scope-log entries, after
+    /// writing the audit lines. Everything is read first and the seqs are reserved last, so
+    /// they become visible in commit order and the counter is held only for the final writes.
     pub fn finish(self) -> StoreResult<()> {
         let Writer {
             tx,
             touched,
+            mut written,
             audit,
             now,
             ..
         } = self;
-        if !touched.is_empty() {
-            // Rows touched only as a consequence (a mentorship change re-scopes its people) are
-            // re-read and rewritten below: lock them like `apply` locks its own, or a concurrent
-            // change to one of them would be overwritten with the copy read here. All before
-            // reserving seqs, so a transaction holding the seq counter never waits for a row.
-            for (collection, id) in &touched {
-                tx.lock_record(collection, id)?;
-            }
-            let first = tx.reserve_seqs(touched.len() as i64)?;
-            for (i, (collection, id)) in touched.iter().enumerate() {
-                let seq = first + i as i64;
-                let Some(row) = rows::load(tx, collection, id)? else {
-                    continue;
-                };
-                tx.put_record(collection, id, &Json::Object(row.clone()).to_string(), seq)?;
-                let now_in = scopes::row_scopes(tx, collection, id, &row)?;
-                let before: BTreeSet<String> =
-                    tx.record_scopes(collection, id)?.into_iter().collect();
-                for scope in &now_in {
-                    tx.set_scope_entry(scope, collection, id, seq, false, now)?;
-                }
-                for scope in before.difference(&now_in) {
-                    tx.set_scope_entry(scope, collection, id, seq, true, now)?;
-                }
-            }
+        // Rows touched only as a consequence (a mentorship change re-scopes its people) are
+        // re-read and re-stamped below: lock them like `apply` locks its own, or a concurrent
+        // change to one of them would be stamped from the copy read here. All before reserving
+        // seqs, so a transaction holding the seq counter never waits for a row.
+        for (collection, id) in &touched {
+            tx.lock_record(collection, id)?;
+        }
+        let mut stamps = Vec::with_capacity(touched.len());
+        for (collection, id) in touched {
+            let key = (collection, id);
+            let row = match written.remove(&key) {
+                Some(row) => row,
+                None => match rows::load(tx, &key.0, &key.1)? {
+                    Some(row) => row,
+                    None => continue,
+                },
+            };
+            let (collection, id) = key;
+            let now_in = scopes::row_scopes(tx, &collection, &id, &row)?;
+            let before: BTreeSet<String> =
+                tx.record_scopes(&collection, &id)?.into_iter().collect();
+            let left: Vec<(String, bool)> = before
+                .difference(&now_in)
+                .map(|scope| (scope.clone(), true))
+                .collect();
+            let mut scopes: Vec<(String, bool)> =
+                now_in.into_iter().map(|scope| (scope, false)).collect();
+            scopes.extend(left);
+            stamps.push(RowStamp {
+                collection,
+                id,
+                scopes,
+            });
         }
         if !audit.is_empty() {
             tx.audit(&audit)?;
         }
-        Ok(())
+        tx.stamp_rows(&stamps, now)
     }
 }
 

@@ -510,7 +510,8 @@ impl Store {
                     .map_err(|_| Error::Sync(SyncError::Protocol))?;
                 let t1 = std::time::Instant::now();
                 self.apply_page(&page, summary, touched)?;
-                waited += t1 - t0; applied += t1.elapsed();
+                waited += t1 - t0;
+                applied += t1.elapsed();
                 if let Some(report) = progress {
                     report(SyncProgress {
                         stage: SyncStage::Pulling,
@@ -521,7 +522,10 @@ impl Store {
                 // Freeing thousands of parsed rows takes a while: not on the writer's thread.
                 threads.spawn(move || drop(page));
             }
-            eprintln!("TIMING total {:?} waited {waited:?} applied {applied:?}", t.elapsed());
+            eprintln!(
+                "TIMING total {:?} waited {waited:?} applied {applied:?}",
+                t.elapsed()
+            );
             Ok(())
         })
     }

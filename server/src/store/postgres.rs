@@ -32,8 +32,8 @@ use r2d2_postgres::PostgresConnectionManager;
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuditEntry, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord,
-    TokenRecord,
+    AuditEntry, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx,
+    StoredRecord, TokenRecord,
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
@@ -446,6 +446,69 @@ impl StoreTx for PgTx<'_> {
             &[&collection, &id, &data, &seq],
             "write record",
         )?;
+        Ok(())
+    }
+
+    fn set_record_seq(&mut self, collection: &str, id: &str, seq: i64) -> StoreResult<()> {
+        self.execute(
+            "UPDATE records SET seq = $3 WHERE collection = $1 AND id = $2",
+            &[&collection, &id, &seq],
+            "write record",
+        )?;
+        Ok(())
+    }
+
+    fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Two round trips while the seq counter is locked, whatever the number of rows: each
+        // statement is a round trip to another process, and every writer queues behind this
+        // lock (one statement per record and per scope entry held it about 1 ms a push).
+        let first = self.reserve_seqs(rows.len() as i64)?;
+        // Column arrays for `unnest`: records (collection, id, seq), then scope entries.
+        let (mut collections, mut ids, mut seqs) = (Vec::new(), Vec::new(), Vec::new());
+        let mut entry_scopes: Vec<&str> = Vec::new();
+        let (mut entry_collections, mut entry_ids) = (Vec::new(), Vec::new());
+        let (mut entry_seqs, mut entry_removed) = (Vec::new(), Vec::new());
+        for (seq, row) in (first..).zip(rows) {
+            collections.push(row.collection.as_str());
+            ids.push(row.id.as_str());
+            seqs.push(seq);
+            for (scope, removed) in &row.scopes {
+                entry_scopes.push(scope);
+                entry_collections.push(row.collection.as_str());
+                entry_ids.push(row.id.as_str());
+                entry_seqs.push(seq);
+                entry_removed.push(*removed);
+            }
+        }
+        self.execute(
+            "UPDATE records SET seq = v.seq
+             FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v (collection, id, seq)
+             WHERE records.collection = v.collection AND records.id = v.id",
+            &[&collections, &ids, &seqs],
+            "write record",
+        )?;
+        if !entry_scopes.is_empty() {
+            self.execute(
+                "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at)
+                 SELECT v.scope, v.collection, v.id, v.seq, v.removed, $6
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
+                     AS v (scope, collection, id, seq, removed)
+                 ON CONFLICT (scope, collection, id)
+                 DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
+                &[
+                    &entry_scopes,
+                    &entry_collections,
+                    &entry_ids,
+                    &entry_seqs,
+                    &entry_removed,
+                    &at,
+                ],
+                "write scope log",
+            )?;
+        }
         Ok(())
     }
 

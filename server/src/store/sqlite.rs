@@ -327,6 +327,14 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn set_record_seq(&mut self, collection: &str, id: &str, seq: i64) -> StoreResult<()> {
+        self.tx
+            .prepare_cached("UPDATE records SET seq = ?3 WHERE collection = ?1 AND id = ?2")
+            .and_then(|mut s| s.execute(params![collection, id, seq]))
+            .map_err(fail("write record"))?;
+        Ok(())
+    }
+
     fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>> {
         self.tx
             .prepare_cached(
