@@ -501,17 +501,11 @@ impl Store {
                     }
                 }
             });
-            let (mut waited, mut applied) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-            let t = std::time::Instant::now();
             for reading in pages {
-                let t0 = std::time::Instant::now();
                 let page = reading?
                     .join()
                     .map_err(|_| Error::Sync(SyncError::Protocol))?;
-                let t1 = std::time::Instant::now();
                 self.apply_page(&page, summary, touched)?;
-                waited += t1 - t0;
-                applied += t1.elapsed();
                 if let Some(report) = progress {
                     report(SyncProgress {
                         stage: SyncStage::Pulling,
@@ -522,10 +516,6 @@ impl Store {
                 // Freeing thousands of parsed rows takes a while: not on the writer's thread.
                 threads.spawn(move || drop(page));
             }
-            eprintln!(
-                "TIMING total {:?} waited {waited:?} applied {applied:?}",
-                t.elapsed()
-            );
             Ok(())
         })
     }
