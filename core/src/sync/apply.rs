@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, params_from_iter};
 use serde_json::Value as Json;
 
 use super::protocol::{Change, PullResponse, WireRow};
@@ -192,10 +192,52 @@ impl Page {
     }
 }
 
+/// The statements a pulled answer's rows are written with, prepared once per answer rather
+/// than fetched from the connection's cache per row: the cache finds a statement by hashing
+/// its whole SQL text, a kilobyte for an upsert, and an answer has thousands of rows.
+pub(crate) struct Statements<'c> {
+    conn: &'c Connection,
+    upserts: Vec<(Collection, CachedStatement<'c>)>,
+    row_scope: Option<CachedStatement<'c>>,
+}
+
+impl<'c> Statements<'c> {
+    /// None prepared yet.
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            upserts: Vec::new(),
+            row_scope: None,
+        }
+    }
+
+    fn upsert(&mut self, collection: Collection) -> Result<&mut CachedStatement<'c>> {
+        let at = if let Some(at) = self.upserts.iter().position(|(c, _)| *c == collection) {
+            at
+        } else {
+            let (_, sql) = upsert_statement(collection);
+            self.upserts
+                .push((collection, self.conn.prepare_cached(sql)?));
+            self.upserts.len() - 1
+        };
+        Ok(&mut self.upserts[at].1)
+    }
+
+    fn row_scope(&mut self) -> Result<&mut CachedStatement<'c>> {
+        if self.row_scope.is_none() {
+            self.row_scope = Some(self.conn.prepare_cached(
+                "INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)",
+            )?);
+        }
+        Ok(self.row_scope.as_mut().expect("prepared just above"))
+    }
+}
+
 /// Applies one change pulled through `scope`, as [`Incoming::read`] found it. Returns the
 /// row's stamp, if a row was written.
 pub(crate) fn apply_change(
     c: &Connection,
+    statements: &mut Statements<'_>,
     scope: &str,
     change: &Change,
     incoming: &Incoming,
@@ -237,7 +279,9 @@ pub(crate) fn apply_change(
             hlc,
             amends,
         } => {
-            execute_upsert(c, *collection, values.iter().map(Param))?;
+            statements
+                .upsert(*collection)?
+                .execute(params_from_iter(values.iter().map(Param)))?;
             if let Some(lineage) = amends {
                 refresh_current(c, lineage)?;
             }
@@ -248,10 +292,9 @@ pub(crate) fn apply_change(
             (*collection, row.get("hlc").and_then(Json::as_i64))
         }
     };
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO row_scope (scope, collection, row_id) VALUES (?1, ?2, ?3)",
-    )?
-    .execute((scope, collection.table(), &change.row_id))?;
+    statements
+        .row_scope()?
+        .execute((scope, collection.table(), &change.row_id))?;
     touched.insert(collection.table());
     Ok(stamp.map(Hlc::from_i64))
 }

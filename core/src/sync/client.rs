@@ -540,6 +540,7 @@ impl Store {
                         .execute("UPDATE sync_account SET sweep_pending = 1", [])?;
                 }
                 let mut directory = Vec::new();
+                let mut statements = apply::Statements::new(&tx.conn);
                 for (change, incoming) in scope.changes.iter().zip(incoming) {
                     summary.pulled += 1;
                     if change.collection == directory_sync::COLLECTION {
@@ -548,6 +549,7 @@ impl Store {
                     }
                     if let Some(stamp) = apply::apply_change(
                         &tx.conn,
+                        &mut statements,
                         &scope.scope,
                         change,
                         incoming,
@@ -557,6 +559,7 @@ impl Store {
                         newest = newest.max(stamp);
                     }
                 }
+                drop(statements);
                 apply::apply_directory(tx, &directory, touched)?;
                 tx.conn.execute(
                     "INSERT INTO sync_scope (scope, cursor) VALUES (?1, ?2)
