@@ -5,6 +5,7 @@
 //! one [`StoreTx`], committed at the end, so a crash between commit and reply can only lose the
 //! reply — which the idempotency records make safe to ask for again.
 
+mod checkpoint;
 pub mod postgres;
 pub mod sqlite;
 

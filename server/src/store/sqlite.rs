@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use super::checkpoint::{BACKSTOP_PAGES, Checkpointer};
 use super::{
     AuditEntry, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord,
     TokenRecord,
@@ -41,6 +42,8 @@ pub struct SqliteStore {
     /// Which groups have ended, and which of those failed.
     commits: Mutex<Commits>,
     committed: Condvar,
+    /// Keeps checkpoints out of the writer's commits (see [`Checkpointer`]).
+    _checkpointer: Option<Checkpointer>,
 }
 
 struct Writer {
@@ -137,6 +140,8 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA).map_err(fail("create schema"))?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(fail("open"))?;
+        conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_PAGES)
+            .map_err(fail("open"))?;
         Ok(Self {
             writer: Mutex::new(Writer {
                 conn,
@@ -148,6 +153,7 @@ impl SqliteStore {
             queued: AtomicUsize::new(0),
             commits: Mutex::new(Commits::default()),
             committed: Condvar::new(),
+            _checkpointer: Checkpointer::start(path),
         })
     }
 
