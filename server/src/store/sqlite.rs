@@ -12,6 +12,9 @@
 //! holds their work: every request waits for its group's commit, and if it fails, every
 //! member gets the failure. Under load this turns hundreds of commits a second into a few
 //! dozen; alone, a request commits at once as before.
+//!
+//! **Checkpoints** of the write-ahead log run on a thread and connection of their own
+//! (`checkpoint.rs`), so no commit stops to copy the log into the database.
 
 use std::collections::BTreeSet;
 use std::path::Path;
