@@ -192,9 +192,9 @@ impl Page {
     }
 }
 
-/// The statements a pulled answer's rows are written with, prepared once per answer rather
-/// than fetched from the connection's cache per row: the cache finds a statement by hashing
-/// its whole SQL text, a kilobyte for an upsert, and an answer has thousands of rows.
+/// The statements the rows of one scope of a pulled answer are written with, prepared once
+/// rather than fetched from the connection's cache per row: the cache finds a statement by
+/// hashing its whole SQL text, a kilobyte for an upsert, and an answer has thousands of rows.
 pub(crate) struct Statements<'c> {
     conn: &'c Connection,
     upserts: Vec<(Collection, CachedStatement<'c>)>,
