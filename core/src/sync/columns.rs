@@ -21,14 +21,6 @@ pub(crate) struct ColumnRow {
     pub(crate) sent: Vec<bool>,
 }
 
-/// Why a row could not be read.
-pub(crate) enum Unreadable {
-    /// Not a JSON object at all.
-    NotAnObject,
-    /// It is an object; the first field this build does not know (a newer app wrote it).
-    UnknownField(String),
-}
-
 /// Reads `raw`, a row of `collection`, and checks it as a whole row ([`spec::check_row`]).
 pub(crate) fn read_checked(collection: Collection, raw: &str) -> Result<ColumnRow, ReadFailure> {
     let checks = spec::column_checks(collection);
@@ -36,19 +28,21 @@ pub(crate) fn read_checked(collection: Collection, raw: &str) -> Result<ColumnRo
     let (row, unknown) = RowSeed { checks }
         .deserialize(&mut de)
         .and_then(|row| de.end().map(|()| row))
-        .map_err(|_| ReadFailure::Unreadable(Unreadable::NotAnObject))?;
+        .map_err(|_| ReadFailure::NotAnObject)?;
     if let Some(name) = unknown {
-        return Err(ReadFailure::Unreadable(Unreadable::UnknownField(name)));
+        return Err(ReadFailure::UnknownField(name));
     }
     spec::check_columns(collection, true, |i| row.sent[i].then(|| &row.values[i]))
         .map_err(ReadFailure::Invalid)?;
     Ok(row)
 }
 
-/// A row that could not be read, or was read and failed its checks.
+/// Why a row was not taken.
 pub(crate) enum ReadFailure {
-    /// See [`Unreadable`].
-    Unreadable(Unreadable),
+    /// Not a JSON object at all.
+    NotAnObject,
+    /// An object with a field this build does not know (a newer app wrote it): the first one.
+    UnknownField(String),
     /// A value broke the collection's rules.
     Invalid(Error),
 }
@@ -57,10 +51,8 @@ impl ReadFailure {
     /// A sentence without personal data, for the sync issue the device records.
     pub(crate) fn reason(&self) -> String {
         match self {
-            Self::Unreadable(Unreadable::NotAnObject) => "not a JSON object".to_owned(),
-            Self::Unreadable(Unreadable::UnknownField(name)) => {
-                Error::unknown_code("field", name).to_string()
-            }
+            Self::NotAnObject => "not a JSON object".to_owned(),
+            Self::UnknownField(name) => Error::unknown_code("field", name).to_string(),
             Self::Invalid(e) => e.to_string(),
         }
     }

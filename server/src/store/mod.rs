@@ -110,24 +110,10 @@ pub trait StoreTx {
     fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>>;
     /// Creates or replaces a row.
     fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()>;
-    /// Sets the seq of a stored row, leaving its data as it is.
-    fn set_record_seq(&mut self, collection: &str, id: &str, seq: i64) -> StoreResult<()>;
     /// Reserves a seq per row, in order, and writes each into its record and scope-log entries
     /// (changed at `at`). The last writes of a transaction, with everything they need read
     /// beforehand: on PostgreSQL the seq counter stays locked from here to the commit.
-    fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let first = self.reserve_seqs(rows.len() as i64)?;
-        for (seq, row) in (first..).zip(rows) {
-            self.set_record_seq(&row.collection, &row.id, seq)?;
-            for (scope, removed) in &row.scopes {
-                self.set_scope_entry(scope, &row.collection, &row.id, seq, *removed, at)?;
-            }
-        }
-        Ok(())
-    }
+    fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()>;
     /// The scopes a row is in now (entries not marked removed).
     fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>>;
     /// Puts a row in a scope's log at `seq`, or marks it removed from the scope, at time `at`.

@@ -449,15 +449,6 @@ impl StoreTx for PgTx<'_> {
         Ok(())
     }
 
-    fn set_record_seq(&mut self, collection: &str, id: &str, seq: i64) -> StoreResult<()> {
-        self.execute(
-            "UPDATE records SET seq = $3 WHERE collection = $1 AND id = $2",
-            &[&collection, &id, &seq],
-            "write record",
-        )?;
-        Ok(())
-    }
-
     fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());

@@ -26,8 +26,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::checkpoint::{BACKSTOP_PAGES, Checkpointer};
 use super::{
-    AuditEntry, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord,
-    TokenRecord,
+    AuditEntry, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx,
+    StoredRecord, TokenRecord,
 };
 
 const SCHEMA: &str = include_str!("sqlite_schema.sql");
@@ -336,11 +336,21 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn set_record_seq(&mut self, collection: &str, id: &str, seq: i64) -> StoreResult<()> {
-        self.tx
-            .prepare_cached("UPDATE records SET seq = ?3 WHERE collection = ?1 AND id = ?2")
-            .and_then(|mut s| s.execute(params![collection, id, seq]))
-            .map_err(fail("write record"))?;
+    fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // In-process statements cost no round trip: one per record and per scope entry.
+        let first = self.reserve_seqs(rows.len() as i64)?;
+        for (seq, row) in (first..).zip(rows) {
+            self.tx
+                .prepare_cached("UPDATE records SET seq = ?3 WHERE collection = ?1 AND id = ?2")
+                .and_then(|mut s| s.execute(params![row.collection, row.id, seq]))
+                .map_err(fail("write record"))?;
+            for (scope, removed) in &row.scopes {
+                self.set_scope_entry(scope, &row.collection, &row.id, seq, *removed, at)?;
+            }
+        }
         Ok(())
     }
 
