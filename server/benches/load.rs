@@ -51,7 +51,7 @@ use passerelle_server::auth::Actor;
 use passerelle_server::coordinator::{
     self, ActionRequest, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
 };
-use passerelle_server::store::{AuditEntry, StoreFailure};
+use passerelle_server::store::{AuditEntry, RowStamp, StoreFailure};
 use passerelle_server::{
     Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore, demo, http,
 };
@@ -519,12 +519,7 @@ fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 
                                 let _ = tx.record("message", &id)?;
                                 tx.put_record("message", &id, &data, 0)?;
                                 tx.put_mutation_result(&device, mutation_id, r#"{"status":"applied"}"#, now)?;
-                                tx.lock_record("message", &id)?;
-                                let seq = tx.reserve_seqs(1)?;
-                                let _ = tx.record("message", &id)?;
-                                tx.put_record("message", &id, &data, seq)?;
                                 let _ = tx.record_scopes("message", &id)?;
-                                tx.set_scope_entry(&scope, "message", &id, seq, false, now)?;
                                 tx.audit(&[AuditEntry {
                                     at: now,
                                     person_id: pair.survivor.0.clone(),
@@ -532,7 +527,15 @@ fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 
                                     action: "write",
                                     collection: "message".into(),
                                     row_id: id.clone(),
-                                }])
+                                }])?;
+                                tx.stamp_rows(
+                                    &[RowStamp {
+                                        collection: "message".into(),
+                                        id: id.clone(),
+                                        scopes: vec![(scope.clone(), false)],
+                                    }],
+                                    now,
+                                )
                             })
                             .map_err(|e: StoreFailure| e)
                             .unwrap();

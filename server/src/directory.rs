@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::rows;
-use crate::store::StoreTx;
+use crate::store::{RowStamp, StoreTx};
 
 /// `POST /v1/directory/import`.
 #[derive(Debug, Deserialize)]
@@ -116,26 +116,32 @@ pub fn publish(
         .into_iter()
         .filter(|id| !present.contains(id.as_str()))
         .collect();
-    let total = (changed.len() + gone.len()) as i64;
-    if total == 0 {
+    if changed.is_empty() && gone.is_empty() {
         return Ok((0, 0));
     }
-    let first = tx.reserve_seqs(total)?;
-    for (i, (id, document)) in changed.iter().enumerate() {
-        let seq = first + i as i64;
+    let mut stamps = Vec::with_capacity(changed.len() + gone.len());
+    for (id, document) in &changed {
         let row = json!({
             "id": id, "source": source, "document": document,
             "created_at": now, "origin": "server", "hlc": stamp,
         });
-        tx.put_record(COLLECTION, id, &row.to_string(), seq)?;
+        tx.put_record(COLLECTION, id, &row.to_string(), 0)?;
         tx.add_relation("directory_source", source, id)?;
-        tx.set_scope_entry(SCOPE, COLLECTION, id, seq, false, now)?;
+        stamps.push(RowStamp {
+            collection: COLLECTION.to_owned(),
+            id: (*id).to_owned(),
+            scopes: vec![(SCOPE.to_owned(), false)],
+        });
     }
-    for (i, id) in gone.iter().enumerate() {
-        let seq = first + (changed.len() + i) as i64;
+    for id in &gone {
         tx.remove_relation("directory_source", source, id)?;
-        tx.set_scope_entry(SCOPE, COLLECTION, id, seq, true, now)?;
+        stamps.push(RowStamp {
+            collection: COLLECTION.to_owned(),
+            id: id.clone(),
+            scopes: vec![(SCOPE.to_owned(), true)],
+        });
     }
+    tx.stamp_rows(&stamps, now)?;
     Ok((changed.len() as u32, gone.len() as u32))
 }
 

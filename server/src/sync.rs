@@ -103,11 +103,10 @@ pub fn pull(
     now: i64,
     limits: SyncLimits,
 ) -> Result<PullResponse, ApiError> {
-    // The scopes and the changes from one snapshot, so a pull cannot straddle a revocation
-    // committed between the two (PostgreSQL; SQLite runs one transaction at a time anyway).
-    tx.read_snapshot()?;
+    // The horizon, the scopes and the changes from one snapshot, so a pull cannot straddle a
+    // revocation or a garbage collection committed in between.
+    let horizon = tx.begin_pull()?;
     let membership = scopes::membership(tx, actor)?;
-    let horizon = tx.horizon_seq()?;
     let revoked: Vec<String> = req
         .cursors
         .keys()

@@ -4,7 +4,7 @@
 //! writer wins by HLC), rebuild relations, and at the end of the request give every touched
 //! row its sequence number and scope-log entries in one go.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use passerelle_core::clock::Hlc;
 use passerelle_core::store::rows::Collection;
@@ -79,6 +79,10 @@ pub struct Writer<'t> {
     seen: BTreeSet<(String, String)>,
     /// The rows this request wrote, as written: `finish` needs them and need not read them back.
     written: HashMap<(String, String), WireRow>,
+    /// Rows this request holds the lock of: `finish` need not lock them again.
+    locked: HashSet<(String, String)>,
+    /// Rows that did not exist before this request: they are in no scope yet.
+    created: HashSet<(String, String)>,
     audit: Vec<AuditEntry>,
 }
 
@@ -95,6 +99,8 @@ impl<'t> Writer<'t> {
             touched: Vec::new(),
             seen: BTreeSet::new(),
             written: HashMap::new(),
+            locked: HashSet::new(),
+            created: HashSet::new(),
             audit: Vec::new(),
         }
     }
@@ -172,7 +178,11 @@ impl<'t> Writer<'t> {
         if rows::text(&row, coll.key_column()) != Some(row_id) {
             return Ok(Outcome::rejected("invalid", false));
         }
-        self.tx.lock_record(collection, row_id)?;
+        let key = (collection.to_owned(), row_id.to_owned());
+        if !self.locked.contains(&key) {
+            self.tx.lock_record(collection, row_id)?;
+            self.locked.insert(key.clone());
+        }
         let stored = rows::load(self.tx, collection, row_id)?;
         self.clamp(&mut row, stored.as_ref());
         if let Err(reason) =
@@ -215,8 +225,10 @@ impl<'t> Writer<'t> {
                 self.touch(&c, &id);
             }
             self.record_audit("write", collection, row_id);
-            self.written
-                .insert((collection.to_owned(), row_id.to_owned()), new);
+            if stored.is_none() {
+                self.created.insert(key.clone());
+            }
+            self.written.insert(key, new);
         }
         Ok(outcome)
     }
@@ -235,13 +247,15 @@ impl<'t> Writer<'t> {
     }
 
     /// Gives every touched row its sequence number and moves its scope-log entries, after
-    /// writing the audit lines. Everything is read first and the seqs are reserved last, so
-    /// they become visible in commit order and the counter is held only for the final writes.
+    /// writing the audit lines. Everything is read first and the seqs are reserved last: on
+    /// PostgreSQL the scopes stamped stay locked from there to the commit.
     pub fn finish(self) -> StoreResult<()> {
         let Writer {
             tx,
             touched,
             mut written,
+            locked,
+            created,
             audit,
             now,
             ..
@@ -250,8 +264,10 @@ impl<'t> Writer<'t> {
         // re-read and re-stamped below: lock them like `apply` locks its own, or a concurrent
         // change to one of them would be stamped from the copy read here. All before reserving
         // seqs, so a transaction holding the seq counter never waits for a row.
-        for (collection, id) in &touched {
-            tx.lock_record(collection, id)?;
+        for key in &touched {
+            if !locked.contains(key) {
+                tx.lock_record(&key.0, &key.1)?;
+            }
         }
         let mut stamps = Vec::with_capacity(touched.len());
         for (collection, id) in touched {
@@ -263,10 +279,14 @@ impl<'t> Writer<'t> {
                     None => continue,
                 },
             };
+            let is_new = created.contains(&key);
             let (collection, id) = key;
             let now_in = scopes::row_scopes(tx, &collection, &id, &row)?;
-            let before: BTreeSet<String> =
-                tx.record_scopes(&collection, &id)?.into_iter().collect();
+            let before: BTreeSet<String> = if is_new {
+                BTreeSet::new()
+            } else {
+                tx.record_scopes(&collection, &id)?.into_iter().collect()
+            };
             let left: Vec<(String, bool)> = before
                 .difference(&now_in)
                 .map(|scope| (scope.clone(), true))

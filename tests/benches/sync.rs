@@ -26,7 +26,7 @@ use passerelle_core::{
     Store, StoreOptions,
 };
 use passerelle_server::auth::Actor;
-use passerelle_server::store::{ServerStore, StoreFailure};
+use passerelle_server::store::{RowStamp, ServerStore, StoreFailure};
 use passerelle_server::{Config, Service, SqliteStore, coordinator, demo};
 use passerelle_tests::harness::TestServer;
 use serde_json::json;
@@ -310,19 +310,17 @@ fn raw_server_writes(w: &World, store: &Store) -> Duration {
     w.service
         .store()
         .transaction(|tx| {
-            let first = tx.reserve_seqs(rows.len() as i64)?;
-            for (i, (id, data)) in rows.iter().enumerate() {
-                let seq = first + i as i64;
-                tx.put_record("checkin_raw_baseline", id, data, seq)?;
-                tx.set_scope_entry(
-                    &format!("{scope}-baseline"),
-                    "checkin_raw_baseline",
-                    id,
-                    seq,
-                    false,
-                    0,
-                )?;
+            let scope = format!("{scope}-baseline");
+            let mut stamps = Vec::with_capacity(rows.len());
+            for (id, data) in &rows {
+                tx.put_record("checkin_raw_baseline", id, data, 0)?;
+                stamps.push(RowStamp {
+                    collection: "checkin_raw_baseline".to_owned(),
+                    id: id.clone(),
+                    scopes: vec![(scope.clone(), false)],
+                });
             }
+            tx.stamp_rows(&stamps, 0)?;
             Ok::<_, StoreFailure>(())
         })
         .unwrap();

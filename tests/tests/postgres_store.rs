@@ -1,13 +1,14 @@
 //! The PostgreSQL store's concurrency promises, which SQLite keeps by running one writer at a
 //! time and PostgreSQL must keep with locks: no lost update on a row two requests change at
 //! once, a refresh token spent once however many race for it, sequence numbers visible only in
-//! order, and a database from a newer server refused.
+//! order in each scope (writers into other scopes not waiting), garbage collection waiting for
+//! writers in flight, and a database from a newer server refused.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use passerelle_server::store::{StoreFailure, StoreResult, StoreTx, TokenRecord};
+use passerelle_server::store::{RowStamp, StoreFailure, StoreResult, StoreTx, TokenRecord};
 use passerelle_server::{PostgresStore, ServerStore, SqliteStore};
 use passerelle_tests::pg_cluster::TestDatabase;
 
@@ -94,44 +95,114 @@ fn a_refresh_token_is_spent_once_under_a_race() {
     assert_eq!(spent.iter().filter(|w| **w).count(), 1, "{spent:?}");
 }
 
+/// Writes a row and stamps it into `scope`; returns the seq it got.
+fn stamp(t: &mut dyn StoreTx, id: &str, scope: &str) -> StoreResult<i64> {
+    t.put_record("person", id, "{}", 0)?;
+    t.stamp_rows(
+        &[RowStamp {
+            collection: "person".into(),
+            id: id.into(),
+            scopes: vec![(scope.into(), false)],
+        }],
+        0,
+    )?;
+    Ok(t.record("person", id)?.map_or(0, |r| r.seq))
+}
+
 #[test]
-fn sequence_numbers_become_visible_in_order() {
+fn sequence_numbers_become_visible_in_order_in_each_scope() {
+    let db = TestDatabase::create();
+    let store = PostgresStore::open(&db.url).unwrap();
+    let reserved = Barrier::new(3);
+    let (first, second, elsewhere, seen_meanwhile) = std::thread::scope(|s| {
+        let first = s.spawn(|| {
+            let seq = tx(&store, |t| {
+                let seq = stamp(t, "a", "staff")?;
+                reserved.wait();
+                std::thread::sleep(Duration::from_millis(300));
+                Ok(seq)
+            });
+            (seq, Instant::now())
+        });
+        let elsewhere = s.spawn(|| {
+            reserved.wait();
+            let seq = tx(&store, |t| stamp(t, "c", "mentorship:m"));
+            (seq, Instant::now())
+        });
+        reserved.wait();
+        let second = s.spawn(|| {
+            let seq = tx(&store, |t| stamp(t, "b", "staff"));
+            (seq, Instant::now())
+        });
+        std::thread::sleep(Duration::from_millis(150));
+        // The second writer into the scope must not have got past the first one's pending
+        // number.
+        let seen = tx(&store, |t| t.scope_entries("staff", 0, 10));
+        (
+            first.join().unwrap(),
+            second.join().unwrap(),
+            elsewhere.join().unwrap(),
+            seen,
+        )
+    });
+    assert!(seen_meanwhile.is_empty(), "{seen_meanwhile:?}");
+    assert!(second.0 > first.0, "drawn after the first one committed");
+    assert!(second.1 >= first.1, "committed in seq order");
+    // A writer into another scope waited for nobody.
+    assert!(
+        elsewhere.1 < first.1,
+        "another scope's writer finished first"
+    );
+    let all = tx(&store, |t| t.scope_entries("staff", 0, 10));
+    let seqs: Vec<i64> = all.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![first.0, second.0]);
+}
+
+#[test]
+fn garbage_collection_waits_for_writers_in_flight() {
     let db = TestDatabase::create();
     let store = PostgresStore::open(&db.url).unwrap();
     let reserved = Barrier::new(2);
-    let (first_commit, (second_seq, second_commit), first_seq, seen_meanwhile) =
-        std::thread::scope(|s| {
-            let first = s.spawn(|| {
-                let seq = tx(&store, |t| {
-                    let seq = t.reserve_seqs(1)?;
-                    reserved.wait();
-                    std::thread::sleep(Duration::from_millis(300));
-                    t.set_scope_entry("staff", "person", "a", seq, false, 0)?;
-                    Ok(seq)
-                });
-                (Instant::now(), seq)
+    let (written, collected) = std::thread::scope(|s| {
+        let writer = s.spawn(|| {
+            tx(&store, |t| {
+                stamp(t, "a", "staff")?;
+                reserved.wait();
+                std::thread::sleep(Duration::from_millis(200));
+                Ok(())
             });
-            reserved.wait();
-            let second = s.spawn(|| {
-                let seq = tx(&store, |t| {
-                    let seq = t.reserve_seqs(1)?;
-                    t.set_scope_entry("staff", "person", "b", seq, false, 0)?;
-                    Ok(seq)
-                });
-                (seq, Instant::now())
-            });
-            std::thread::sleep(Duration::from_millis(150));
-            // The second writer must not have got past the first one's pending number.
-            let seen = tx(&store, |t| t.scope_entries("staff", 0, 10));
-            let (first_commit, first_seq) = first.join().unwrap();
-            (first_commit, second.join().unwrap(), first_seq, seen)
+            Instant::now()
         });
-    assert!(seen_meanwhile.is_empty(), "{seen_meanwhile:?}");
-    assert_eq!(second_seq, first_seq + 1);
-    assert!(second_commit >= first_commit, "committed in seq order");
-    let all = tx(&store, |t| t.scope_entries("staff", 0, 10));
-    let seqs: Vec<i64> = all.iter().map(|e| e.seq).collect();
-    assert_eq!(seqs, vec![first_seq, second_seq]);
+        reserved.wait();
+        tx(&store, |t| t.collect_garbage(i64::MAX));
+        (writer.join().unwrap(), Instant::now())
+    });
+    // Had it not waited, its horizon could pass the writer's pending seq.
+    assert!(collected >= written);
+}
+
+#[test]
+fn a_version_1_database_keeps_counting_from_its_last_seq() {
+    let db = TestDatabase::create();
+    drop(PostgresStore::open(&db.url).unwrap());
+    // Version 1 kept the counter in `meta`.
+    let mut admin = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DROP SEQUENCE change_seq; INSERT INTO meta (key, value) VALUES ('seq', 41);
+             UPDATE meta SET value = 1 WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    let store = PostgresStore::open(&db.url).unwrap();
+    assert_eq!(tx(&store, |t| stamp(t, "a", "staff")), 42);
+    let old_counter = admin
+        .query_opt("SELECT value FROM meta WHERE key = 'seq'", &[])
+        .unwrap();
+    assert!(old_counter.is_none());
+    drop(store);
+    // Opening again changes nothing.
+    let store = PostgresStore::open(&db.url).unwrap();
+    assert_eq!(tx(&store, |t| stamp(t, "b", "staff")), 43);
 }
 
 #[test]
@@ -163,7 +234,7 @@ fn a_read_snapshot_does_not_see_commits_made_after_it() {
             let read_twice = |snapshot: bool| {
                 tx(&store, |t| {
                     if snapshot {
-                        t.read_snapshot()?;
+                        t.begin_pull()?;
                     }
                     let before = t.objects("programme_consent", "s")?;
                     read_once.wait();

@@ -97,11 +97,14 @@ pub struct RowStamp {
 
 /// Everything the service does to storage, inside one transaction.
 pub trait StoreTx {
-    /// Reserves `n` consecutive sequence numbers and returns the first. Called once, late in
-    /// the transaction, so the numbers become visible in commit order.
-    fn reserve_seqs(&mut self, n: i64) -> StoreResult<i64>;
-    /// The oldest cursor still served incrementally (removals before it were forgotten).
-    fn horizon_seq(&mut self) -> StoreResult<i64>;
+    /// Starts a pull and returns the horizon: the oldest cursor still served incrementally
+    /// (removals before it were forgotten). Every read of the transaction from here on sees
+    /// one snapshot, so the scopes a pull computes and the changes it sends cannot straddle a
+    /// concurrent revocation, and the horizon and the scope log cannot straddle a garbage
+    /// collection. Call before any write or lock. SQLite: already so (one transaction at a
+    /// time); PostgreSQL: the transaction runs REPEATABLE READ (fine for a pull, whose only
+    /// writes are audit lines).
+    fn begin_pull(&mut self) -> StoreResult<i64>;
 
     /// Holds a lock on one row key until the transaction ends, before a read-modify-write of
     /// it (PostgreSQL: an advisory transaction lock; SQLite: nothing, its writer is alone).
@@ -110,9 +113,11 @@ pub trait StoreTx {
     fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>>;
     /// Creates or replaces a row.
     fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()>;
-    /// Reserves a seq per row, in order, and writes each into its record and scope-log entries
-    /// (changed at `at`). The last writes of a transaction, with everything they need read
-    /// beforehand: on PostgreSQL the seq counter stays locked from here to the commit.
+    /// Gives each row a new seq, increasing in row order, and writes it into the row's record
+    /// and scope-log entries (changed at `at`). In each scope, seqs become visible in the order
+    /// they were handed out (a puller's cursor never passes one still pending). The last
+    /// writes of a transaction, with everything they need read beforehand: on PostgreSQL the
+    /// scopes stamped stay locked from here to the commit.
     fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()>;
     /// The scopes a row is in now (entries not marked removed).
     fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>>;
@@ -185,14 +190,6 @@ pub trait StoreTx {
     /// Forgets removal entries made before `removed_before` (UTC ms) and moves the horizon past
     /// them: a device whose cursor is older must reset that scope.
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()>;
-
-    /// Asks that every read of this transaction see one snapshot: for a pull, so the scopes it
-    /// computes and the changes it sends cannot straddle a concurrent revocation. Call before
-    /// anything else. SQLite: already so (one transaction at a time); PostgreSQL: the
-    /// transaction runs REPEATABLE READ (fine for a pull, whose only writes are audit lines).
-    fn read_snapshot(&mut self) -> StoreResult<()> {
-        Ok(())
-    }
 }
 
 /// A store: hands out transactions.

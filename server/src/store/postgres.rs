@@ -8,12 +8,14 @@
 //!   so two requests changing one row queue instead of overwriting each other's merge (under
 //!   READ COMMITTED each statement sees what committed before it, so the second one reads the
 //!   first one's result once it holds the lock);
-//! - [`StoreTx::reserve_seqs`] increments one counter row, whose row lock is held to commit:
-//!   sequence numbers become visible in the order they were handed out (see there);
+//! - [`StoreTx::stamp_rows`] locks the scopes it writes into before drawing sequence numbers,
+//!   and holds them to commit: in each scope, numbers become visible in the order they were
+//!   handed out, while writers into different scopes never wait for each other (see
+//!   `PgTx::reserve_seqs`);
 //! - [`StoreTx::mutation_result`] locks the (device, mutation) key, so a retried push that
 //!   races its first attempt waits for it and then reports `duplicate`, as on SQLite;
-//! - pulls read the tombstone horizon under a shared lock that garbage collection takes
-//!   exclusively, so a pull never misses removals that GC forgets while it reads;
+//! - a pull reads one snapshot (REPEATABLE READ), so the tombstone horizon it reads and the
+//!   removals garbage collection forgets always agree;
 //! - spending an enrolment code or a refresh token is one `UPDATE … WHERE used_at IS NULL`,
 //!   atomic whatever runs beside it.
 //!
@@ -26,7 +28,7 @@ use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::{NoTls, Row, Statement};
+use postgres::{NoTls, Row, SimpleQueryMessage, Statement};
 use r2d2::{ManageConnection, Pool};
 use r2d2_postgres::PostgresConnectionManager;
 use sha2::{Digest, Sha256};
@@ -38,7 +40,7 @@ use super::{
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
 /// The schema version this server writes, kept in `meta` under `schema_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Connection and locking settings.
 #[derive(Debug, Clone)]
@@ -151,7 +153,7 @@ fn lock_key(parts: &[&str]) -> i64 {
     i64::from_be_bytes(first)
 }
 
-/// The one key garbage collection holds exclusively and pulls hold shared.
+/// The one key garbage collection holds exclusively and writers hold shared.
 fn horizon_key() -> i64 {
     lock_key(&["passerelle", "horizon"])
 }
@@ -374,47 +376,87 @@ impl PgTx<'_> {
     }
 
     fn advisory_lock(&mut self, key: i64, op: &'static str) -> StoreResult<()> {
-        self.execute("SELECT pg_advisory_xact_lock($1)", &[&key], op)?;
+        if self.begun {
+            self.execute("SELECT pg_advisory_xact_lock($1)", &[&key], op)?;
+        } else {
+            // A push's first write is a lock: sent with its `BEGIN`, one round trip instead
+            // of two (the simple query protocol takes no parameters; the key is a number).
+            self.begun = true;
+            self.client
+                .batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({key})"))
+                .map_err(fail(op))?;
+        }
         Ok(())
+    }
+
+    /// One seq per row, increasing in row order, from the `change_seq` sequence — after
+    /// locking, until this transaction ends, every scope the rows are stamped into (and the
+    /// horizon, shared). A puller must never see seq N+1 committed in a scope while N is still
+    /// pending there: it would move its cursor past N and miss it for good. A second writer
+    /// into one of these scopes therefore waits for our commit before it draws its numbers,
+    /// and commits after us; writers into other scopes (another mentorship's) go on
+    /// beside us. Locks are taken in key order, so two writers cannot deadlock on them, and
+    /// last, after every record lock. Garbage collection takes the horizon exclusively: it
+    /// waits for writers in flight, so it never forgets a removal whose seq is above one
+    /// still pending (the horizon would pass it and a pull would jump over it).
+    fn reserve_seqs(&mut self, rows: &[RowStamp]) -> StoreResult<Vec<i64>> {
+        let mut keys: Vec<i64> = rows
+            .iter()
+            .flat_map(|r| &r.scopes)
+            .map(|(scope, _)| lock_key(&["scope", scope]))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let n = i32::try_from(rows.len()).map_err(|_| StoreFailure::Database("reserve seq"))?;
+        self.begin()?;
+        // One round trip: the locks are a one-time filter PostgreSQL evaluates before it
+        // draws the first number, in order (the horizon, then the scopes by key).
+        let mut seqs = self
+            .query(
+                "SELECT nextval('change_seq') FROM generate_series(1, $3::int)
+                 WHERE (SELECT count(*) FROM (
+                     SELECT pg_advisory_xact_lock_shared($1)
+                     UNION ALL
+                     SELECT pg_advisory_xact_lock(k) FROM unnest($2::bigint[]) AS k
+                 ) AS locks) > 0",
+                &[&horizon_key(), &keys, &n],
+                "reserve seq",
+            )?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<Vec<i64>, _>>()
+            .map_err(fail("reserve seq"))?;
+        if seqs.len() != rows.len() {
+            return Err(StoreFailure::Database("reserve seq"));
+        }
+        seqs.sort_unstable();
+        Ok(seqs)
     }
 }
 
 impl StoreTx for PgTx<'_> {
-    fn reserve_seqs(&mut self, n: i64) -> StoreResult<i64> {
-        // The UPDATE takes the counter row's lock and keeps it until this transaction ends, so
-        // a second writer reserving after us waits for our commit (or rollback) before it gets
-        // its numbers. Hence a puller can never see seq N+1 committed while N is still pending
-        // — it would move its cursor past N and miss it for good. (A PostgreSQL sequence would
-        // hand numbers out without waiting and break exactly that.) The service calls this
-        // last, after every lock_record, so the lock is held only for the final writes.
-        let row = self
-            .write_opt(
-                "UPDATE meta SET value = value + $1 WHERE key = 'seq' RETURNING value",
-                &[&n],
-                "reserve seq",
-            )?
-            .ok_or(StoreFailure::Database("reserve seq"))?;
-        let last: i64 = row.try_get(0).map_err(fail("reserve seq"))?;
-        Ok(last - n + 1)
-    }
-
-    fn horizon_seq(&mut self) -> StoreResult<i64> {
-        // Shared with every other pull, exclusive against garbage collection: GC cannot forget
-        // removals between our reading the horizon and reading the scope log. The lock is its
-        // own statement so the horizon is read in a snapshot taken after the lock was granted.
-        self.execute(
-            "SELECT pg_advisory_xact_lock_shared($1)",
-            &[&horizon_key()],
-            "horizon",
-        )?;
-        let row = self
-            .query_opt(
-                "SELECT value FROM meta WHERE key = 'horizon'",
-                &[],
-                "horizon",
-            )?
-            .ok_or(StoreFailure::Database("horizon"))?;
-        row.try_get(0).map_err(fail("horizon"))
+    fn begin_pull(&mut self) -> StoreResult<i64> {
+        // Too late once begun: the reads so far already took their own snapshots.
+        if self.begun {
+            return Err(StoreFailure::Database("pull begun after the first write"));
+        }
+        self.begun = true;
+        // One round trip for both: the simple query protocol takes several statements (none
+        // with parameters). Garbage collection deletes removals and moves the horizon in one
+        // transaction, so in one snapshot the two always agree: no lock needed.
+        let answer = self
+            .client
+            .simple_query(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT value FROM meta WHERE key = 'horizon'",
+            )
+            .map_err(fail("horizon"))?;
+        answer
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(row) => row.get(0).and_then(|v| v.parse().ok()),
+                _ => None,
+            })
+            .ok_or(StoreFailure::Database("horizon"))
     }
 
     fn lock_record(&mut self, collection: &str, id: &str) -> StoreResult<()> {
@@ -453,19 +495,15 @@ impl StoreTx for PgTx<'_> {
         if rows.is_empty() {
             return Ok(());
         }
-        // Two round trips while the seq counter is locked, whatever the number of rows: each
-        // statement is a round trip to another process, and every writer queues behind this
-        // lock (one statement per record and per scope entry held it about 1 ms a push).
-        let first = self.reserve_seqs(rows.len() as i64)?;
+        let seqs = self.reserve_seqs(rows)?;
         // Column arrays for `unnest`: records (collection, id, seq), then scope entries.
-        let (mut collections, mut ids, mut seqs) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut collections, mut ids) = (Vec::new(), Vec::new());
         let mut entry_scopes: Vec<&str> = Vec::new();
         let (mut entry_collections, mut entry_ids) = (Vec::new(), Vec::new());
         let (mut entry_seqs, mut entry_removed) = (Vec::new(), Vec::new());
-        for (seq, row) in (first..).zip(rows) {
+        for (&seq, row) in seqs.iter().zip(rows) {
             collections.push(row.collection.as_str());
             ids.push(row.id.as_str());
-            seqs.push(seq);
             for (scope, removed) in &row.scopes {
                 entry_scopes.push(scope);
                 entry_collections.push(row.collection.as_str());
@@ -474,32 +512,33 @@ impl StoreTx for PgTx<'_> {
                 entry_removed.push(*removed);
             }
         }
+        // One statement for both tables: each statement is a round trip to another process,
+        // and the scopes stay locked until the commit that follows.
         self.execute(
-            "UPDATE records SET seq = v.seq
-             FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v (collection, id, seq)
-             WHERE records.collection = v.collection AND records.id = v.id",
-            &[&collections, &ids, &seqs],
-            "write record",
+            "WITH stamped AS (
+                 UPDATE records SET seq = v.seq
+                 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v (collection, id, seq)
+                 WHERE records.collection = v.collection AND records.id = v.id
+             )
+             INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at)
+             SELECT v.scope, v.collection, v.id, v.seq, v.removed, $9
+             FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::bool[])
+                 AS v (scope, collection, id, seq, removed)
+             ON CONFLICT (scope, collection, id)
+             DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
+            &[
+                &collections,
+                &ids,
+                &seqs,
+                &entry_scopes,
+                &entry_collections,
+                &entry_ids,
+                &entry_seqs,
+                &entry_removed,
+                &at,
+            ],
+            "stamp rows",
         )?;
-        if !entry_scopes.is_empty() {
-            self.execute(
-                "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at)
-                 SELECT v.scope, v.collection, v.id, v.seq, v.removed, $6
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bool[])
-                     AS v (scope, collection, id, seq, removed)
-                 ON CONFLICT (scope, collection, id)
-                 DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
-                &[
-                    &entry_scopes,
-                    &entry_collections,
-                    &entry_ids,
-                    &entry_seqs,
-                    &entry_removed,
-                    &at,
-                ],
-                "write scope log",
-            )?;
-        }
         Ok(())
     }
 
@@ -758,22 +797,8 @@ impl StoreTx for PgTx<'_> {
         row.try_get(0).map_err(fail("read audit"))
     }
 
-    fn read_snapshot(&mut self) -> StoreResult<()> {
-        // Too late once begun: the reads so far already took their own snapshots.
-        if self.begun {
-            return Err(StoreFailure::Database(
-                "snapshot requested after the first write",
-            ));
-        }
-        self.client
-            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            .map_err(fail("begin"))?;
-        self.begun = true;
-        Ok(())
-    }
-
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()> {
-        // Waits for pulls in progress and holds new ones off until commit (see horizon_seq).
+        // Waits for writers in flight and holds new ones off until commit (see reserve_seqs).
         self.advisory_lock(horizon_key(), "gc")?;
         let newest: Option<i64> = self
             .write_opt(

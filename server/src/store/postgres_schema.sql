@@ -6,7 +6,15 @@ CREATE TABLE IF NOT EXISTS meta (
     key    TEXT COLLATE "C" PRIMARY KEY,
     value  BIGINT NOT NULL
 );
-INSERT INTO meta (key, value) VALUES ('seq', 0), ('horizon', 0) ON CONFLICT (key) DO NOTHING;
+INSERT INTO meta (key, value) VALUES ('horizon', 0) ON CONFLICT (key) DO NOTHING;
+
+-- Change sequence numbers (see PgTx::reserve_seqs). Version 1 kept the counter in meta under
+-- 'seq', locked to commit by every writer; it moves here once, then the row is gone.
+CREATE SEQUENCE IF NOT EXISTS change_seq;
+SELECT setval('change_seq', m.value)
+FROM meta AS m, change_seq AS s
+WHERE m.key = 'seq' AND m.value > s.last_value;
+DELETE FROM meta WHERE key = 'seq';
 
 CREATE TABLE IF NOT EXISTS records (
     collection  TEXT COLLATE "C" NOT NULL,

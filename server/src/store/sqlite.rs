@@ -280,9 +280,9 @@ impl SqliteTx<'_> {
         stmt.raw_execute().map_err(fail("write audit"))?;
         Ok(())
     }
-}
 
-impl StoreTx for SqliteTx<'_> {
+    /// Reserves `n` consecutive sequence numbers and returns the first. The writer is alone
+    /// (`BEGIN IMMEDIATE`), so they become visible in the order they were handed out.
     fn reserve_seqs(&mut self, n: i64) -> StoreResult<i64> {
         // Two statements, not `UPDATE … RETURNING`: SQLite runs RETURNING through a temporary
         // table it builds and frees on every call, a measurable cost at a push per request.
@@ -297,8 +297,10 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(fail("reserve seq"))?;
         Ok(last - n + 1)
     }
+}
 
-    fn horizon_seq(&mut self) -> StoreResult<i64> {
+impl StoreTx for SqliteTx<'_> {
+    fn begin_pull(&mut self) -> StoreResult<i64> {
         self.tx
             .prepare_cached("SELECT value FROM meta WHERE key = 'horizon'")
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
@@ -707,10 +709,36 @@ mod tests {
     }
 
     #[test]
-    fn sequence_numbers_are_reserved_in_blocks() {
+    fn stamped_rows_get_increasing_seqs_in_row_order() {
         let (_dir, store) = store();
-        let first = store.transaction(|tx| tx.reserve_seqs(3)).unwrap();
-        let next = store.transaction(|tx| tx.reserve_seqs(1)).unwrap();
-        assert_eq!(next, first + 3);
+        let stamp = |ids: &[&str]| {
+            store
+                .transaction(|tx| {
+                    let mut stamps = Vec::new();
+                    for id in ids {
+                        tx.put_record("message", id, "{}", 0)?;
+                        stamps.push(RowStamp {
+                            collection: "message".into(),
+                            id: (*id).into(),
+                            scopes: vec![("staff".into(), false)],
+                        });
+                    }
+                    tx.stamp_rows(&stamps, 1)
+                })
+                .unwrap();
+        };
+        stamp(&["c", "a", "b"]);
+        stamp(&["d"]);
+        let entries = store
+            .transaction(|tx| tx.scope_entries("staff", 0, 10))
+            .unwrap();
+        let order: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(order, ["c", "a", "b", "d"]);
+        assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
+        let record_seq = store
+            .transaction(|tx| tx.record("message", "d"))
+            .unwrap()
+            .map(|r| r.seq);
+        assert_eq!(record_seq, entries.last().map(|e| e.seq));
     }
 }
