@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::scopes;
-use crate::store::{AuditEntry, StoreTx};
+use crate::store::{AuditEntry, ScopeWalk, StoreTx};
 use crate::write::{Outcome, Writer, audited};
 
 /// Scopes in the order a pull serves them: those holding people and mentorships first.
@@ -45,6 +45,35 @@ fn result(mutation_id: i64, o: &Outcome) -> MutationResult {
         reason: o.reason.map(str::to_owned),
         retryable: o.retryable,
         fields: o.fields.clone(),
+    }
+}
+
+/// Where a pull reads one scope from.
+struct Walk {
+    scope: String,
+    /// The seq after which it reads.
+    from: i64,
+    /// A walk from 0 is under way (the cursor sent was negative).
+    walking: bool,
+    /// The cursor is older than the horizon: the scope is sent again from 0.
+    reset: bool,
+}
+
+impl Walk {
+    fn plan(scope: &str, sent: Option<i64>, horizon: i64) -> Self {
+        // A negative cursor is a walk from 0 under way (a first pull, or one after a reset):
+        // it resumes after that seq and is never reset, since the device keeps nothing from
+        // before the walk (it sweeps when the walk ends).
+        let sent = sent.unwrap_or(0);
+        let walking = sent < 0;
+        let cursor = sent.saturating_abs();
+        let reset = !walking && cursor > 0 && cursor < horizon;
+        Self {
+            scope: scope.to_owned(),
+            from: if reset { 0 } else { cursor },
+            walking,
+            reset,
+        }
     }
 }
 
@@ -113,25 +142,26 @@ pub fn pull(
         .filter(|s| !membership.contains(*s))
         .cloned()
         .collect();
-    let mut remaining = req.limit.clamp(1, limits.max_pull);
+    let limit = req.limit.clamp(1, limits.max_pull);
     let mut answer = Vec::new();
     let mut audit = Vec::new();
     // Parents before children: a mentorship (and its people) reaches a device no later than
     // the check-ins and messages that refer to it.
     let mut ordered: Vec<&String> = membership.iter().collect();
     ordered.sort_by_key(|s| (scope_rank(s), (*s).clone()));
-    for scope in ordered {
-        // A negative cursor is a walk from 0 under way (a first pull, or one after a reset):
-        // it resumes after that seq and is never reset, since the device keeps nothing from
-        // before the walk (it sweeps when the walk ends).
-        let sent_cursor = req.cursors.get(scope).copied().unwrap_or(0);
-        let walking = sent_cursor < 0;
-        let cursor = sent_cursor.saturating_abs();
-        let reset = !walking && cursor > 0 && cursor < horizon;
-        let from = if reset { 0 } else { cursor };
-        let mut entries = tx.scope_entries(scope, from, remaining + 1)?;
-        let has_more = entries.len() > remaining as usize;
-        entries.truncate(remaining as usize);
+    let plans: Vec<Walk> = ordered
+        .into_iter()
+        .map(|scope| Walk::plan(scope, req.cursors.get(scope).copied(), horizon))
+        .collect();
+    let walks: Vec<(&str, i64)> = plans.iter().map(|p| (p.scope.as_str(), p.from)).collect();
+    let pages = tx.walk_scopes(&walks, limit)?;
+    for (plan, ScopeWalk { entries, has_more }) in plans.into_iter().zip(pages) {
+        let Walk {
+            scope,
+            from,
+            walking,
+            reset,
+        } = plan;
         let last = entries.last().map_or(from, |e| e.seq);
         let next = if has_more {
             // Part of a walk from 0 may end below the horizon; marked, it is not reset again.
@@ -145,7 +175,6 @@ pub fn pull(
             // cursor may not fall behind the horizon (it would reset on every pull).
             last.max(horizon)
         };
-        remaining -= entries.len() as u32;
         let mut changes = Vec::with_capacity(entries.len());
         for e in entries {
             // Stored rows are passed through as they are: no parse and re-encode per row.
@@ -175,7 +204,7 @@ pub fn pull(
             });
         }
         answer.push(ScopeChanges {
-            scope: scope.clone(),
+            scope,
             changes,
             cursor: next,
             has_more,

@@ -8,7 +8,9 @@
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use passerelle_server::store::{RowStamp, StoreFailure, StoreResult, StoreTx, TokenRecord};
+use passerelle_server::store::{
+    RowStamp, ScopeWalk, StoreFailure, StoreResult, StoreTx, TokenRecord,
+};
 use passerelle_server::{PostgresStore, ServerStore, SqliteStore};
 use passerelle_tests::pg_cluster::TestDatabase;
 
@@ -156,6 +158,72 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
     let all = tx(&store, |t| t.scope_entries("staff", 0, 10));
     let seqs: Vec<i64> = all.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, vec![first.0, second.0]);
+}
+
+#[test]
+fn one_query_over_every_scope_pages_like_one_query_per_scope() {
+    let db = TestDatabase::create();
+    let postgres = PostgresStore::open(&db.url).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("server.db")).unwrap();
+    let scopes = [("a", 5), ("b", 0), ("c", 3), ("d", 2)];
+    for (scope, rows) in scopes {
+        for i in 0..rows {
+            let id = format!("{scope}{i}");
+            tx(&postgres, |t| stamp(t, &id, scope));
+            tx(&sqlite, |t| stamp(t, &id, scope));
+        }
+    }
+    // The stores number rows differently: compare what each page holds, by row.
+    let page = |walked: Vec<ScopeWalk>| -> Vec<(Vec<String>, bool)> {
+        walked
+            .into_iter()
+            .map(|w| (w.entries.into_iter().map(|e| e.id).collect(), w.has_more))
+            .collect()
+    };
+    let after = |store: &dyn Fn(&str) -> i64, skip: usize| -> Vec<i64> {
+        scopes
+            .iter()
+            .map(|(s, _)| {
+                if skip == 0 {
+                    0
+                } else {
+                    store(&format!("{s}{}", skip - 1))
+                }
+            })
+            .collect()
+    };
+    let pg_seq = |id: &str| tx(&postgres, |t| t.record("person", id)).map_or(0, |r| r.seq);
+    let lite_seq = |id: &str| tx(&sqlite, |t| t.record("person", id)).map_or(0, |r| r.seq);
+    for skip in 0..3 {
+        let (pg_after, lite_after) = (after(&pg_seq, skip), after(&lite_seq, skip));
+        for limit in 1..=11 {
+            let walks = |after: &[i64]| -> Vec<(&str, i64)> {
+                scopes
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .zip(after.iter().copied())
+                    .collect()
+            };
+            let pg = tx(&postgres, |t| t.walk_scopes(&walks(&pg_after), limit));
+            let lite = tx(&sqlite, |t| t.walk_scopes(&walks(&lite_after), limit));
+            assert_eq!(page(pg), page(lite), "skip {skip}, limit {limit}");
+        }
+    }
+    // And the page itself is right: four in all, the first scope first.
+    let walked = page(tx(&postgres, |t| {
+        t.walk_scopes(&[("a", 0), ("b", 0), ("c", 0), ("d", 0)], 4)
+    }));
+    let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        walked,
+        vec![
+            (ids(&["a0", "a1", "a2", "a3"]), true),
+            (vec![], false),
+            (vec![], true),
+            (vec![], true),
+        ]
+    );
 }
 
 #[test]

@@ -47,6 +47,30 @@ pub struct ScopeEntry {
     pub data: Option<String>,
 }
 
+/// One scope's part of a pull's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeWalk {
+    /// Its entries, oldest first.
+    pub entries: Vec<ScopeEntry>,
+    /// Whether the scope holds more after them.
+    pub has_more: bool,
+}
+
+/// Cuts scopes' entries, each read with at least one more than could fit, to a page of at
+/// most `limit` in all: earlier scopes first, each told whether more was left out.
+pub fn cut_walks(fetched: Vec<Vec<ScopeEntry>>, limit: u32) -> Vec<ScopeWalk> {
+    let mut remaining = limit as usize;
+    fetched
+        .into_iter()
+        .map(|mut entries| {
+            let has_more = entries.len() > remaining;
+            entries.truncate(remaining);
+            remaining -= entries.len();
+            ScopeWalk { entries, has_more }
+        })
+        .collect()
+}
+
 /// A refresh or access token, as stored (hashed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
@@ -138,6 +162,21 @@ pub trait StoreTx {
         after: i64,
         limit: u32,
     ) -> StoreResult<Vec<ScopeEntry>>;
+
+    /// Walks scopes in the order given, each after its cursor: at most `limit` entries in
+    /// all, earlier scopes first, and for each scope whether it holds more (a pull's page).
+    /// PostgreSQL reads them in one query; the default reads one scope at a time.
+    fn walk_scopes(&mut self, walks: &[(&str, i64)], limit: u32) -> StoreResult<Vec<ScopeWalk>> {
+        let mut remaining = limit;
+        let mut fetched = Vec::with_capacity(walks.len());
+        for (scope, after) in walks {
+            // One more than fits tells whether the scope holds more.
+            let entries = self.scope_entries(scope, *after, remaining.saturating_add(1))?;
+            remaining = remaining.saturating_sub(entries.len() as u32);
+            fetched.push(entries);
+        }
+        Ok(cut_walks(fetched, limit))
+    }
 
     /// Adds a relation (`survivor`/`mentor`/`coordinator` of a mentorship, `caregiver_of`,
     /// `programme_consent`, `share_consent`).

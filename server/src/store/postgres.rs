@@ -34,8 +34,8 @@ use r2d2_postgres::PostgresConnectionManager;
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuditEntry, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx,
-    StoredRecord, TokenRecord,
+    AuditEntry, RowStamp, ScopeEntry, ScopeWalk, ServerStore, StoreFailure, StoreResult, StoreTx,
+    StoredRecord, TokenRecord, cut_walks,
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
@@ -151,6 +151,16 @@ fn lock_key(parts: &[&str]) -> i64 {
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
     i64::from_be_bytes(first)
+}
+
+/// A scope-log entry from a row's columns (seq, collection, id, data) starting at `at`.
+fn scope_entry(r: &Row, at: usize) -> Result<ScopeEntry, postgres::Error> {
+    Ok(ScopeEntry {
+        seq: r.try_get(at)?,
+        collection: r.try_get(at + 1)?,
+        id: r.try_get(at + 2)?,
+        data: r.try_get(at + 3)?,
+    })
 }
 
 /// The one key garbage collection holds exclusively and writers hold shared.
@@ -584,16 +594,48 @@ impl StoreTx for PgTx<'_> {
             "read scope log",
         )?
         .iter()
-        .map(|r| {
-            Ok(ScopeEntry {
-                seq: r.try_get(0)?,
-                collection: r.try_get(1)?,
-                id: r.try_get(2)?,
-                data: r.try_get(3)?,
-            })
-        })
+        .map(|r| scope_entry(r, 0))
         .collect::<Result<_, postgres::Error>>()
         .map_err(fail("read scope log"))
+    }
+
+    fn walk_scopes(&mut self, walks: &[(&str, i64)], limit: u32) -> StoreResult<Vec<ScopeWalk>> {
+        let scopes: Vec<&str> = walks.iter().map(|w| w.0).collect();
+        let afters: Vec<i64> = walks.iter().map(|w| w.1).collect();
+        // One round trip for every scope. Each scope is read as far as a page could reach
+        // into it (`limit` + 1 entries, the one more telling whether it holds more), then cut
+        // to what the page keeps before the rows are joined: rows up to `limit` + 1 in page
+        // order, and each scope's first (which says whether a scope after a full page holds
+        // more). `cut_walks` then keeps exactly what one query per scope would have.
+        let rows = self.query(
+            "WITH walked AS (
+                 SELECT w.ord, l.seq, l.collection, l.id, l.removed,
+                        row_number() OVER (ORDER BY w.ord, l.seq) AS n,
+                        row_number() OVER (PARTITION BY w.ord ORDER BY l.seq) AS k
+                 FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS w (scope, after, ord)
+                 CROSS JOIN LATERAL (
+                     SELECT seq, collection, id, removed FROM scope_log
+                     WHERE scope = w.scope AND seq > w.after ORDER BY seq LIMIT $3
+                 ) AS l
+             )
+             SELECT w.ord, w.seq, w.collection, w.id, CASE WHEN NOT w.removed THEN r.data END
+             FROM walked w LEFT JOIN records r ON r.collection = w.collection AND r.id = w.id
+             WHERE w.n <= $3 OR w.k = 1
+             ORDER BY w.ord, w.seq",
+            &[&scopes, &afters, &(i64::from(limit) + 1)],
+            "read scope log",
+        )?;
+        let mut fetched: Vec<Vec<ScopeEntry>> = vec![Vec::new(); walks.len()];
+        for r in &rows {
+            let ord: i64 = r.try_get(0).map_err(fail("read scope log"))?;
+            let entry = scope_entry(r, 1).map_err(fail("read scope log"))?;
+            let slot = usize::try_from(ord - 1)
+                .ok()
+                .and_then(|i| fetched.get_mut(i))
+                .ok_or(StoreFailure::Database("read scope log"))?;
+            slot.push(entry);
+        }
+        Ok(cut_walks(fetched, limit))
     }
 
     fn add_relation(&mut self, kind: &str, subject: &str, object: &str) -> StoreResult<()> {
