@@ -9,12 +9,15 @@ use crate::store::{StoreResult, StoreTx};
 
 /// A stored row as a JSON object.
 pub fn load(tx: &mut dyn StoreTx, collection: &str, id: &str) -> StoreResult<Option<WireRow>> {
-    Ok(tx
-        .record(collection, id)?
-        .and_then(|r| match serde_json::from_str(&r.data) {
-            Ok(Json::Object(m)) => Some(m),
-            _ => None,
-        }))
+    Ok(tx.record(collection, id)?.and_then(|r| parse(&r.data)))
+}
+
+/// A stored row's JSON text as an object (`None` if it is not one).
+pub fn parse(data: &str) -> Option<WireRow> {
+    match serde_json::from_str(data) {
+        Ok(Json::Object(m)) => Some(m),
+        _ => None,
+    }
 }
 
 /// A text field of a row.

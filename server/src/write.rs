@@ -179,11 +179,12 @@ impl<'t> Writer<'t> {
             return Ok(Outcome::rejected("invalid", false));
         }
         let key = (collection.to_owned(), row_id.to_owned());
-        if !self.locked.contains(&key) {
-            self.tx.lock_record(collection, row_id)?;
-            self.locked.insert(key.clone());
-        }
-        let stored = rows::load(self.tx, collection, row_id)?;
+        let stored = if self.locked.insert(key.clone()) {
+            self.tx.locked_record(collection, row_id)?
+        } else {
+            self.tx.record(collection, row_id)?
+        };
+        let stored = stored.and_then(|r| rows::parse(&r.data));
         self.clamp(&mut row, stored.as_ref());
         if let Err(reason) =
             authz::may_write(self.tx, &self.actor, collection, op, stored.as_ref(), &row)?

@@ -2,7 +2,8 @@
 //! time and PostgreSQL must keep with locks: no lost update on a row two requests change at
 //! once, a refresh token spent once however many race for it, sequence numbers visible only in
 //! order in each scope (writers into other scopes not waiting), garbage collection waiting for
-//! writers in flight, and a database from a newer server refused.
+//! writers in flight, a retried push that races its first attempt reading that attempt's result,
+//! and a database from a newer server refused.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Barrier;
@@ -21,8 +22,9 @@ fn tx<S: ServerStore, R>(store: &S, f: impl FnOnce(&mut dyn StoreTx) -> StoreRes
         .unwrap()
 }
 
-/// Threads increment a counter kept in one row, each by read-modify-write after `lock_record`.
-fn increments_are_not_lost<S: ServerStore>(store: &S) {
+/// Threads increment a counter kept in one row, each by read-modify-write after `lock_record`
+/// (or with `locked_record`, which locks and reads in one call).
+fn increments_are_not_lost<S: ServerStore>(store: &S, one_call: bool) {
     const THREADS: usize = 4;
     const EACH: usize = 25;
     tx(store, |t| t.put_record("person", "counter", "0", 0));
@@ -33,13 +35,13 @@ fn increments_are_not_lost<S: ServerStore>(store: &S) {
                 start.wait();
                 for _ in 0..EACH {
                     tx(store, |t| {
-                        t.lock_record("person", "counter")?;
-                        let n: usize = t
-                            .record("person", "counter")?
-                            .unwrap()
-                            .data
-                            .parse()
-                            .unwrap();
+                        let stored = if one_call {
+                            t.locked_record("person", "counter")?
+                        } else {
+                            t.lock_record("person", "counter")?;
+                            t.record("person", "counter")?
+                        };
+                        let n: usize = stored.unwrap().data.parse().unwrap();
                         t.put_record("person", "counter", &(n + 1).to_string(), 0)
                     });
                 }
@@ -52,10 +54,39 @@ fn increments_are_not_lost<S: ServerStore>(store: &S) {
 
 #[test]
 fn concurrent_read_modify_writes_lose_nothing() {
+    for one_call in [false, true] {
+        let db = TestDatabase::create();
+        increments_are_not_lost(&PostgresStore::open(&db.url).unwrap(), one_call);
+        let dir = tempfile::tempdir().unwrap();
+        increments_are_not_lost(
+            &SqliteStore::open(&dir.path().join("s.db")).unwrap(),
+            one_call,
+        );
+    }
+}
+
+#[test]
+fn a_retry_racing_its_first_attempt_reads_that_attempts_result() {
     let db = TestDatabase::create();
-    increments_are_not_lost(&PostgresStore::open(&db.url).unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    increments_are_not_lost(&SqliteStore::open(&dir.path().join("s.db")).unwrap());
+    let store = PostgresStore::open(&db.url).unwrap();
+    let locked = Barrier::new(2);
+    let (first, retry) = std::thread::scope(|s| {
+        let first = s.spawn(|| {
+            tx(&store, |t| {
+                let seen = t.mutation_result("device", 7)?;
+                locked.wait();
+                std::thread::sleep(Duration::from_millis(200));
+                t.put_mutation_result("device", 7, "applied", 1)?;
+                Ok(seen)
+            })
+        });
+        locked.wait();
+        // Waits for the first attempt's commit, then sees its result.
+        let retry = tx(&store, |t| t.mutation_result("device", 7));
+        (first.join().unwrap(), retry)
+    });
+    assert_eq!(first, None);
+    assert_eq!(retry.as_deref(), Some("applied"));
 }
 
 #[test]

@@ -135,6 +135,12 @@ pub trait StoreTx {
     fn lock_record(&mut self, collection: &str, id: &str) -> StoreResult<()>;
     /// A stored row.
     fn record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>>;
+    /// [`Self::lock_record`], then [`Self::record`] as it stands once the lock is held
+    /// (PostgreSQL: one round trip).
+    fn locked_record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>> {
+        self.lock_record(collection, id)?;
+        self.record(collection, id)
+    }
     /// Creates or replaces a row.
     fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()>;
     /// Gives each row a new seq, increasing in row order, and writes it into the row's record

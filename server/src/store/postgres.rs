@@ -153,6 +153,14 @@ fn lock_key(parts: &[&str]) -> i64 {
     i64::from_be_bytes(first)
 }
 
+/// A stored record from a row's columns (data, seq).
+fn stored_record(r: &Row) -> Result<StoredRecord, postgres::Error> {
+    Ok(StoredRecord {
+        data: r.try_get(0)?,
+        seq: r.try_get(1)?,
+    })
+}
+
 /// A scope-log entry from a row's columns (seq, collection, id, data) starting at `at`.
 fn scope_entry(r: &Row, at: usize) -> Result<ScopeEntry, postgres::Error> {
     Ok(ScopeEntry {
@@ -481,12 +489,21 @@ impl StoreTx for PgTx<'_> {
             &[&collection, &id],
             "read record",
         )?
-        .map(|r| {
-            Ok(StoredRecord {
-                data: r.try_get(0)?,
-                seq: r.try_get(1)?,
-            })
-        })
+        .map(|r| stored_record(&r))
+        .transpose()
+        .map_err(fail("read record"))
+    }
+
+    fn locked_record(&mut self, collection: &str, id: &str) -> StoreResult<Option<StoredRecord>> {
+        // The same lock as `lock_record`, and the read after it, in one round trip.
+        let key = lock_key(&["record", collection, id]);
+        self.begin()?;
+        self.query_opt(
+            "SELECT data, seq FROM passerelle_locked_record($1, $2, $3)",
+            &[&key, &collection, &id],
+            "read record",
+        )?
+        .map(|r| stored_record(&r))
         .transpose()
         .map_err(fail("read record"))
     }
@@ -779,11 +796,12 @@ impl StoreTx for PgTx<'_> {
         // A retry racing its first attempt waits here until that attempt ends, then reads its
         // stored result (a new statement sees the commit) and answers `duplicate`, exactly as
         // SQLite's single writer would.
-        let id = mutation_id.to_string();
-        self.advisory_lock(lock_key(&["mutation", device_id, &id]), "read mutation")?;
+        // Lock and read in one round trip (see the function in postgres_schema.sql).
+        let key = lock_key(&["mutation", device_id, &mutation_id.to_string()]);
+        self.begin()?;
         self.query_opt(
-            "SELECT result FROM mutations WHERE device_id = $1 AND mutation_id = $2",
-            &[&device_id, &mutation_id],
+            "SELECT result FROM passerelle_locked_mutation($1, $2, $3)",
+            &[&key, &device_id, &mutation_id],
             "read mutation",
         )?
         .map(|r| r.try_get(0))

@@ -94,3 +94,22 @@ CREATE TABLE IF NOT EXISTS audit (
 -- 1.34 s to 1.99 s over 21 syncs; with no index, twelve in a row stay within 1.13-1.24 s).
 -- An auditor's question about one record scans; the request path never waits for it.
 DROP INDEX IF EXISTS audit_by_row;
+
+-- Lock, then read, in one round trip: each statement inside a PL/pgSQL function takes its own
+-- snapshot under READ COMMITTED, so the read sees whatever the lock's previous holder
+-- committed (the store's `lock_record` followed by `record`, or a mutation's lock and result).
+CREATE OR REPLACE FUNCTION passerelle_locked_record(lock_key BIGINT, c TEXT, i TEXT)
+RETURNS TABLE (data TEXT, seq BIGINT) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    RETURN QUERY SELECT r.data, r.seq FROM records AS r WHERE r.collection = c AND r.id = i;
+END $$;
+
+CREATE OR REPLACE FUNCTION passerelle_locked_mutation(lock_key BIGINT, d TEXT, m BIGINT)
+RETURNS TABLE (result TEXT) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    RETURN QUERY SELECT x.result FROM mutations AS x WHERE x.device_id = d AND x.mutation_id = m;
+END $$;
