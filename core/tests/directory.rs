@@ -1078,6 +1078,20 @@ fn a_snapshot_ships_the_directory_for_first_launch() {
         .query_row("SELECT count(*) FROM device", [], |r| r.get(0))
         .unwrap();
     assert_eq!(devices, 0, "no device identity in a snapshot");
+    // Nor derived state: the loading store rebuilds it (checked below by searching).
+    let derived: i64 = raw
+        .query_row(
+            "SELECT (SELECT count(*) FROM dir_search)
+                  + (SELECT count(*) FROM sqlite_schema
+                     WHERE type = 'index' AND sql IS NOT NULL AND tbl_name LIKE 'dir_%')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        derived, 0,
+        "no search rows or secondary indexes in a snapshot"
+    );
     drop(raw);
     assert!(matches!(
         build_directory_snapshot(
