@@ -152,7 +152,7 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
             let seq = tx(&store, |t| {
                 let seq = stamp(t, "a", "staff")?;
                 reserved.wait();
-                std::thread::sleep(Duration::from_millis(300));
+                std::thread::sleep(Duration::from_millis(1000));
                 Ok(seq)
             });
             (seq, Instant::now())
@@ -167,7 +167,7 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
             let seq = tx(&store, |t| stamp(t, "b", "staff"));
             (seq, Instant::now())
         });
-        std::thread::sleep(Duration::from_millis(150));
+        std::thread::sleep(Duration::from_millis(300));
         // The second writer into the scope must not have got past the first one's pending
         // number.
         let seen = tx(&store, |t| t.scope_entries("staff", 0, 10));
