@@ -152,7 +152,7 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
             let seq = tx(&store, |t| {
                 let seq = stamp(t, "a", "staff")?;
                 reserved.wait();
-                std::thread::sleep(Duration::from_millis(1000));
+                std::thread::sleep(Duration::from_secs(1));
                 Ok(seq)
             });
             (seq, Instant::now())
