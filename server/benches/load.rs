@@ -495,9 +495,9 @@ impl Phase {
 }
 
 /// The rows one push writes, straight through the store: what a push costs the store itself.
-/// Same calls as the service makes for a check-in or a message (idempotency record, row lock,
-/// row, seq, scope entry, audit line), without HTTP, JSON parsing, authentication or the
-/// authorization reads.
+/// Same calls as the service makes for a new message (idempotency record, the row read under
+/// its lock, row, mutation result, audit line, stamp), without HTTP, JSON parsing,
+/// authentication or the authorization reads.
 fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 {
     const THREADS: usize = 4;
     let begin = Instant::now();
@@ -520,11 +520,9 @@ fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 
                         store
                             .transaction(|tx| {
                                 let _ = tx.mutation_result(&device, mutation_id)?;
-                                tx.lock_record("message", &id)?;
-                                let _ = tx.record("message", &id)?;
+                                let _ = tx.locked_record("message", &id)?;
                                 tx.put_record("message", &id, &data, 0)?;
                                 tx.put_mutation_result(&device, mutation_id, r#"{"status":"applied"}"#, now)?;
-                                let _ = tx.record_scopes("message", &id)?;
                                 tx.audit(&[AuditEntry {
                                     at: now,
                                     person_id: pair.survivor.0.clone(),

@@ -151,16 +151,6 @@ pub trait StoreTx {
     fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()>;
     /// The scopes a row is in now (entries not marked removed).
     fn record_scopes(&mut self, collection: &str, id: &str) -> StoreResult<Vec<String>>;
-    /// Puts a row in a scope's log at `seq`, or marks it removed from the scope, at time `at`.
-    fn set_scope_entry(
-        &mut self,
-        scope: &str,
-        collection: &str,
-        id: &str,
-        seq: i64,
-        removed: bool,
-        at: i64,
-    ) -> StoreResult<()>;
     /// A scope's entries after `after`, oldest first, at most `limit`.
     fn scope_entries(
         &mut self,

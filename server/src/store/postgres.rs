@@ -577,26 +577,6 @@ impl StoreTx for PgTx<'_> {
         )
     }
 
-    fn set_scope_entry(
-        &mut self,
-        scope: &str,
-        collection: &str,
-        id: &str,
-        seq: i64,
-        removed: bool,
-        at: i64,
-    ) -> StoreResult<()> {
-        self.execute(
-            "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (scope, collection, id)
-             DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
-            &[&scope, &collection, &id, &seq, &removed, &at],
-            "write scope log",
-        )?;
-        Ok(())
-    }
-
     fn scope_entries(
         &mut self,
         scope: &str,

@@ -297,6 +297,27 @@ impl SqliteTx<'_> {
             .map_err(fail("reserve seq"))?;
         Ok(last - n + 1)
     }
+
+    /// Puts a row in a scope's log at `seq`, or marks it removed from the scope, at time `at`.
+    fn set_scope_entry(
+        &mut self,
+        scope: &str,
+        collection: &str,
+        id: &str,
+        seq: i64,
+        removed: bool,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (scope, collection, id)
+                 DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
+            )
+            .and_then(|mut s| s.execute(params![scope, collection, id, seq, removed, at]))
+            .map_err(fail("write scope log"))?;
+        Ok(())
+    }
 }
 
 impl StoreTx for SqliteTx<'_> {
@@ -363,26 +384,6 @@ impl StoreTx for SqliteTx<'_> {
             )
             .and_then(|mut s| s.query_map([collection, id], |r| r.get(0))?.collect())
             .map_err(fail("read scopes"))
-    }
-
-    fn set_scope_entry(
-        &mut self,
-        scope: &str,
-        collection: &str,
-        id: &str,
-        seq: i64,
-        removed: bool,
-        at: i64,
-    ) -> StoreResult<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO scope_log (scope, collection, id, seq, removed, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (scope, collection, id)
-                 DO UPDATE SET seq = excluded.seq, removed = excluded.removed, changed_at = excluded.changed_at",
-            )
-            .and_then(|mut s| s.execute(params![scope, collection, id, seq, removed, at]))
-            .map_err(fail("write scope log"))?;
-        Ok(())
     }
 
     fn scope_entries(
