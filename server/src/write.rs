@@ -264,7 +264,7 @@ impl<'t> Writer<'t> {
         // Rows touched only as a consequence (a mentorship change re-scopes its people) are
         // re-read and re-stamped below: lock them like `apply` locks its own, or a concurrent
         // change to one of them would be stamped from the copy read here. All before reserving
-        // seqs, so a transaction holding the seq counter never waits for a row.
+        // seqs, so a transaction holding its scopes' locks never waits for a row.
         for key in &touched {
             if !locked.contains(key) {
                 tx.lock_record(&key.0, &key.1)?;
