@@ -65,26 +65,44 @@ fn concurrent_read_modify_writes_lose_nothing() {
     }
 }
 
+/// Runs `first` in a transaction that stays open 200 ms after it ran, and `meanwhile` in its
+/// own transaction as soon as `first` ran; returns what each gave and when each committed.
+fn while_open<F: Send, M>(
+    store: &PostgresStore,
+    first: impl FnOnce(&mut dyn StoreTx) -> StoreResult<F> + Send,
+    then: impl FnOnce(&mut dyn StoreTx) -> StoreResult<()> + Send,
+    meanwhile: impl FnOnce(&mut dyn StoreTx) -> StoreResult<M>,
+) -> ((F, Instant), (M, Instant)) {
+    let ran = Barrier::new(2);
+    std::thread::scope(|s| {
+        let holder = s.spawn(|| {
+            let out = tx(store, |t| {
+                let out = first(t)?;
+                ran.wait();
+                std::thread::sleep(Duration::from_millis(200));
+                then(t)?;
+                Ok(out)
+            });
+            (out, Instant::now())
+        });
+        ran.wait();
+        let other = tx(store, meanwhile);
+        let other_done = Instant::now();
+        (holder.join().unwrap(), (other, other_done))
+    })
+}
+
 #[test]
 fn a_retry_racing_its_first_attempt_reads_that_attempts_result() {
     let db = TestDatabase::create();
     let store = PostgresStore::open(&db.url).unwrap();
-    let locked = Barrier::new(2);
-    let (first, retry) = std::thread::scope(|s| {
-        let first = s.spawn(|| {
-            tx(&store, |t| {
-                let seen = t.mutation_result("device", 7)?;
-                locked.wait();
-                std::thread::sleep(Duration::from_millis(200));
-                t.put_mutation_result("device", 7, "applied", 1)?;
-                Ok(seen)
-            })
-        });
-        locked.wait();
-        // Waits for the first attempt's commit, then sees its result.
-        let retry = tx(&store, |t| t.mutation_result("device", 7));
-        (first.join().unwrap(), retry)
-    });
+    // The retry waits for the first attempt's commit, then sees its result.
+    let ((first, _), (retry, _)) = while_open(
+        &store,
+        |t| t.mutation_result("device", 7),
+        |t| t.put_mutation_result("device", 7, "applied", 1),
+        |t| t.mutation_result("device", 7),
+    );
     assert_eq!(first, None);
     assert_eq!(retry.as_deref(), Some("applied"));
 }
@@ -261,21 +279,12 @@ fn one_query_over_every_scope_pages_like_one_query_per_scope() {
 fn garbage_collection_waits_for_writers_in_flight() {
     let db = TestDatabase::create();
     let store = PostgresStore::open(&db.url).unwrap();
-    let reserved = Barrier::new(2);
-    let (written, collected) = std::thread::scope(|s| {
-        let writer = s.spawn(|| {
-            tx(&store, |t| {
-                stamp(t, "a", "staff")?;
-                reserved.wait();
-                std::thread::sleep(Duration::from_millis(200));
-                Ok(())
-            });
-            Instant::now()
-        });
-        reserved.wait();
-        tx(&store, |t| t.collect_garbage(i64::MAX));
-        (writer.join().unwrap(), Instant::now())
-    });
+    let ((_, written), ((), collected)) = while_open(
+        &store,
+        |t| stamp(t, "a", "staff"),
+        |_| Ok(()),
+        |t| t.collect_garbage(i64::MAX),
+    );
     // Had it not waited, its horizon could pass the writer's pending seq.
     assert!(collected >= written);
 }
