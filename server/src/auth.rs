@@ -148,13 +148,13 @@ pub fn authenticate(
     let Some(token) = bearer else {
         return Err(ApiError::unauthorized());
     };
-    let Some(t) = tx.token(&hash(token))? else {
+    let Some((t, person)) = tx.token_holder(&hash(token))? else {
         return Err(ApiError::unauthorized());
     };
     if t.kind != "access" || t.revoked_at.is_some() || t.expires_at <= now {
         return Err(ApiError::unauthorized());
     }
-    let role = crate::rows::person_role(tx, &t.person_id)?.ok_or_else(ApiError::unauthorized)?;
+    let role = crate::rows::role_of(&person).ok_or_else(ApiError::unauthorized)?;
     Ok(Actor {
         person_id: t.person_id,
         role,

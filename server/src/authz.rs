@@ -53,19 +53,18 @@ pub fn may_write(
         }
         ("mentorship", Op::Update) => pro && field("coordinator_id") == me,
         ("mentorship_event", _) => {
-            let coordinator = rows::mentorship_members(tx, &field("mentorship_id"))?.map(|m| m.2);
-            coordinator.as_deref() == Some(me) && text(row, "actor_id") == Some(me)
+            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| m.coordinator == me)
+                && text(row, "actor_id") == Some(me)
         }
         ("checkin", _) => {
-            is_serving_mentor(tx, me, &field("mentorship_id"))?
+            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| m.served_by(me))
                 && text(row, "author_id") == Some(me)
                 && supersedes_fits(tx, row)?
         }
         ("escalation", _) => {
-            let members = rows::mentorship_members(tx, &field("mentorship_id"))?;
-            is_serving_mentor(tx, me, &field("mentorship_id"))?
-                && text(row, "raised_by") == Some(me)
-                && members.map(|m| m.2).as_deref() == text(row, "assigned_to")
+            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| {
+                m.served_by(me) && text(row, "assigned_to") == Some(m.coordinator.as_str())
+            }) && text(row, "raised_by") == Some(me)
                 && checkin_of(tx, &field("checkin_id"), &field("mentorship_id"))?
         }
         ("escalation_event", _) => {
@@ -96,17 +95,11 @@ pub fn may_write(
             actor_fits && survivor_fits && recorder_fits && withdrawer_fits && caregiver_fits
         }
         ("message", _) => {
-            rows::conversation_members(tx, &field("mentorship_id"))?
-                .iter()
-                .any(|m| m == me)
-                && text(row, "sender_id") == Some(me)
+            in_conversation(tx, me, &field("mentorship_id"))? && text(row, "sender_id") == Some(me)
         }
         ("bookmark", _) => field("person_id") == me,
         ("conversation_read", _) => {
-            field("person_id") == me
-                && rows::conversation_members(tx, &field("mentorship_id"))?
-                    .iter()
-                    .any(|m| m == me)
+            field("person_id") == me && in_conversation(tx, me, &field("mentorship_id"))?
         }
         _ => false,
     };
@@ -144,13 +137,9 @@ fn receipt_id_fits(row: &WireRow) -> bool {
     }
 }
 
-/// Whether `me` is the mentorship's mentor and still serves it (the survivor's consent to
-/// take part is in force).
-fn is_serving_mentor(tx: &mut dyn StoreTx, me: &str, mentorship_id: &str) -> StoreResult<bool> {
-    let Some((survivor, mentor, _)) = rows::mentorship_members(tx, mentorship_id)? else {
-        return Ok(false);
-    };
-    Ok(mentor == me && rows::has_programme_consent(tx, &survivor)?)
+/// Whether `me` is in the mentorship's conversation.
+fn in_conversation(tx: &mut dyn StoreTx, me: &str, mentorship_id: &str) -> StoreResult<bool> {
+    Ok(rows::mentorship(tx, mentorship_id)?.is_some_and(|m| m.in_conversation(me)))
 }
 
 /// A check-in version that supersedes another must continue the same check-in in the same

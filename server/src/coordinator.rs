@@ -261,11 +261,10 @@ pub fn act(
         ));
     }
     let status = MentorshipStatus::parse(text(&m, "status").unwrap_or_default())?;
-    let survivor = text(&m, "survivor_id").unwrap_or_default().to_owned();
     let (fields, event, reason) = match action {
         "activate" => {
             let (next, kind) = transition(status, MentorshipAction::Activate)?;
-            if !rows::has_programme_consent(op.writer.tx(), &survivor)? {
+            if !rows::mentorship(op.writer.tx(), mentorship)?.is_some_and(|m| m.consented) {
                 return Err(ApiError::conflict(
                     "the survivor has not consented to take part",
                 ));

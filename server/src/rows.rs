@@ -5,7 +5,7 @@ use passerelle_core::Role;
 use passerelle_core::sync::protocol::WireRow;
 use serde_json::Value as Json;
 
-use crate::store::{StoreResult, StoreTx};
+use crate::store::{MentorshipFacts, StoreResult, StoreTx, StoredRecord};
 
 /// A stored row as a JSON object.
 pub fn load(tx: &mut dyn StoreTx, collection: &str, id: &str) -> StoreResult<Option<WireRow>> {
@@ -27,56 +27,79 @@ pub fn text<'a>(row: &'a WireRow, field: &str) -> Option<&'a str> {
 
 /// A person's role, if the person exists.
 pub fn person_role(tx: &mut dyn StoreTx, person_id: &str) -> StoreResult<Option<Role>> {
-    Ok(load(tx, "person", person_id)?
-        .and_then(|p| text(&p, "role").and_then(|r| Role::parse(r).ok())))
+    Ok(tx.record("person", person_id)?.and_then(|p| role_of(&p)))
 }
 
-/// The (survivor, mentor, coordinator) of a stored mentorship.
-pub fn mentorship_members(
+/// The role a stored person row names.
+pub fn role_of(person: &StoredRecord) -> Option<Role> {
+    parse(&person.data).and_then(|p| text(&p, "role").and_then(|r| Role::parse(r).ok()))
+}
+
+/// A stored mentorship's members and the consents that decide who serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentorship {
+    /// Its id.
+    pub id: String,
+    /// The survivor.
+    pub survivor: String,
+    /// The mentor.
+    pub mentor: String,
+    /// The coordinating professional.
+    pub coordinator: String,
+    /// Whether the survivor's consent to take part is in force.
+    pub consented: bool,
+    /// Caregivers the survivor shares with.
+    pub sharing: Vec<String>,
+}
+
+impl Mentorship {
+    fn from_facts(facts: MentorshipFacts) -> Option<Self> {
+        let row = parse(&facts.record.data)?;
+        let field = |name: &str| text(&row, name).map(str::to_owned);
+        Some(Self {
+            survivor: field("survivor_id")?,
+            mentor: field("mentor_id")?,
+            coordinator: field("coordinator_id")?,
+            id: facts.id,
+            consented: facts.consented,
+            sharing: facts.sharing,
+        })
+    }
+
+    /// Whether `person` is its mentor and still serves it (the survivor's consent to take
+    /// part is in force).
+    pub fn served_by(&self, person: &str) -> bool {
+        self.mentor == person && self.consented
+    }
+
+    /// Whether `person` is in its conversation: the survivor, the mentor who serves it, and
+    /// caregivers with a sharing consent.
+    pub fn in_conversation(&self, person: &str) -> bool {
+        self.survivor == person
+            || self.served_by(person)
+            || self.sharing.iter().any(|c| c == person)
+    }
+}
+
+/// A stored mentorship, if it exists.
+pub fn mentorship(tx: &mut dyn StoreTx, id: &str) -> StoreResult<Option<Mentorship>> {
+    Ok(tx.mentorship_facts(id)?.and_then(Mentorship::from_facts))
+}
+
+/// Every mentorship `person` is the `kind` (`survivor`, `mentor`, `coordinator`) of.
+pub fn mentorships_of(
     tx: &mut dyn StoreTx,
-    mentorship_id: &str,
-) -> StoreResult<Option<(String, String, String)>> {
-    Ok(load(tx, "mentorship", mentorship_id)?.and_then(|m| {
-        Some((
-            text(&m, "survivor_id")?.to_owned(),
-            text(&m, "mentor_id")?.to_owned(),
-            text(&m, "coordinator_id")?.to_owned(),
-        ))
-    }))
+    kind: &str,
+    person: &str,
+) -> StoreResult<Vec<Mentorship>> {
+    Ok(tx
+        .mentorships_of(kind, person)?
+        .into_iter()
+        .filter_map(Mentorship::from_facts)
+        .collect())
 }
 
 /// Whether a consent row is in force (granted, not withdrawn).
 pub fn consent_active(row: &WireRow) -> bool {
     row.get("withdrawn_at").is_none_or(Json::is_null)
-}
-
-/// Whether the survivor's consent to take part is in force.
-pub fn has_programme_consent(tx: &mut dyn StoreTx, survivor_id: &str) -> StoreResult<bool> {
-    Ok(!tx.objects("programme_consent", survivor_id)?.is_empty())
-}
-
-/// Whether `caregiver_id` may share in `survivor_id`'s circle (a sharing consent in force).
-pub fn shares_with(
-    tx: &mut dyn StoreTx,
-    survivor_id: &str,
-    caregiver_id: &str,
-) -> StoreResult<bool> {
-    Ok(tx
-        .objects("share_consent", survivor_id)?
-        .iter()
-        .any(|c| c == caregiver_id))
-}
-
-/// The members of a mentorship's conversation: survivor, mentor (while the survivor's consent
-/// is in force) and caregivers with a sharing consent.
-pub fn conversation_members(tx: &mut dyn StoreTx, mentorship_id: &str) -> StoreResult<Vec<String>> {
-    let Some((survivor, mentor, _)) = mentorship_members(tx, mentorship_id)? else {
-        return Ok(Vec::new());
-    };
-    let mut members = vec![survivor.clone()];
-    if has_programme_consent(tx, &survivor)? {
-        members.push(mentor);
-    }
-    members.extend(tx.objects("share_consent", &survivor)?);
-    Ok(members)
 }

@@ -55,14 +55,11 @@ pub fn membership(tx: &mut dyn StoreTx, actor: &Actor) -> StoreResult<BTreeSet<S
             }
         }
         Role::Mentor => {
-            for m in tx.subjects("mentor", me)? {
-                let Some((survivor, _, _)) = rows::mentorship_members(tx, &m)? else {
-                    continue;
-                };
-                if rows::has_programme_consent(tx, &survivor)? {
-                    scopes.insert(format!("mentorship:{m}"));
-                    scopes.insert(format!("conversation:{m}"));
-                    scopes.insert(format!("casenotes:{m}"));
+            for m in rows::mentorships_of(tx, "mentor", me)? {
+                if m.served_by(me) {
+                    scopes.insert(format!("mentorship:{}", m.id));
+                    scopes.insert(format!("conversation:{}", m.id));
+                    scopes.insert(format!("casenotes:{}", m.id));
                 }
             }
         }

@@ -3,7 +3,8 @@
 //! once, a refresh token spent once however many race for it, sequence numbers visible only in
 //! order in each scope (writers into other scopes not waiting), garbage collection waiting for
 //! writers in flight, a retried push that races its first attempt reading that attempt's result,
-//! and a database from a newer server refused.
+//! a database from a newer server refused, and reads made in one query answering like the
+//! reads they replace.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::Barrier;
@@ -273,6 +274,86 @@ fn one_query_over_every_scope_pages_like_one_query_per_scope() {
             (vec![], true),
         ]
     );
+}
+
+/// Mentorships, relations and a token as the service would leave them, written the same way
+/// into either store.
+fn facts_fixture(t: &mut dyn StoreTx) -> StoreResult<()> {
+    for (id, survivor, mentor) in [("m1", "s1", "x"), ("m2", "s2", "x"), ("m3", "s1", "y")] {
+        let data = format!(r#"{{"id":"{id}","survivor_id":"{survivor}","mentor_id":"{mentor}"}}"#);
+        t.put_record("mentorship", id, &data, 0)?;
+        t.add_relation("survivor", id, survivor)?;
+        t.add_relation("mentor", id, mentor)?;
+    }
+    // A mentorship the relations index has no survivor for yet.
+    t.put_record("mentorship", "m4", "{}", 0)?;
+    t.add_relation("mentor", "m4", "x")?;
+    t.add_relation("programme_consent", "s1", "consent-1")?;
+    t.add_relation("share_consent", "s1", "c2")?;
+    t.add_relation("share_consent", "s1", "c1")?;
+    t.add_relation("share_consent", "s2", "c3")?;
+    t.put_record("person", "x", r#"{"id":"x","role":"mentor"}"#, 0)?;
+    let token = |person: &str| TokenRecord {
+        kind: "access".into(),
+        device_id: "d".into(),
+        person_id: person.into(),
+        family: "f".into(),
+        expires_at: 9,
+        used_at: None,
+        revoked_at: None,
+    };
+    t.put_token("held", &token("x"))?;
+    t.put_token("orphan", &token("nobody"))
+}
+
+#[test]
+fn one_query_reads_answer_like_the_reads_they_replace() {
+    let db = TestDatabase::create();
+    let postgres = PostgresStore::open(&db.url).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("server.db")).unwrap();
+    tx(&postgres, facts_fixture);
+    tx(&sqlite, facts_fixture);
+    // SQLite answers with the trait's defaults (one read at a time): the reference.
+    for id in ["m1", "m2", "m3", "m4", "absent"] {
+        let pg = tx(&postgres, |t| t.mentorship_facts(id));
+        assert_eq!(pg, tx(&sqlite, |t| t.mentorship_facts(id)), "{id}");
+    }
+    for (kind, person) in [
+        ("mentor", "x"),
+        ("mentor", "y"),
+        ("survivor", "s1"),
+        ("mentor", "z"),
+    ] {
+        let pg = tx(&postgres, |t| t.mentorships_of(kind, person));
+        assert_eq!(
+            pg,
+            tx(&sqlite, |t| t.mentorships_of(kind, person)),
+            "{kind} {person}"
+        );
+    }
+    for hash in ["held", "orphan", "absent"] {
+        let pg = tx(&postgres, |t| t.token_holder(hash));
+        assert_eq!(pg, tx(&sqlite, |t| t.token_holder(hash)), "{hash}");
+    }
+    // And the answers themselves.
+    let m1 = tx(&postgres, |t| t.mentorship_facts("m1")).unwrap();
+    assert!(m1.consented);
+    assert_eq!(m1.sharing, ["c1", "c2"]);
+    let m2 = tx(&postgres, |t| t.mentorship_facts("m2")).unwrap();
+    assert!(!m2.consented);
+    assert_eq!(m2.sharing, ["c3"]);
+    let ids: Vec<String> = tx(&postgres, |t| t.mentorships_of("mentor", "x"))
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, ["m1", "m2", "m4"]);
+    let (token, person) = tx(&postgres, |t| t.token_holder("held")).unwrap();
+    assert_eq!(
+        (token.person_id.as_str(), person.data.contains("mentor")),
+        ("x", true)
+    );
+    assert!(tx(&postgres, |t| t.token_holder("orphan")).is_none());
 }
 
 #[test]

@@ -71,6 +71,20 @@ pub fn cut_walks(fetched: Vec<Vec<ScopeEntry>>, limit: u32) -> Vec<ScopeWalk> {
         .collect()
 }
 
+/// A stored mentorship with the consents that decide who serves it: what authorization and
+/// scope membership ask of a mentorship, read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentorshipFacts {
+    /// The mentorship's id.
+    pub id: String,
+    /// Its stored row.
+    pub record: StoredRecord,
+    /// Whether its survivor's consent to take part is in force.
+    pub consented: bool,
+    /// The caregivers its survivor shares with (a sharing consent in force), sorted.
+    pub sharing: Vec<String>,
+}
+
 /// A refresh or access token, as stored (hashed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
@@ -183,6 +197,35 @@ pub trait StoreTx {
     fn objects(&mut self, kind: &str, subject: &str) -> StoreResult<Vec<String>>;
     /// Subjects related to `object` by `kind`.
     fn subjects(&mut self, kind: &str, object: &str) -> StoreResult<Vec<String>>;
+    /// A stored mentorship with its survivor's consents (PostgreSQL: one round trip). The
+    /// survivor is the one the relations index names, as for every other consent question.
+    fn mentorship_facts(&mut self, id: &str) -> StoreResult<Option<MentorshipFacts>> {
+        let Some(record) = self.record("mentorship", id)? else {
+            return Ok(None);
+        };
+        let (consented, sharing) = match self.objects("survivor", id)?.first() {
+            Some(survivor) => (
+                !self.objects("programme_consent", survivor)?.is_empty(),
+                self.objects("share_consent", survivor)?,
+            ),
+            None => (false, Vec::new()),
+        };
+        Ok(Some(MentorshipFacts {
+            id: id.to_owned(),
+            record,
+            consented,
+            sharing,
+        }))
+    }
+    /// [`Self::mentorship_facts`] of every mentorship `person` is the `kind` (`survivor`,
+    /// `mentor`, `coordinator`) of, by id (PostgreSQL: one round trip).
+    fn mentorships_of(&mut self, kind: &str, person: &str) -> StoreResult<Vec<MentorshipFacts>> {
+        let mut found = Vec::new();
+        for id in self.subjects(kind, person)? {
+            found.extend(self.mentorship_facts(&id)?);
+        }
+        Ok(found)
+    }
 
     /// Stores a one-time enrolment code (hashed) for a person.
     fn put_enrolment_code(
@@ -199,6 +242,16 @@ pub trait StoreTx {
     fn put_token(&mut self, hash: &str, token: &TokenRecord) -> StoreResult<()>;
     /// A stored token.
     fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>>;
+    /// A stored token with its person's stored row, if both exist: what authenticating a
+    /// request reads (PostgreSQL: one round trip).
+    fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>> {
+        let Some(token) = self.token(hash)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .record("person", &token.person_id)?
+            .map(|person| (token, person)))
+    }
     /// Marks a refresh token spent; `false` if it already was (checked and set atomically, so
     /// two concurrent refreshes with one token cannot both succeed).
     fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool>;

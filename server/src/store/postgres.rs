@@ -34,8 +34,8 @@ use r2d2_postgres::PostgresConnectionManager;
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuditEntry, RowStamp, ScopeEntry, ScopeWalk, ServerStore, StoreFailure, StoreResult, StoreTx,
-    StoredRecord, TokenRecord, cut_walks,
+    AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ScopeWalk, ServerStore, StoreFailure,
+    StoreResult, StoreTx, StoredRecord, TokenRecord, cut_walks,
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
@@ -159,6 +159,49 @@ fn stored_record(r: &Row) -> Result<StoredRecord, postgres::Error> {
         data: r.try_get(0)?,
         seq: r.try_get(1)?,
     })
+}
+
+/// A token from a row's columns (kind, device_id, person_id, family, expires_at, used_at,
+/// revoked_at).
+fn token_record(r: &Row) -> Result<TokenRecord, postgres::Error> {
+    Ok(TokenRecord {
+        kind: r.try_get(0)?,
+        device_id: r.try_get(1)?,
+        person_id: r.try_get(2)?,
+        family: r.try_get(3)?,
+        expires_at: r.try_get(4)?,
+        used_at: r.try_get(5)?,
+        revoked_at: r.try_get(6)?,
+    })
+}
+
+/// Mentorship facts from a row's columns (id, data, seq, consented, sharing).
+fn mentorship_facts(r: &Row) -> Result<MentorshipFacts, postgres::Error> {
+    Ok(MentorshipFacts {
+        id: r.try_get(0)?,
+        record: StoredRecord {
+            data: r.try_get(1)?,
+            seq: r.try_get(2)?,
+        },
+        consented: r.try_get(3)?,
+        sharing: r.try_get(4)?,
+    })
+}
+
+/// A mentorship with its survivor's consents, the survivor as the relations index names it
+/// (the columns [`mentorship_facts`] reads); the callers add which mentorships.
+macro_rules! mentorship_facts_sql {
+    () => {
+        "SELECT m.id, m.data, m.seq,
+                EXISTS (SELECT 1 FROM relations p
+                        WHERE p.kind = 'programme_consent' AND p.subject = s.object),
+                ARRAY(SELECT c.object FROM relations c
+                      WHERE c.kind = 'share_consent' AND c.subject = s.object ORDER BY c.object)
+         FROM records m
+         LEFT JOIN LATERAL (SELECT object FROM relations
+                            WHERE kind = 'survivor' AND subject = m.id
+                            ORDER BY object LIMIT 1) s ON true"
+    };
 }
 
 /// A scope-log entry from a row's columns (seq, collection, id, data) starting at `at`.
@@ -669,6 +712,36 @@ impl StoreTx for PgTx<'_> {
         )
     }
 
+    fn mentorship_facts(&mut self, id: &str) -> StoreResult<Option<MentorshipFacts>> {
+        self.query_opt(
+            concat!(
+                mentorship_facts_sql!(),
+                " WHERE m.collection = 'mentorship' AND m.id = $1"
+            ),
+            &[&id],
+            "read mentorship",
+        )?
+        .map(|r| mentorship_facts(&r))
+        .transpose()
+        .map_err(fail("read mentorship"))
+    }
+
+    fn mentorships_of(&mut self, kind: &str, person: &str) -> StoreResult<Vec<MentorshipFacts>> {
+        self.query(
+            concat!(
+                mentorship_facts_sql!(),
+                " JOIN relations r ON r.kind = $1 AND r.object = $2 AND r.subject = m.id
+                  WHERE m.collection = 'mentorship' ORDER BY m.id"
+            ),
+            &[&kind, &person],
+            "read mentorships",
+        )?
+        .iter()
+        .map(mentorship_facts)
+        .collect::<Result<_, _>>()
+        .map_err(fail("read mentorships"))
+    }
+
     fn put_enrolment_code(
         &mut self,
         hash: &str,
@@ -733,16 +806,26 @@ impl StoreTx for PgTx<'_> {
             &[&hash],
             "read token",
         )?
+        .map(|r| token_record(&r))
+        .transpose()
+        .map_err(fail("read token"))
+    }
+
+    fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>> {
+        self.query_opt(
+            "SELECT t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at,
+                    t.revoked_at, p.data, p.seq
+             FROM tokens t JOIN records p ON p.collection = 'person' AND p.id = t.person_id
+             WHERE t.hash = $1",
+            &[&hash],
+            "read token",
+        )?
         .map(|r| {
-            Ok(TokenRecord {
-                kind: r.try_get(0)?,
-                device_id: r.try_get(1)?,
-                person_id: r.try_get(2)?,
-                family: r.try_get(3)?,
-                expires_at: r.try_get(4)?,
-                used_at: r.try_get(5)?,
-                revoked_at: r.try_get(6)?,
-            })
+            let person = StoredRecord {
+                data: r.try_get(7)?,
+                seq: r.try_get(8)?,
+            };
+            Ok((token_record(&r)?, person))
         })
         .transpose()
         .map_err(fail("read token"))
