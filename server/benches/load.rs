@@ -56,7 +56,7 @@ use passerelle_server::auth::Actor;
 use passerelle_server::coordinator::{
     self, ActionRequest, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
 };
-use passerelle_server::store::{AuditEntry, RowStamp, StoreFailure};
+use passerelle_server::store::{AuditEntry, MutationRecord, RowStamp, StoreFailure};
 use passerelle_server::{
     Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore, demo, http,
 };
@@ -495,9 +495,9 @@ impl Phase {
 }
 
 /// The rows one push writes, straight through the store: what a push costs the store itself.
-/// Same calls as the service makes for a new message (idempotency record, the row read under
-/// its lock, row, mutation result, audit line, stamp), without HTTP, JSON parsing,
-/// authentication or the authorization reads.
+/// Same calls as the service makes for a new message (the mutation's first step: its stored
+/// result and the row read under its lock; the row; the audit line with the mutation's result;
+/// the stamp), without HTTP, JSON parsing, authentication or the authorization reads.
 fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 {
     const THREADS: usize = 4;
     let begin = Instant::now();
@@ -519,18 +519,24 @@ fn baseline<S: ServerStore>(store: &S, pairs: &[Pair], length: Duration) -> f64 
                         let mutation_id = (now << 16) + n as i64;
                         store
                             .transaction(|tx| {
-                                let _ = tx.mutation_result(&device, mutation_id)?;
-                                let _ = tx.locked_record("message", &id)?;
+                                let _ = tx.start_mutation(&device, mutation_id, "message", &id)?;
                                 tx.put_record("message", &id, &data, 0)?;
-                                tx.put_mutation_result(&device, mutation_id, r#"{"status":"applied"}"#, now)?;
-                                tx.audit(&[AuditEntry {
-                                    at: now,
-                                    person_id: pair.survivor.0.clone(),
-                                    device_id: device.clone(),
-                                    action: "write",
-                                    collection: "message".into(),
-                                    row_id: id.clone(),
-                                }])?;
+                                tx.keep_records(
+                                    &[AuditEntry {
+                                        at: now,
+                                        person_id: pair.survivor.0.clone(),
+                                        device_id: device.clone(),
+                                        action: "write",
+                                        collection: "message".into(),
+                                        row_id: id.clone(),
+                                    }],
+                                    &[MutationRecord {
+                                        device_id: device.clone(),
+                                        mutation_id,
+                                        result: r#"{"status":"applied"}"#.into(),
+                                        at: now,
+                                    }],
+                                )?;
                                 tx.stamp_rows(
                                     &[RowStamp {
                                         collection: "message".into(),

@@ -1,6 +1,8 @@
 //! The sync endpoints: push (idempotent per device and mutation id) and pull (per-scope
 //! cursors over the scope log, revoked scopes named, resets past the tombstone horizon).
 
+use std::collections::HashMap;
+
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::sync::protocol::{
     Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -11,7 +13,7 @@ use serde_json::value::RawValue;
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::scopes;
-use crate::store::{AuditEntry, ScopeWalk, StoreTx};
+use crate::store::{AuditEntry, MutationStart, ScopeWalk, StoreTx};
 use crate::write::{Outcome, Writer, audited};
 
 /// Scopes in the order a pull serves them: those holding people and mentorships first.
@@ -46,6 +48,14 @@ fn result(mutation_id: i64, o: &Outcome) -> MutationResult {
         retryable: o.retryable,
         fields: o.fields.clone(),
     }
+}
+
+/// A stored result sent again: what was applied (or merged) the first time is a duplicate now.
+fn as_duplicate(mut r: MutationResult) -> MutationResult {
+    if matches!(r.status, MutationStatus::Applied | MutationStatus::Conflict) {
+        r.status = MutationStatus::Duplicate;
+    }
+    r
 }
 
 /// Where a pull reads one scope from.
@@ -91,28 +101,37 @@ pub fn push(
     }
     let device = actor.device_id.clone();
     let mut results = Vec::with_capacity(req.mutations.len());
+    // Results kept by this push: a mutation id repeated within the batch is a duplicate too.
+    let mut kept: HashMap<i64, MutationResult> = HashMap::new();
     let mut writer = Writer::new(tx, actor.clone(), now, limits.max_skew_ms);
     for m in req.mutations {
-        if let Some(previous) = writer.tx().mutation_result(&device, m.mutation_id)? {
-            let mut r: MutationResult = serde_json::from_str(&previous)
-                .map_err(|_| ApiError::from(crate::store::StoreFailure::Database("mutation")))?;
-            if matches!(r.status, MutationStatus::Applied | MutationStatus::Conflict) {
-                r.status = MutationStatus::Duplicate;
-            }
-            results.push(r);
+        if let Some(r) = kept.get(&m.mutation_id) {
+            results.push(as_duplicate(r.clone()));
             continue;
         }
+        let started =
+            writer
+                .tx()
+                .start_mutation(&device, m.mutation_id, &m.collection, &m.row_id)?;
+        let stored = match started {
+            MutationStart::Seen(previous) => {
+                let r: MutationResult = serde_json::from_str(&previous).map_err(|_| {
+                    ApiError::from(crate::store::StoreFailure::Database("mutation"))
+                })?;
+                results.push(as_duplicate(r));
+                continue;
+            }
+            MutationStart::Fresh(stored) => stored,
+        };
         let outcome = if req.schema_version > SCHEMA_VERSION {
             Outcome::rejected("unsupported_version", true)
         } else {
-            writer.apply(&m.collection, m.op, &m.row_id, m.row, false)?
+            writer.apply_started(&m.collection, m.op, &m.row_id, m.row, stored)?
         };
         let r = result(m.mutation_id, &outcome);
         if !outcome.retryable {
-            let text = serde_json::to_string(&r).unwrap_or_default();
-            writer
-                .tx()
-                .put_mutation_result(&device, m.mutation_id, &text, now)?;
+            writer.keep_result(m.mutation_id, serde_json::to_string(&r).unwrap_or_default());
+            kept.insert(m.mutation_id, r.clone());
         }
         results.push(r);
     }

@@ -16,7 +16,9 @@ use crate::auth::Actor;
 use crate::authz;
 use crate::rows;
 use crate::scopes;
-use crate::store::{AuditEntry, RowStamp, StoreFailure, StoreResult, StoreTx};
+use crate::store::{
+    AuditEntry, MutationRecord, RowStamp, StoreFailure, StoreResult, StoreTx, StoredRecord,
+};
 
 /// What became of one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,14 @@ pub fn audited(collection: &str) -> bool {
     AUDITED.contains(&collection)
 }
 
+/// The stored row a change applies to, as the caller has it.
+enum RowRead {
+    /// Not read yet: the writer locks (if it has not) and reads it.
+    Pending,
+    /// Locked and read by the caller (`None`: there is none).
+    Locked(Option<StoredRecord>),
+}
+
 /// Applies the changes of one request, then stamps them.
 pub struct Writer<'t> {
     tx: &'t mut dyn StoreTx,
@@ -84,6 +94,8 @@ pub struct Writer<'t> {
     /// Rows that did not exist before this request: they are in no scope yet.
     created: HashSet<(String, String)>,
     audit: Vec<AuditEntry>,
+    /// Results of pushed mutations, kept with the audit lines.
+    results: Vec<MutationRecord>,
 }
 
 impl<'t> Writer<'t> {
@@ -102,6 +114,7 @@ impl<'t> Writer<'t> {
             locked: HashSet::new(),
             created: HashSet::new(),
             audit: Vec::new(),
+            results: Vec::new(),
         }
     }
 
@@ -155,6 +168,17 @@ impl<'t> Writer<'t> {
         }
     }
 
+    /// Keeps a pushed mutation's result (written with the audit lines when the writer
+    /// finishes), so a retry is answered from it.
+    pub fn keep_result(&mut self, mutation_id: i64, result: String) {
+        self.results.push(MutationRecord {
+            device_id: self.actor.device_id.clone(),
+            mutation_id,
+            result,
+            at: self.now,
+        });
+    }
+
     /// Applies one change. `trusted` (coordinator API only) lets an update change fields that
     /// pushes may not (reassigning a mentor); authorization still applies.
     pub fn apply(
@@ -162,8 +186,33 @@ impl<'t> Writer<'t> {
         collection: &str,
         op: Op,
         row_id: &str,
+        row: WireRow,
+        trusted: bool,
+    ) -> StoreResult<Outcome> {
+        self.apply_to(collection, op, row_id, row, trusted, RowRead::Pending)
+    }
+
+    /// [`Self::apply`] for a pushed change whose row the push has already locked and read
+    /// ([`StoreTx::start_mutation`]).
+    pub fn apply_started(
+        &mut self,
+        collection: &str,
+        op: Op,
+        row_id: &str,
+        row: WireRow,
+        stored: Option<StoredRecord>,
+    ) -> StoreResult<Outcome> {
+        self.apply_to(collection, op, row_id, row, false, RowRead::Locked(stored))
+    }
+
+    fn apply_to(
+        &mut self,
+        collection: &str,
+        op: Op,
+        row_id: &str,
         mut row: WireRow,
         trusted: bool,
+        read: RowRead,
     ) -> StoreResult<Outcome> {
         let Some(coll) = Collection::from_table(collection) else {
             return Ok(Outcome::rejected("unknown_collection", true));
@@ -179,10 +228,11 @@ impl<'t> Writer<'t> {
             return Ok(Outcome::rejected("invalid", false));
         }
         let key = (collection.to_owned(), row_id.to_owned());
-        let stored = if self.locked.insert(key.clone()) {
-            self.tx.locked_record(collection, row_id)?
-        } else {
-            self.tx.record(collection, row_id)?
+        let newly_locked = self.locked.insert(key.clone());
+        let stored = match read {
+            RowRead::Locked(stored) => stored,
+            RowRead::Pending if newly_locked => self.tx.locked_record(collection, row_id)?,
+            RowRead::Pending => self.tx.record(collection, row_id)?,
         };
         let stored = stored.and_then(|r| rows::parse(&r.data));
         self.clamp(&mut row, stored.as_ref());
@@ -258,6 +308,7 @@ impl<'t> Writer<'t> {
             locked,
             created,
             audit,
+            results,
             now,
             ..
         } = self;
@@ -301,9 +352,7 @@ impl<'t> Writer<'t> {
                 scopes,
             });
         }
-        if !audit.is_empty() {
-            tx.audit(&audit)?;
-        }
+        tx.keep_records(&audit, &results)?;
         tx.stamp_rows(&stamps, now)
     }
 }

@@ -74,11 +74,23 @@ fn push(
     rows: &[WireRow],
     first_id: i64,
 ) -> ApiResponse {
+    let ids: Vec<i64> = (first_id..).take(rows.len()).collect();
+    push_as(server, token, schema_version, rows, &ids)
+}
+
+/// Pushes check-in rows under the mutation ids given, one for each.
+fn push_as(
+    server: &TestServer,
+    token: &str,
+    schema_version: i64,
+    rows: &[WireRow],
+    ids: &[i64],
+) -> ApiResponse {
     let mutations: Vec<Mutation> = rows
         .iter()
-        .enumerate()
-        .map(|(i, row)| Mutation {
-            mutation_id: first_id + i as i64,
+        .zip(ids)
+        .map(|(row, id)| Mutation {
+            mutation_id: *id,
             collection: "checkin".into(),
             op: Op::Insert,
             row_id: row["id"].as_str().unwrap().to_owned(),
@@ -179,6 +191,31 @@ fn pushes_on(kind: StoreKind) {
         .filter(|e| matches!(e, passerelle_core::TimelineEntry::CheckIn { .. }))
         .count();
     assert_eq!(checkins, 2, "no double effect");
+
+    // One mutation twice in one batch (a proxy or a client bug repeating it): applied once,
+    // the repeat answered as a duplicate.
+    let once = checkin(&mentorship, &marc, (now << 16) + 2, now);
+    let repeated = results(&push_as(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &[once.clone(), once],
+        &[40, 40],
+    ));
+    let statuses: Vec<MutationStatus> = repeated.results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [MutationStatus::Applied, MutationStatus::Duplicate]
+    );
+    mentor.sync();
+    let checkins = mentor
+        .store
+        .mentorship_timeline(&mentorship)
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, passerelle_core::TimelineEntry::CheckIn { .. }))
+        .count();
+    assert_eq!(checkins, 3, "the repeat stored nothing");
 
     // A mutation from a newer app: refused, retryable, never stored.
     let newer = vec![checkin(&mentorship, &marc, now << 16, now)];

@@ -11,7 +11,8 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use passerelle_server::store::{
-    RowStamp, ScopeWalk, StoreFailure, StoreResult, StoreTx, TokenRecord,
+    AuditEntry, MutationRecord, MutationStart, RowStamp, ScopeWalk, StoreFailure, StoreResult,
+    StoreTx, TokenRecord,
 };
 use passerelle_server::{PostgresStore, ServerStore, SqliteStore};
 use passerelle_tests::pg_cluster::TestDatabase;
@@ -97,15 +98,17 @@ fn while_open<F: Send, M>(
 fn a_retry_racing_its_first_attempt_reads_that_attempts_result() {
     let db = TestDatabase::create();
     let store = PostgresStore::open(&db.url).unwrap();
-    // The retry waits for the first attempt's commit, then sees its result.
+    // The retry waits for the first attempt's commit, then sees its result (the calls a push
+    // makes: its first step, and the result kept as the writer finishes).
+    let start = |t: &mut dyn StoreTx| t.start_mutation("device", 7, "message", "m1");
     let ((first, _), (retry, _)) = while_open(
         &store,
-        |t| t.mutation_result("device", 7),
-        |t| t.put_mutation_result("device", 7, "applied", 1),
-        |t| t.mutation_result("device", 7),
+        start,
+        |t| t.keep_records(&[], &[kept("device", 7, "applied")]),
+        start,
     );
-    assert_eq!(first, None);
-    assert_eq!(retry.as_deref(), Some("applied"));
+    assert_eq!(first, MutationStart::Fresh(None));
+    assert_eq!(retry, MutationStart::Seen("applied".into()));
 }
 
 #[test]
@@ -306,6 +309,35 @@ fn facts_fixture(t: &mut dyn StoreTx) -> StoreResult<()> {
     t.put_token("orphan", &token("nobody"))
 }
 
+fn kept(device: &str, mutation_id: i64, result: &str) -> MutationRecord {
+    MutationRecord {
+        device_id: device.into(),
+        mutation_id,
+        result: result.into(),
+        at: 1,
+    }
+}
+
+/// Keeps an audit line and two results, then starts a mutation seen before, a new one on a
+/// stored row, and a new one on no row; with the audit lines counted.
+fn bookkeeping(t: &mut dyn StoreTx) -> StoreResult<(Vec<MutationStart>, i64)> {
+    let line = AuditEntry {
+        at: 1,
+        person_id: "x".into(),
+        device_id: "d".into(),
+        action: "write",
+        collection: "message".into(),
+        row_id: "msg".into(),
+    };
+    t.keep_records(&[line], &[kept("d", 1, "r1"), kept("d", 2, "r2")])?;
+    let starts = vec![
+        t.start_mutation("d", 1, "mentorship", "m1")?,
+        t.start_mutation("d", 3, "mentorship", "m1")?,
+        t.start_mutation("d", 3, "mentorship", "absent")?,
+    ];
+    Ok((starts, t.audit_count("message", "msg", "write")?))
+}
+
 #[test]
 fn one_query_reads_answer_like_the_reads_they_replace() {
     let db = TestDatabase::create();
@@ -348,6 +380,21 @@ fn one_query_reads_answer_like_the_reads_they_replace() {
         .map(|m| m.id)
         .collect();
     assert_eq!(ids, ["m1", "m2", "m4"]);
+    // A push's first step and its bookkeeping.
+    let pg = tx(&postgres, bookkeeping);
+    assert_eq!(pg, tx(&sqlite, bookkeeping));
+    let m1 = tx(&postgres, |t| t.record("mentorship", "m1"));
+    assert_eq!(
+        pg,
+        (
+            vec![
+                MutationStart::Seen("r1".into()),
+                MutationStart::Fresh(m1),
+                MutationStart::Fresh(None),
+            ],
+            1
+        )
+    );
     let (token, person) = tx(&postgres, |t| t.token_holder("held")).unwrap();
     assert_eq!(
         (token.person_id.as_str(), person.data.contains("mentor")),

@@ -121,6 +121,28 @@ pub struct AuditEntry {
     pub row_id: String,
 }
 
+/// A mutation's result, kept so a retry of it is answered without a second effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MutationRecord {
+    /// The device that pushed it.
+    pub device_id: String,
+    /// Its id on that device.
+    pub mutation_id: i64,
+    /// The result sent back, as JSON text.
+    pub result: String,
+    /// When it was applied.
+    pub at: i64,
+}
+
+/// Where applying a pushed mutation starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MutationStart {
+    /// It was applied before: its stored result.
+    Seen(String),
+    /// It is new: the row it changes as stored once locked (`None` if there is none yet).
+    Fresh(Option<StoredRecord>),
+}
+
 /// A row's new place in the change logs: the next seq goes to it and to every scope-log entry
 /// listed (in a scope it is now in, or marked removed from one it left).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,8 +292,37 @@ pub trait StoreTx {
         now: i64,
     ) -> StoreResult<()>;
 
+    /// What a push does first for each mutation: locks the mutation (a retry racing its first
+    /// attempt waits here for that attempt to end) and reads its stored result; if it has
+    /// none, locks the row it changes and reads that (PostgreSQL: one round trip).
+    fn start_mutation(
+        &mut self,
+        device_id: &str,
+        mutation_id: i64,
+        collection: &str,
+        id: &str,
+    ) -> StoreResult<MutationStart> {
+        if let Some(result) = self.mutation_result(device_id, mutation_id)? {
+            return Ok(MutationStart::Seen(result));
+        }
+        Ok(MutationStart::Fresh(self.locked_record(collection, id)?))
+    }
+
     /// Appends audit lines.
     fn audit(&mut self, entries: &[AuditEntry]) -> StoreResult<()>;
+    /// Appends audit lines and stores mutation results: a write's bookkeeping, sent together
+    /// (PostgreSQL: one statement). Each mutation appears once.
+    fn keep_records(
+        &mut self,
+        audit: &[AuditEntry],
+        results: &[MutationRecord],
+    ) -> StoreResult<()> {
+        self.audit(audit)?;
+        for r in results {
+            self.put_mutation_result(&r.device_id, r.mutation_id, &r.result, r.at)?;
+        }
+        Ok(())
+    }
     /// How many audit lines mention a row (for tests and the audit export).
     fn audit_count(&mut self, collection: &str, row_id: &str, action: &str) -> StoreResult<i64>;
 

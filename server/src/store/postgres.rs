@@ -34,8 +34,8 @@ use r2d2_postgres::PostgresConnectionManager;
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ScopeWalk, ServerStore, StoreFailure,
-    StoreResult, StoreTx, StoredRecord, TokenRecord, cut_walks,
+    AuditEntry, MentorshipFacts, MutationRecord, MutationStart, RowStamp, ScopeEntry, ScopeWalk,
+    ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord, TokenRecord, cut_walks,
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
@@ -212,6 +212,11 @@ fn scope_entry(r: &Row, at: usize) -> Result<ScopeEntry, postgres::Error> {
         id: r.try_get(at + 2)?,
         data: r.try_get(at + 3)?,
     })
+}
+
+/// The lock a mutation's first attempt holds until it ends.
+fn mutation_lock_key(device_id: &str, mutation_id: i64) -> i64 {
+    lock_key(&["mutation", device_id, &mutation_id.to_string()])
 }
 
 /// The one key garbage collection holds exclusively and writers hold shared.
@@ -860,7 +865,7 @@ impl StoreTx for PgTx<'_> {
         // stored result (a new statement sees the commit) and answers `duplicate`, exactly as
         // SQLite's single writer would.
         // Lock and read in one round trip (see the function in postgres_schema.sql).
-        let key = lock_key(&["mutation", device_id, &mutation_id.to_string()]);
+        let key = mutation_lock_key(device_id, mutation_id);
         self.begin()?;
         self.query_opt(
             "SELECT result FROM passerelle_locked_mutation($1, $2, $3)",
@@ -870,6 +875,43 @@ impl StoreTx for PgTx<'_> {
         .map(|r| r.try_get(0))
         .transpose()
         .map_err(fail("read mutation"))
+    }
+
+    fn start_mutation(
+        &mut self,
+        device_id: &str,
+        mutation_id: i64,
+        collection: &str,
+        id: &str,
+    ) -> StoreResult<MutationStart> {
+        let mutation_key = mutation_lock_key(device_id, mutation_id);
+        let record_key = lock_key(&["record", collection, id]);
+        self.begin()?;
+        let Some(row) = self.query_opt(
+            "SELECT result, data, seq FROM passerelle_start_mutation($1, $2, $3, $4, $5, $6)",
+            &[
+                &mutation_key,
+                &device_id,
+                &mutation_id,
+                &record_key,
+                &collection,
+                &id,
+            ],
+            "read mutation",
+        )?
+        else {
+            return Ok(MutationStart::Fresh(None));
+        };
+        let read = || -> Result<MutationStart, postgres::Error> {
+            Ok(match row.try_get::<_, Option<String>>(0)? {
+                Some(result) => MutationStart::Seen(result),
+                None => MutationStart::Fresh(Some(StoredRecord {
+                    data: row.try_get(1)?,
+                    seq: row.try_get(2)?,
+                })),
+            })
+        };
+        read().map_err(fail("read mutation"))
     }
 
     fn put_mutation_result(
@@ -889,21 +931,50 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn audit(&mut self, entries: &[AuditEntry]) -> StoreResult<()> {
-        if entries.is_empty() {
+        self.keep_records(entries, &[])
+    }
+
+    fn keep_records(
+        &mut self,
+        audit: &[AuditEntry],
+        results: &[MutationRecord],
+    ) -> StoreResult<()> {
+        if audit.is_empty() && results.is_empty() {
             return Ok(());
         }
         // One statement for the whole batch: a pull can audit hundreds of reads, and a round
         // trip per line would dominate it.
-        let at: Vec<i64> = entries.iter().map(|e| e.at).collect();
-        let person: Vec<&str> = entries.iter().map(|e| e.person_id.as_str()).collect();
-        let device: Vec<&str> = entries.iter().map(|e| e.device_id.as_str()).collect();
-        let action: Vec<&str> = entries.iter().map(|e| e.action).collect();
-        let collection: Vec<&str> = entries.iter().map(|e| e.collection.as_str()).collect();
-        let row: Vec<&str> = entries.iter().map(|e| e.row_id.as_str()).collect();
+        let at: Vec<i64> = audit.iter().map(|e| e.at).collect();
+        let person: Vec<&str> = audit.iter().map(|e| e.person_id.as_str()).collect();
+        let device: Vec<&str> = audit.iter().map(|e| e.device_id.as_str()).collect();
+        let action: Vec<&str> = audit.iter().map(|e| e.action).collect();
+        let collection: Vec<&str> = audit.iter().map(|e| e.collection.as_str()).collect();
+        let row: Vec<&str> = audit.iter().map(|e| e.row_id.as_str()).collect();
+        let m_device: Vec<&str> = results.iter().map(|r| r.device_id.as_str()).collect();
+        let m_id: Vec<i64> = results.iter().map(|r| r.mutation_id).collect();
+        let m_result: Vec<&str> = results.iter().map(|r| r.result.as_str()).collect();
+        let m_at: Vec<i64> = results.iter().map(|r| r.at).collect();
         self.execute(
-            "INSERT INTO audit (at, person_id, device_id, action, collection, row_id)
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
-            &[&at, &person, &device, &action, &collection, &row],
+            "WITH audited AS (
+                 INSERT INTO audit (at, person_id, device_id, action, collection, row_id)
+                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
+                                      $5::text[], $6::text[]))
+             INSERT INTO mutations (device_id, mutation_id, result, at)
+             SELECT * FROM unnest($7::text[], $8::bigint[], $9::text[], $10::bigint[])
+             ON CONFLICT (device_id, mutation_id)
+             DO UPDATE SET result = excluded.result, at = excluded.at",
+            &[
+                &at,
+                &person,
+                &device,
+                &action,
+                &collection,
+                &row,
+                &m_device,
+                &m_id,
+                &m_result,
+                &m_at,
+            ],
             "write audit",
         )?;
         Ok(())

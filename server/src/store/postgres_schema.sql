@@ -113,3 +113,24 @@ BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
     RETURN QUERY SELECT x.result FROM mutations AS x WHERE x.device_id = d AND x.mutation_id = m;
 END $$;
+
+-- A pushed mutation's first step in one round trip: its lock and stored result, and when it
+-- has none (it is new), the lock and read of the row it changes — the same two locks, in the
+-- same order, as `passerelle_locked_mutation` then `passerelle_locked_record`.
+CREATE OR REPLACE FUNCTION passerelle_start_mutation(
+    mutation_key BIGINT, d TEXT, m BIGINT, record_key BIGINT, c TEXT, i TEXT)
+RETURNS TABLE (result TEXT, data TEXT, seq BIGINT) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    seen TEXT;
+BEGIN
+    PERFORM pg_advisory_xact_lock(mutation_key);
+    SELECT x.result INTO seen FROM mutations AS x WHERE x.device_id = d AND x.mutation_id = m;
+    IF FOUND THEN
+        RETURN QUERY SELECT seen, NULL::TEXT, NULL::BIGINT;
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(record_key);
+    RETURN QUERY SELECT NULL::TEXT, r.data, r.seq FROM records AS r
+                 WHERE r.collection = c AND r.id = i;
+END $$;
