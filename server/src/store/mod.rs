@@ -219,35 +219,12 @@ pub trait StoreTx {
     fn objects(&mut self, kind: &str, subject: &str) -> StoreResult<Vec<String>>;
     /// Subjects related to `object` by `kind`.
     fn subjects(&mut self, kind: &str, object: &str) -> StoreResult<Vec<String>>;
-    /// A stored mentorship with its survivor's consents (PostgreSQL: one round trip). The
-    /// survivor is the one the relations index names, as for every other consent question.
-    fn mentorship_facts(&mut self, id: &str) -> StoreResult<Option<MentorshipFacts>> {
-        let Some(record) = self.record("mentorship", id)? else {
-            return Ok(None);
-        };
-        let (consented, sharing) = match self.objects("survivor", id)?.first() {
-            Some(survivor) => (
-                !self.objects("programme_consent", survivor)?.is_empty(),
-                self.objects("share_consent", survivor)?,
-            ),
-            None => (false, Vec::new()),
-        };
-        Ok(Some(MentorshipFacts {
-            id: id.to_owned(),
-            record,
-            consented,
-            sharing,
-        }))
-    }
+    /// A stored mentorship with its survivor's consents, in one query. The survivor is the one
+    /// the relations index names, as for every other consent question.
+    fn mentorship_facts(&mut self, id: &str) -> StoreResult<Option<MentorshipFacts>>;
     /// [`Self::mentorship_facts`] of every mentorship `person` is the `kind` (`survivor`,
-    /// `mentor`, `coordinator`) of, by id (PostgreSQL: one round trip).
-    fn mentorships_of(&mut self, kind: &str, person: &str) -> StoreResult<Vec<MentorshipFacts>> {
-        let mut found = Vec::new();
-        for id in self.subjects(kind, person)? {
-            found.extend(self.mentorship_facts(&id)?);
-        }
-        Ok(found)
-    }
+    /// `mentor`, `coordinator`) of, by id, in one query.
+    fn mentorships_of(&mut self, kind: &str, person: &str) -> StoreResult<Vec<MentorshipFacts>>;
 
     /// Stores a one-time enrolment code (hashed) for a person.
     fn put_enrolment_code(
@@ -264,16 +241,9 @@ pub trait StoreTx {
     fn put_token(&mut self, hash: &str, token: &TokenRecord) -> StoreResult<()>;
     /// A stored token.
     fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>>;
-    /// A stored token with its person's stored row, if both exist: what authenticating a
-    /// request reads (PostgreSQL: one round trip).
-    fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>> {
-        let Some(token) = self.token(hash)? else {
-            return Ok(None);
-        };
-        Ok(self
-            .record("person", &token.person_id)?
-            .map(|person| (token, person)))
-    }
+    /// A stored token with its person's stored row, if both exist, in one query: what
+    /// authenticating a request reads.
+    fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>>;
     /// Marks a refresh token spent; `false` if it already was (checked and set atomically, so
     /// two concurrent refreshes with one token cannot both succeed).
     fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool>;

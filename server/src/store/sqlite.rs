@@ -26,8 +26,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::checkpoint::{BACKSTOP_PAGES, Checkpointer};
 use super::{
-    AuditEntry, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult, StoreTx,
-    StoredRecord, TokenRecord,
+    AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult,
+    StoreTx, StoredRecord, TokenRecord,
 };
 
 const SCHEMA: &str = include_str!("sqlite_schema.sql");
@@ -250,12 +250,94 @@ impl ServerStore for SqliteStore {
     }
 }
 
+/// Mentorships with their survivor (as the relations index names it) and that survivor's
+/// consents: columns id, data, seq, consented, sharing (a JSON array). The callers' `WHERE`
+/// follows in [`MENTORSHIP_BY_ID`] and [`MENTORSHIPS_OF`].
+macro_rules! mentorships_sql {
+    ($which:literal) => {
+        concat!(
+            "WITH m AS (
+                 SELECT r.id, r.data, r.seq,
+                        (SELECT min(object) FROM relations
+                         WHERE kind = 'survivor' AND subject = r.id) AS survivor
+                 FROM records r ",
+            $which,
+            ")
+             SELECT m.id, m.data, m.seq,
+                    EXISTS (SELECT 1 FROM relations p
+                            WHERE p.kind = 'programme_consent' AND p.subject = m.survivor),
+                    (SELECT json_group_array(c.object) FROM relations c
+                     WHERE c.kind = 'share_consent' AND c.subject = m.survivor)
+             FROM m ORDER BY m.id"
+        )
+    };
+}
+
+/// One mentorship by id.
+const MENTORSHIP_BY_ID: &str = mentorships_sql!("WHERE r.collection = 'mentorship' AND r.id = ?1");
+/// Every mentorship a person is the `kind` of.
+const MENTORSHIPS_OF: &str = mentorships_sql!(
+    "JOIN relations k ON k.kind = ?1 AND k.object = ?2 AND k.subject = r.id
+     WHERE r.collection = 'mentorship'"
+);
+
+/// A token from a row's columns (kind, device_id, person_id, family, expires_at, used_at,
+/// revoked_at).
+fn token_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
+    Ok(TokenRecord {
+        kind: r.get(0)?,
+        device_id: r.get(1)?,
+        person_id: r.get(2)?,
+        family: r.get(3)?,
+        expires_at: r.get(4)?,
+        used_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+    })
+}
+
 struct SqliteTx<'c> {
     /// The writer's connection, inside the request's savepoint.
     tx: &'c Connection,
 }
 
 impl SqliteTx<'_> {
+    /// Mentorships with their survivor's consents, one statement (`sql`: [`MENTORSHIP_BY_ID`]
+    /// or [`MENTORSHIPS_OF`]).
+    fn mentorships_where(
+        &mut self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> StoreResult<Vec<MentorshipFacts>> {
+        let op = "read mentorships";
+        let mut stmt = self.tx.prepare_cached(sql).map_err(fail(op))?;
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok((
+                    MentorshipFacts {
+                        id: r.get(0)?,
+                        record: StoredRecord {
+                            data: r.get(1)?,
+                            seq: r.get(2)?,
+                        },
+                        consented: r.get(3)?,
+                        sharing: Vec::new(),
+                    },
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+            .map_err(fail(op))?;
+        rows.into_iter()
+            .map(|(mut facts, sharing)| {
+                let mut sharing: Vec<String> =
+                    serde_json::from_str(&sharing).map_err(|_| StoreFailure::Database(op))?;
+                sharing.sort_unstable();
+                facts.sharing = sharing;
+                Ok(facts)
+            })
+            .collect()
+    }
+
     /// Writes `lines` to the audit trail with one statement.
     fn audit_lines(&mut self, lines: &[AuditEntry]) -> StoreResult<()> {
         let values = vec!["(?, ?, ?, ?, ?, ?)"; lines.len()].join(", ");
@@ -450,6 +532,14 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(fail("read relations"))
     }
 
+    fn mentorship_facts(&mut self, id: &str) -> StoreResult<Option<MentorshipFacts>> {
+        Ok(self.mentorships_where(MENTORSHIP_BY_ID, [id])?.pop())
+    }
+
+    fn mentorships_of(&mut self, kind: &str, person: &str) -> StoreResult<Vec<MentorshipFacts>> {
+        self.mentorships_where(MENTORSHIPS_OF, [kind, person])
+    }
+
     fn put_enrolment_code(
         &mut self,
         hash: &str,
@@ -506,17 +596,27 @@ impl StoreTx for SqliteTx<'_> {
             .prepare_cached(
                 "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at FROM tokens WHERE hash = ?1",
             )
+            .and_then(|mut s| s.query_row([hash], token_record).optional())
+            .map_err(fail("read token"))
+    }
+
+    fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>> {
+        self.tx
+            .prepare_cached(
+                "SELECT t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at,
+                        t.revoked_at, p.data, p.seq
+                 FROM tokens t JOIN records p ON p.collection = 'person' AND p.id = t.person_id
+                 WHERE t.hash = ?1",
+            )
             .and_then(|mut s| {
                 s.query_row([hash], |r| {
-                    Ok(TokenRecord {
-                        kind: r.get(0)?,
-                        device_id: r.get(1)?,
-                        person_id: r.get(2)?,
-                        family: r.get(3)?,
-                        expires_at: r.get(4)?,
-                        used_at: r.get(5)?,
-                        revoked_at: r.get(6)?,
-                    })
+                    Ok((
+                        token_record(r)?,
+                        StoredRecord {
+                            data: r.get(7)?,
+                            seq: r.get(8)?,
+                        },
+                    ))
                 })
                 .optional()
             })
