@@ -251,7 +251,7 @@ impl ServerStore for SqliteStore {
 }
 
 /// Mentorships with their survivor (as the relations index names it) and that survivor's
-/// consents: columns id, data, seq, consented, sharing (a JSON array). The callers' `WHERE`
+/// consents: columns id, data, seq, consented, sharing (a JSON array). The callers' `FROM`
 /// follows in [`MENTORSHIP_BY_ID`] and [`MENTORSHIPS_OF`].
 macro_rules! mentorships_sql {
     ($which:literal) => {
@@ -260,7 +260,7 @@ macro_rules! mentorships_sql {
                  SELECT r.id, r.data, r.seq,
                         (SELECT min(object) FROM relations
                          WHERE kind = 'survivor' AND subject = r.id) AS survivor
-                 FROM records r ",
+                 FROM ",
             $which,
             ")
              SELECT m.id, m.data, m.seq,
@@ -274,11 +274,13 @@ macro_rules! mentorships_sql {
 }
 
 /// One mentorship by id.
-const MENTORSHIP_BY_ID: &str = mentorships_sql!("WHERE r.collection = 'mentorship' AND r.id = ?1");
-/// Every mentorship a person is the `kind` of.
+const MENTORSHIP_BY_ID: &str =
+    mentorships_sql!("records r WHERE r.collection = 'mentorship' AND r.id = ?1");
+/// Every mentorship a person is the `kind` of: from the relations index to the rows
+/// (`CROSS JOIN` keeps SQLite from scanning every mentorship instead).
 const MENTORSHIPS_OF: &str = mentorships_sql!(
-    "JOIN relations k ON k.kind = ?1 AND k.object = ?2 AND k.subject = r.id
-     WHERE r.collection = 'mentorship'"
+    "relations k CROSS JOIN records r ON r.collection = 'mentorship' AND r.id = k.subject
+     WHERE k.kind = ?1 AND k.object = ?2"
 );
 
 /// A token from a row's columns (kind, device_id, person_id, family, expires_at, used_at,
