@@ -1,8 +1,6 @@
 //! The sync endpoints: push (idempotent per device and mutation id) and pull (per-scope
 //! cursors over the scope log, revoked scopes named, resets past the tombstone horizon).
 
-use std::collections::HashMap;
-
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::sync::protocol::{
     Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -101,18 +99,16 @@ pub fn push(
     }
     let device = actor.device_id.clone();
     let mut results = Vec::with_capacity(req.mutations.len());
-    // Results kept by this push: a mutation id repeated within the batch is a duplicate too.
-    let mut kept: HashMap<i64, MutationResult> = HashMap::new();
     let mut writer = Writer::new(tx, actor.clone(), now, limits.max_skew_ms);
     for m in req.mutations {
-        if let Some(r) = kept.get(&m.mutation_id) {
-            results.push(as_duplicate(r.clone()));
-            continue;
-        }
-        let started =
-            writer
+        // A mutation id repeated within the batch is a duplicate too, of the result kept for
+        // its first occurrence.
+        let started = match writer.kept_result(m.mutation_id) {
+            Some(kept) => MutationStart::Seen(kept.to_owned()),
+            None => writer
                 .tx()
-                .start_mutation(&device, m.mutation_id, &m.collection, &m.row_id)?;
+                .start_mutation(&device, m.mutation_id, &m.collection, &m.row_id)?,
+        };
         let stored = match started {
             MutationStart::Seen(previous) => {
                 let r: MutationResult = serde_json::from_str(&previous).map_err(|_| {
@@ -131,7 +127,6 @@ pub fn push(
         let r = result(m.mutation_id, &outcome);
         if !outcome.retryable {
             writer.keep_result(m.mutation_id, serde_json::to_string(&r).unwrap_or_default());
-            kept.insert(m.mutation_id, r.clone());
         }
         results.push(r);
     }

@@ -179,6 +179,15 @@ impl<'t> Writer<'t> {
         });
     }
 
+    /// The result kept by [`Self::keep_result`] for a mutation of this request, if any (a
+    /// mutation id repeated within one push).
+    pub fn kept_result(&self, mutation_id: i64) -> Option<&str> {
+        self.results
+            .iter()
+            .find(|r| r.mutation_id == mutation_id)
+            .map(|r| r.result.as_str())
+    }
+
     /// Applies one change. `trusted` (coordinator API only) lets an update change fields that
     /// pushes may not (reassigning a mentor); authorization still applies.
     pub fn apply(
