@@ -13,7 +13,10 @@
 //!    push rate; latency is measured from when the sync was due, so a server that falls behind
 //!    shows it in the figures instead of slowing the clients down; then the same at **half**
 //!    the measured capacity, the latency at a load the server carries;
-//! 4. **baseline**: the rows of a push written through `StoreTx` directly (no HTTP, JSON,
+//! 4. **in process**: every device syncs in turn on one thread straight through
+//!    `Service::handle` — no HTTP, no load generator on the same cores: what a sync costs the
+//!    server itself (on SQLite, processor time; on PostgreSQL, round trips too);
+//! 5. **baseline**: the rows of a push written through `StoreTx` directly (no HTTP, JSON,
 //!    authentication or authorization), from a few threads, as fast as the store goes.
 //!
 //! A mentor's push is a check-in (and every other time a message too); a survivor's is a
@@ -58,7 +61,8 @@ use passerelle_server::coordinator::{
 };
 use passerelle_server::store::{AuditEntry, MutationRecord, RowStamp, StoreFailure};
 use passerelle_server::{
-    Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore, demo, http,
+    ApiRequest, Config, Method, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore,
+    demo, http,
 };
 use rand::Rng;
 use serde_json::json;
@@ -335,12 +339,16 @@ impl Device {
         ok.then(|| body.to_vec())
     }
 
-    async fn push(&mut self, stats: &mut Stats, due: Instant) {
-        let body = serde_json::to_vec(&PushRequest {
+    fn push_request(&mut self) -> Vec<u8> {
+        serde_json::to_vec(&PushRequest {
             schema_version: passerelle_core::store::SCHEMA_VERSION,
             mutations: self.next_batch(),
         })
-        .unwrap();
+        .unwrap()
+    }
+
+    async fn push(&mut self, stats: &mut Stats, due: Instant) {
+        let body = self.push_request();
         let answer = self.post("/v1/sync/push", body).await;
         let ok = answer
             .and_then(|b| serde_json::from_slice::<PushResponse>(&b).ok())
@@ -492,6 +500,40 @@ impl Phase {
         println!("{line}");
         line
     }
+}
+
+/// Every device syncs in turn (push, then pull) on this thread, straight through
+/// `Service::handle`, until `length` has passed: syncs per second.
+fn in_process<S: ServerStore>(
+    service: &Service<S>,
+    devices: &mut [Device],
+    length: Duration,
+) -> f64 {
+    let request = |d: &Device, path: &str, body: Vec<u8>| ApiRequest {
+        method: Method::Post,
+        path: path.into(),
+        bearer: Some(d.token.clone()),
+        client: "in-process".into(),
+        body,
+    };
+    let begin = Instant::now();
+    let mut syncs = 0u64;
+    'run: loop {
+        for d in devices.iter_mut() {
+            if begin.elapsed() >= length {
+                break 'run;
+            }
+            let body = d.push_request();
+            let push = service.handle(&request(d, "/v1/sync/push", body));
+            let pushed: PushResponse = serde_json::from_slice(&push.body).unwrap();
+            assert!(pushed.results.iter().all(|m| m.reason.is_none()));
+            let pull = service.handle(&request(d, "/v1/sync/pull", d.pull_request()));
+            let pulled: PullResponse = serde_json::from_slice(&pull.body).unwrap();
+            d.pulled(&mut Stats::default(), Some(&pulled));
+            syncs += 1;
+        }
+    }
+    syncs as f64 / begin.elapsed().as_secs_f64()
 }
 
 /// The rows one push writes, straight through the store: what a push costs the store itself.
@@ -647,17 +689,23 @@ fn run<S: ServerStore>(store: S, name: &str, p: &Params, note: &str) -> String {
     let half_rate = (capacity.pushes_per_s() / 2.0).floor().max(1.0);
     let (devices, mut half) = paced_at(devices, half_rate, p.paced / 2);
     half.report(name, "half");
-    drop(devices);
     let _ = stop.send(());
     let _ = runtime.block_on(server);
     drop(runtime);
+
+    let mut devices = devices;
+    let alone = in_process(&service, &mut devices, p.baseline);
+    println!(
+        "  {name:8} in process: {alone:.0} syncs/s on one thread ({:.0} µs a sync)",
+        1e6 / alone
+    );
 
     let base = baseline(service.store(), &pairs, p.baseline);
     let line = format!(
         "LOAD {name} devices={} offered_pushes/s={:.0} pushes/s={:.0} pulls/s={:.0} p50_ms={:.1} \
          p99_ms={:.1} pull_p99_ms={:.1} capacity_pushes/s={:.0} capacity_p99_ms={:.1} \
          at_half_capacity: pushes/s={:.0} p99_ms={:.1} pull_p99_ms={:.1} \
-         baseline_writes/s={:.0} ratio={:.2}{note}",
+         in_process_syncs/s={:.0} baseline_writes/s={:.0} ratio={:.2}{note}",
         p.devices,
         p.rate,
         paced.pushes_per_s(),
@@ -670,6 +718,7 @@ fn run<S: ServerStore>(store: S, name: &str, p: &Params, note: &str) -> String {
         half.pushes_per_s(),
         half.stats.push.quantile_ms(0.99),
         half.stats.pull.quantile_ms(0.99),
+        alone,
         base,
         capacity.pushes_per_s() / base,
     );
