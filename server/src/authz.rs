@@ -98,6 +98,10 @@ pub fn may_write(
             in_conversation(tx, me, &field("mentorship_id"))? && text(row, "sender_id") == Some(me)
         }
         ("bookmark", _) => field("person_id") == me,
+        ("referral", _) => {
+            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| m.served_by(me))
+                && notice_fits_carrier(tx, base)?
+        }
         ("conversation_read", _) => {
             field("person_id") == me && in_conversation(tx, me, &field("mentorship_id"))?
         }
@@ -120,6 +124,27 @@ pub fn may_write(
 fn checkin_of(tx: &mut dyn StoreTx, checkin_id: &str, mentorship_id: &str) -> StoreResult<bool> {
     Ok(rows::load(tx, "checkin", checkin_id)?
         .is_some_and(|c| text(&c, "mentorship_id") == Some(mentorship_id)))
+}
+
+/// A referral notice must mirror a stored carrier of the same mentorship, written by the
+/// mentor it names: a check-in (by its first version, whose id names the check-in) or a message
+/// sharing that very service.
+fn notice_fits_carrier(tx: &mut dyn StoreTx, notice: &WireRow) -> StoreResult<bool> {
+    let (collection, author) = match text(notice, "via") {
+        Some("checkin") => ("checkin", "author_id"),
+        Some("message") => ("message", "sender_id"),
+        _ => return Ok(false),
+    };
+    let Some(carrier) = rows::load(tx, collection, text(notice, "via_id").unwrap_or_default())?
+    else {
+        return Ok(false);
+    };
+    Ok(
+        text(&carrier, "mentorship_id") == text(notice, "mentorship_id")
+            && text(&carrier, author) == text(notice, "referred_by")
+            && (collection == "checkin"
+                || text(&carrier, "attachment_ref") == text(notice, "service_id")),
+    )
 }
 
 /// A sharing consent names its caregiver; a programme consent names none.

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks; for a caregiver, the person row (not the profile) of the survivor their profile names |
 //! | `staff` | every professional | people, profiles, mentorships, training, supervision, consents |
-//! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents |
+//! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents, referral notices (which service the mentor shared, never the note or the message) |
 //! | `conversation:<id>` | survivor, mentor*, sharing caregivers | messages and read receipts |
 //! | `casenotes:<id>` | mentor*, coordinator | check-ins, escalations and their events |
 //! | `circle:<survivor>` | the survivor, sharing caregivers | the circle's people and profiles, the survivor's consents |
@@ -143,6 +143,7 @@ pub fn row_scopes(
         "message" | "conversation_read" => {
             under_mentorship("conversation", text(row, "mentorship_id"))
         }
+        "referral" => under_mentorship("mentorship", text(row, "mentorship_id")),
         "bookmark" => BTreeSet::from([format!(
             "self:{}",
             text(row, "person_id").unwrap_or_default()

@@ -349,6 +349,19 @@ impl World {
                 &format!("/v1/escalations/{escalation}/acknowledge"),
                 &json!({"note": "Called"}),
             );
+            // The notice of a service the check-in shared.
+            let id = w.mint.id();
+            let service = w.mint.id();
+            w.put(
+                &format!("{side}_referral"),
+                mentor,
+                "referral",
+                &id,
+                json!({
+                    "mentorship_id": m, "service_id": service, "via": "checkin", "via_id": checkin,
+                    "referred_by": author, "referred_at": now - 3_600_000, "removed_at": null,
+                }),
+            );
         }
         let everything = w.client("claire").pull_everything();
         for side in ["sophie", "ahmed"] {
@@ -542,6 +555,10 @@ fn changed_field(collection: &str, row: &WireRow, n: i64) -> (&'static str, Json
             let at = row.get("read_up_to").and_then(Json::as_i64).unwrap_or(0);
             ("read_up_to", (at + n + 1).into())
         }
+        "referral" => {
+            let at = row.get("referred_at").and_then(Json::as_i64).unwrap_or(0);
+            ("referred_at", (at - 1_000 * (n + 1)).into())
+        }
         other => panic!("no changed field for {other}"),
     }
 }
@@ -586,6 +603,7 @@ fn like(w: &World, collection: &str, target: &WireRow, me: &str, n: i64) -> Wire
         "message" => set(&mut fields, "sender_id", me.into()),
         "mentorship" => set(&mut fields, "coordinator_id", me.into()),
         "bookmark" => set(&mut fields, "service_id", format!("service-{n}").into()),
+        "referral" => set(&mut fields, "referred_by", me.into()),
         _ => {}
     }
     let (f, v) = changed_field(collection, target, n);

@@ -4,7 +4,11 @@
 //! SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
-use passerelle_core::{DirectoryQuery, MessageStatus};
+use passerelle_core::directory::ReferralVia;
+use passerelle_core::{
+    CheckInInput, ContactMode, Dimension, DirectoryQuery, MessageStatus, Reached,
+};
+use passerelle_server::demo::SeededPerson;
 use passerelle_server::directory::{ImportFileBody, ImportRequest};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
 
@@ -112,6 +116,8 @@ fn scenario(kind: StoreKind) {
     survivor.sync();
     assert!(survivor.store.shared_services().unwrap()[0].bookmarked);
 
+    referrals_reach_the_whole_mentorship(&server, &people, &[&mentor, &survivor, &caregiver]);
+
     // The source drops its last two services: every device loses them at its next sync.
     let last_two: Vec<String> = {
         let all = search(&mentor, "");
@@ -136,4 +142,116 @@ fn scenario(kind: StoreKind) {
 
     // Devices cannot write the directory: it is the server's.
     assert!(mentor.store.sync_issues().unwrap().is_empty());
+}
+
+/// Services a mentor shares reach everyone in the mentorship, each device counting them once:
+/// the survivor and the consented caregiver see a service shared in a check-in they never
+/// hold, the coordinator counts one shared in a conversation they never hold, an amendment
+/// that takes a service out takes it out everywhere, and a survivor's own share is a message,
+/// not a referral. `mentor` already shared one service in a message.
+fn referrals_reach_the_whole_mentorship(
+    server: &TestServer,
+    people: &[SeededPerson],
+    [mentor, survivor, caregiver]: &[&Device; 3],
+) {
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(people, "Claire").enrolment_code);
+    coordinator.sync();
+    let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+    let by_message = survivor.store.shared_services().unwrap()[0]
+        .service
+        .id
+        .clone();
+    let others: Vec<String> = search(mentor, "")
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != by_message)
+        .collect();
+    let (by_checkin, by_survivor) = (others[0].clone(), others[1].clone());
+
+    let now = passerelle_core::Clock::system().now();
+    let input = CheckInInput {
+        mentorship_id: mentorship.clone(),
+        occurred_at: now - 3_600_000,
+        mode: ContactMode::HomeVisit,
+        duration_minutes: 40,
+        reached: Reached::Both,
+        dimensions: vec![Dimension::SocialAdministrative],
+        wellbeing: None,
+        notes: "Talked about getting out again".into(),
+        resources_shared: vec![by_checkin.to_uppercase(), "the leaflet on fatigue".into()],
+        follow_up: None,
+        concern: None,
+    };
+    let checkin = mentor.store.record_checkin(input.clone()).unwrap().checkin;
+    mentor.sync();
+    for d in [survivor, caregiver, &&coordinator] {
+        d.sync();
+    }
+    let seen = |d: &Device| -> Vec<(String, ReferralVia)> {
+        let mut v: Vec<_> = d
+            .store
+            .shared_services()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.service.id, s.referral.via))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut both = vec![
+        (by_checkin.clone(), ReferralVia::CheckIn),
+        (by_message.clone(), ReferralVia::Message),
+    ];
+    both.sort();
+    assert_eq!(seen(survivor), both, "the survivor sees both");
+    assert_eq!(seen(caregiver), both, "so does the consented caregiver");
+    assert_eq!(seen(&coordinator), both, "and the coordinator");
+    let report = |d: &Device| {
+        d.store
+            .programme_report(now - 86_400_000, now + 86_400_000)
+            .unwrap()
+            .referrals
+    };
+    assert_eq!(
+        report(&coordinator),
+        2,
+        "the message's referral counts once"
+    );
+    assert_eq!(
+        coordinator.store.mentorship_referrals(&mentorship).unwrap(),
+        mentor.store.mentorship_referrals(&mentorship).unwrap(),
+        "the coordinator's list, from notices, is the mentor's, from the records"
+    );
+
+    // A survivor sharing a service is a message, not a programme referral.
+    survivor
+        .store
+        .share_service(&mentorship, &by_survivor, None)
+        .unwrap();
+    survivor.sync();
+    coordinator.sync();
+    mentor.sync();
+    assert_eq!(report(&coordinator), 2);
+    assert_eq!(seen(survivor), both);
+
+    // The mentor takes the service out of the check-in: it leaves every device.
+    let corrected = CheckInInput {
+        resources_shared: vec!["the leaflet on fatigue".into()],
+        ..input
+    };
+    mentor
+        .store
+        .amend_checkin(&checkin.checkin_id, corrected, "wrong service")
+        .unwrap();
+    mentor.sync();
+    for d in [survivor, caregiver, &&coordinator] {
+        d.sync();
+    }
+    let only_message = vec![(by_message.clone(), ReferralVia::Message)];
+    assert_eq!(seen(survivor), only_message);
+    assert_eq!(seen(caregiver), only_message);
+    assert_eq!(report(&coordinator), 1);
+    for d in [mentor, survivor, caregiver, &&coordinator] {
+        assert!(d.store.sync_issues().unwrap().is_empty());
+    }
 }

@@ -1,25 +1,36 @@
-//! Referrals: a mentor shares a directory service with a survivor. A referral is not a row of
-//! its own: it is derived from the records that carry it — a check-in's `resources_shared`
-//! holding a service's id, or a message sharing a service — so it always follows the current version of that record, on every
-//! device that has it, with nothing extra to sync.
+//! Referrals: a mentor shares a directory service with a survivor. A referral is derived from
+//! the record that carries it — a check-in's `resources_shared` holding a service's id, or a
+//! message in which the mentorship's mentor shares a service — so it always follows the current
+//! version of that record.
 //!
-//! Each carrier is one `SELECT` in [`CARRIERS`] yielding `(service_id, via, via_id,
-//! mentorship_id, referred_by, referred_at)`; the `referral` common table expression unions them.
-//! A message that references a service adds one entry (`via` = `message`), and every query
-//! here — what a survivor sees, a mentorship's referrals, the programme report's counts — counts
-//! it with no other change.
+//! Not everyone who needs a referral holds its carrier: a survivor never holds their mentor's
+//! check-ins, a coordinator never holds the conversation. So beside each carrier the mentor's
+//! device writes one *notice* per service shared (the `referral` collection: which service, what
+//! carried it, where, by whom, when — never the note or the message), which travels to everyone
+//! in the mentorship ([`keep_checkin_notices`], [`keep_message_notice`]). A device counts the
+//! carrier where it holds it and the notice where it does not, so each referral counts once.
+//!
+//! Each source is one `SELECT` in [`CARRIERS`] yielding `(service_id, via, via_id,
+//! mentorship_id, referred_by, referred_at)`; the `referral_view` common table expression
+//! unions them, and every query here — what a survivor sees, a mentorship's referrals, the
+//! programme report's counts — reads it.
 
 use std::fmt::Write as _;
 
 use rusqlite::Connection;
+use rusqlite::types::Value;
 
 use super::detail::{DirectoryService, load};
+use super::model::derived_id;
 use crate::error::{Error, Result};
+use crate::model::checkin::CheckIn;
 use crate::model::codes::code_enum;
 use crate::model::dimension::Dimension;
 use crate::model::mentorship::load_visible_mentorship;
-use crate::model::person::{Role, owner};
-use crate::store::Store;
+use crate::model::message::Message;
+use crate::model::person::{Person, Role, owner};
+use crate::store::rows::Collection;
+use crate::store::{Store, Tx};
 use crate::time::Millis;
 
 code_enum! {
@@ -38,16 +49,128 @@ pub(crate) const CARRIERS: &[&str] = &[
     "SELECT s.id, 'checkin', c.checkin_id, c.mentorship_id, c.author_id, c.occurred_at
      FROM checkin c, json_each(c.resources_shared) j JOIN dir_service s ON s.id = lower(trim(j.value))
      WHERE c.superseded = 0 AND j.type = 'text'",
+    // A service shared by a survivor or a caregiver is a message, not a programme referral.
     "SELECT s.id, 'message', m.id, m.mentorship_id, m.sender_id, m.created_at
      FROM message m JOIN dir_service s ON s.id = m.attachment_ref
+       JOIN person p ON p.id = m.sender_id AND p.role = 'mentor'
      WHERE m.kind = 'service'",
+    // Notices of carriers this device does not hold.
+    "SELECT s.id, n.via, n.via_id, n.mentorship_id, n.referred_by, n.referred_at
+     FROM referral n JOIN dir_service s ON s.id = n.service_id
+     WHERE n.removed_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM checkin c WHERE n.via = 'checkin' AND c.checkin_id = n.via_id)
+       AND NOT EXISTS (SELECT 1 FROM message m WHERE n.via = 'message' AND m.id = n.via_id)",
 ];
 
-/// `WITH referral(...) AS (...)`, to put in front of a query over referrals.
+/// `WITH referral_view(...) AS (...)`, to put in front of a query over referrals.
 pub(crate) fn referral_cte() -> String {
     format!(
-        "WITH referral (service_id, via, via_id, mentorship_id, referred_by, referred_at) AS ({})",
+        "WITH referral_view (service_id, via, via_id, mentorship_id, referred_by, referred_at) AS ({})",
         CARRIERS.join(" UNION ALL ")
+    )
+}
+
+/// The id of the notice of `service_id` carried by `via_id`: the same on every device, so a
+/// carrier's notices are updated in place.
+fn notice_id(via_id: &str, service_id: &str) -> String {
+    derived_id(&["referral", via_id, service_id])
+}
+
+/// Writes (or updates) the notice of one service shared, bringing it back if it was removed.
+fn keep_notice(tx: &mut Tx<'_>, via: ReferralVia, r: &Referral) -> Result<()> {
+    tx.upsert(
+        Collection::Referral,
+        &notice_id(&r.via_id, &r.service_id),
+        vec![
+            ("mentorship_id", Value::Text(r.mentorship_id.clone())),
+            ("service_id", Value::Text(r.service_id.clone())),
+            ("via", Value::Text(via.code().to_owned())),
+            ("via_id", Value::Text(r.via_id.clone())),
+            ("referred_by", Value::Text(r.referred_by.clone())),
+            ("referred_at", Value::Integer(r.referred_at)),
+            ("removed_at", Value::Null),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Brings the notices of a check-in in line with its current version: one per directory
+/// service it shares, and the notices of services an amendment took out marked removed.
+pub(crate) fn keep_checkin_notices(tx: &mut Tx<'_>, checkin: &CheckIn) -> Result<()> {
+    let shared: Vec<String> = {
+        let mut stmt = tx
+            .conn
+            .prepare_cached("SELECT 1 FROM dir_service WHERE id = ?1")?;
+        let mut ids = Vec::new();
+        for r in &checkin.resources_shared {
+            let id = r.trim().to_lowercase();
+            if !ids.contains(&id) && stmt.exists([&id])? {
+                ids.push(id);
+            }
+        }
+        ids
+    };
+    for service_id in &shared {
+        keep_notice(
+            tx,
+            ReferralVia::CheckIn,
+            &Referral {
+                service_id: service_id.clone(),
+                via: ReferralVia::CheckIn,
+                via_id: checkin.checkin_id.clone(),
+                mentorship_id: checkin.mentorship_id.clone(),
+                referred_by: checkin.author_id.clone(),
+                referred_at: checkin.occurred_at,
+            },
+        )?;
+    }
+    let dropped: Vec<String> = tx
+        .conn
+        .prepare_cached(
+            "SELECT id, service_id FROM referral WHERE via_id = ?1 AND removed_at IS NULL",
+        )?
+        .query_map([&checkin.checkin_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .filter_map(|r: rusqlite::Result<(String, String)>| match r {
+            Ok((id, service)) if !shared.contains(&service) => Some(Ok(id)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let now = tx.now;
+    for id in dropped {
+        tx.update(
+            Collection::Referral,
+            &id,
+            vec![("removed_at", Value::Integer(now))],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the notice of a service a mentor shared in a message. Shares by anyone else in the
+/// conversation are messages, not referrals, and get none.
+pub(crate) fn keep_message_notice(
+    tx: &mut Tx<'_>,
+    sender: &Person,
+    message: &Message,
+) -> Result<()> {
+    let Some(service_id) = &message.shared_service_id else {
+        return Ok(());
+    };
+    if sender.role != Role::Mentor {
+        return Ok(());
+    }
+    keep_notice(
+        tx,
+        ReferralVia::Message,
+        &Referral {
+            service_id: service_id.clone(),
+            via: ReferralVia::Message,
+            via_id: message.id.clone(),
+            mentorship_id: message.mentorship_id.clone(),
+            referred_by: sender.id.clone(),
+            referred_at: message.written_at,
+        },
     )
 }
 
@@ -115,7 +238,7 @@ pub(crate) fn report_counts(
         sql
     });
     let sql = format!(
-        "{} SELECT count(*) {sums} FROM referral r JOIN mentorship m ON m.id = r.mentorship_id
+        "{} SELECT count(*) {sums} FROM referral_view r JOIN mentorship m ON m.id = r.mentorship_id
            JOIN dir_service s ON s.id = r.service_id
          WHERE m.coordinator_id = ?1 AND r.referred_at >= ?2 AND r.referred_at < ?3",
         referral_cte()
@@ -155,7 +278,7 @@ impl Store {
             };
             let sql = format!(
                 "{} SELECT r.service_id, r.via, r.via_id, r.mentorship_id, r.referred_by, r.referred_at
-                 FROM referral r JOIN mentorship m ON m.id = r.mentorship_id
+                 FROM referral_view r JOIN mentorship m ON m.id = r.mentorship_id
                  WHERE {whose} ORDER BY r.referred_at DESC, r.via_id",
                 referral_cte()
             );
@@ -192,7 +315,7 @@ impl Store {
         self.read(|c| {
             let m = load_visible_mentorship(c, mentorship_id)?;
             let sql = format!(
-                "{} SELECT service_id, via, via_id, mentorship_id, referred_by, referred_at FROM referral
+                "{} SELECT service_id, via, via_id, mentorship_id, referred_by, referred_at FROM referral_view
                  WHERE mentorship_id = ?1 ORDER BY referred_at, via_id, service_id",
                 referral_cte()
             );

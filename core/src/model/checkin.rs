@@ -12,6 +12,7 @@ use super::dimension::Dimension;
 use super::escalation::{Escalation, NewConcern, open_escalation};
 use super::mentorship::{MentorshipStatus, load_mentorship, load_visible_mentorship};
 use super::person::owner;
+use crate::directory::referral::keep_checkin_notices;
 use crate::error::{Error, Problem, Result};
 use crate::store::rows::{Col, Collection};
 use crate::store::{Store, Tx};
@@ -310,7 +311,9 @@ fn add_version(
     ]);
     tx.insert(Collection::CheckIn, &id, cols)?;
     refresh_current(&tx.conn, &previous.checkin_id)?;
-    load_current(&tx.conn, &previous.checkin_id)
+    let current = load_current(&tx.conn, &previous.checkin_id)?;
+    keep_checkin_notices(tx, &current)?;
+    Ok(current)
 }
 
 /// The owner, who must be the mentor of `mentorship_id`.
@@ -368,6 +371,7 @@ impl Store {
                 resources_shared: valid.resources_shared.clone(),
                 follow_up: valid.follow_up.clone(),
             };
+            keep_checkin_notices(tx, &checkin)?;
             let escalation = match valid.concern {
                 Some(concern) => Some(open_escalation(
                     tx,

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::codes::code_enum;
 use super::mentorship::load_mentorship;
 use super::person::{Person, Role, load_person, owner};
+use crate::directory::referral::keep_message_notice;
 use crate::error::{Error, Result};
 use crate::store::rows::Collection;
 use crate::store::{Store, Tx};
@@ -226,7 +227,9 @@ impl Store {
             if !known {
                 return Err(Error::NotFound("service"));
             }
-            write_message(tx, &mentorship_id, note, Some(service_id))
+            let message = write_message(tx, &mentorship_id, note, Some(service_id))?;
+            keep_message_notice(tx, &owner(&tx.conn)?, &message)?;
+            Ok(message)
         })
     }
 

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "community-resource directory: HSDS records, search index, bookmarks",
         sql: include_str!("schema/v2.sql"),
     },
+    Migration {
+        version: 3,
+        name: "referral notices: the services a mentor shared, for everyone in the mentorship",
+        sql: include_str!("schema/v3.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -45,6 +45,8 @@ pub enum Collection {
     Message,
     /// `conversation_read`
     ConversationRead,
+    /// `referral`
+    Referral,
 }
 
 impl Collection {
@@ -66,6 +68,7 @@ impl Collection {
         Self::Bookmark,
         Self::Message,
         Self::ConversationRead,
+        Self::Referral,
     ];
 
     /// The collection stored in `table`.
@@ -92,6 +95,7 @@ impl Collection {
             Self::Bookmark => "bookmark",
             Self::Message => "message",
             Self::ConversationRead => "conversation_read",
+            Self::Referral => "referral",
         }
     }
 
@@ -108,6 +112,7 @@ impl Collection {
                 | Self::Consent
                 | Self::Bookmark
                 | Self::ConversationRead
+                | Self::Referral
         )
     }
 

@@ -10,6 +10,7 @@ use rusqlite::types::Value;
 use serde_json::Value as Json;
 
 use super::protocol::WireRow;
+use crate::directory::referral::ReferralVia;
 use crate::error::{Error, Problem, Result};
 use crate::model::checkin::{ContactMode, Reached};
 use crate::model::consent::ConsentScope;
@@ -193,6 +194,15 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
             ("note", OptText(MEDIUM_TEXT_MAX)),
             ("removed_at", OptTime),
         ],
+        Collection::Referral => &[
+            ("mentorship_id", Id),
+            ("service_id", Id),
+            ("via", Code(ReferralVia::CODES)),
+            ("via_id", Id),
+            ("referred_by", Id),
+            ("referred_at", Time),
+            ("removed_at", OptTime),
+        ],
     }
 }
 
@@ -205,6 +215,13 @@ pub fn immutable_fields(collection: Collection) -> &'static [&'static str] {
         Collection::Consent => &["survivor_id", "scope", "caregiver_id", "recorded_by"],
         Collection::ConversationRead => &["mentorship_id", "person_id"],
         Collection::Bookmark => &["person_id", "service_id"],
+        Collection::Referral => &[
+            "mentorship_id",
+            "service_id",
+            "via",
+            "via_id",
+            "referred_by",
+        ],
         _ => &[],
     }
 }
