@@ -57,13 +57,15 @@ pub fn may_write(
                 && text(row, "actor_id") == Some(me)
         }
         ("checkin", _) => {
-            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| m.served_by(me))
+            rows::mentorship(tx, &field("mentorship_id"))?
+                .is_some_and(|m| m.served_at(me, time(row, "occurred_at")))
                 && text(row, "author_id") == Some(me)
                 && supersedes_fits(tx, row)?
         }
         ("escalation", _) => {
             rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| {
-                m.served_by(me) && text(row, "assigned_to") == Some(m.coordinator.as_str())
+                m.served_at(me, time(row, "raised_at"))
+                    && text(row, "assigned_to") == Some(m.coordinator.as_str())
             }) && text(row, "raised_by") == Some(me)
                 && checkin_of(tx, &field("checkin_id"), &field("mentorship_id"))?
         }
@@ -99,7 +101,8 @@ pub fn may_write(
         }
         ("bookmark", _) => field("person_id") == me,
         ("referral", _) => {
-            rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| m.served_by(me))
+            rows::mentorship(tx, &field("mentorship_id"))?
+                .is_some_and(|m| m.served_at(me, time(row, "referred_at")))
                 && notice_fits_carrier(tx, base)?
         }
         ("conversation_read", _) => {
@@ -117,6 +120,14 @@ pub fn may_write(
         ("conversation_read", None) if !receipt_id_fits(row) => Err("invalid"),
         _ => Ok(()),
     })
+}
+
+/// A time field of a pushed row (`i64::MAX`, never served, if it is missing: the row's shape
+/// is checked elsewhere).
+fn time(row: &WireRow, field: &str) -> i64 {
+    row.get(field)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(i64::MAX)
 }
 
 /// Whether `checkin_id` names a stored check-in of the mentorship: what an escalation's

@@ -50,6 +50,8 @@ pub struct Mentorship {
     pub consented: bool,
     /// Caregivers the survivor shares with.
     pub sharing: Vec<String>,
+    /// When it ended, if it has.
+    pub ended_at: Option<i64>,
 }
 
 impl Mentorship {
@@ -63,13 +65,24 @@ impl Mentorship {
             id: facts.id,
             consented: facts.consented,
             sharing: facts.sharing,
+            ended_at: (text(&row, "status") == Some("ended")).then(|| {
+                row.get("ended_at")
+                    .and_then(Json::as_i64)
+                    .unwrap_or(i64::MIN)
+            }),
         })
     }
 
-    /// Whether `person` is its mentor and still serves it (the survivor's consent to take
-    /// part is in force).
+    /// Whether `person` is its mentor and still serves it: the mentorship has not ended and
+    /// the survivor's consent to take part is in force.
     pub fn served_by(&self, person: &str) -> bool {
-        self.mentor == person && self.consented
+        self.ended_at.is_none() && self.mentor == person && self.consented
+    }
+
+    /// Whether `person` served it at `at`: a contact its mentor recorded before it ended (offline,
+    /// say, and pushed after the coordinator ended it) is still the mentor's to deliver.
+    pub fn served_at(&self, person: &str, at: i64) -> bool {
+        self.ended_at.is_none_or(|end| at <= end) && self.mentor == person && self.consented
     }
 
     /// Whether `person` is in its conversation: the survivor, the mentor who serves it, and

@@ -12,7 +12,9 @@
 //! | `casenotes:<id>` | mentor*, coordinator | check-ins, escalations and their events |
 //! | `circle:<survivor>` | the survivor, sharing caregivers | the circle's people and profiles, the survivor's consents |
 //!
-//! *the mentor only while the survivor's consent to take part is in force.
+//! *the mentor only while the survivor's consent to take part is in force and the mentorship has
+//! not ended (see `rows::Mentorship::served_by`; case notes dated before the end are still
+//! accepted, `served_at`).
 
 use std::collections::BTreeSet;
 

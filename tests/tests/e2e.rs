@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use passerelle_core::{
-    CheckInInput, ConcernCategory, ContactMode, Dimension, EscalationStatus, MessageStatus,
-    NewConcern, Reached, TimelineEntry, Urgency,
+    CheckInInput, ConcernCategory, ContactMode, Dimension, EndingReason, EscalationStatus,
+    MessageStatus, NewConcern, Reached, TimelineEntry, Urgency,
 };
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
 
@@ -270,4 +270,91 @@ fn a_concern_raised_offline_reaches_the_coordinator_and_the_acknowledgement_come
 
     // The server audited who read the escalation, without its content.
     assert!(server.service.audit_count("escalation", &raised.id, "read") >= 1);
+}
+
+#[test]
+fn ending_a_mentorship_takes_it_off_the_mentors_phone() {
+    for kind in store_kinds() {
+        ending_a_mentorship_takes_it_off_the_mentors_phone_on(kind);
+    }
+}
+
+/// When the coordinator ends a mentorship, its mentor stops serving it: the case notes and the
+/// conversation leave the mentor's phone at its next sync and the server takes no new message
+/// from them — but a contact they recorded before the end, offline, still reaches the
+/// coordinator. The survivor keeps their side.
+fn ending_a_mentorship_takes_it_off_the_mentors_phone_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    for d in [&mentor, &coordinator, &survivor] {
+        d.sync();
+    }
+    let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+    survivor
+        .store
+        .send_message(&mentorship, "Merci pour tout")
+        .unwrap();
+    survivor.sync();
+    mentor.sync();
+
+    // Offline: the last visit's notes, and a message written after it.
+    let last_visit = mentor
+        .store
+        .record_checkin(contact(
+            &mentorship,
+            mentor.store.now() - 600_000,
+            "Last visit",
+        ))
+        .unwrap()
+        .checkin;
+    let late = mentor.store.send_message(&mentorship, "À bientôt").unwrap();
+
+    coordinator
+        .store
+        .end_mentorship(&mentorship, EndingReason::Completed, None)
+        .unwrap();
+    coordinator.sync();
+    mentor.sync();
+
+    assert!(
+        mentor
+            .store
+            .caseload()
+            .unwrap()
+            .iter()
+            .all(|c| c.mentorship_id != mentorship),
+        "the ended mentorship left the mentor's caseload"
+    );
+    assert!(mentor.store.conversation(&mentorship, 20).is_err());
+    let issues = mentor.store.sync_issues().unwrap();
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.collection == "message" && i.row_id == late.id),
+        "the refused message is reported, not dropped: {issues:?}"
+    );
+    assert!(
+        issues.iter().all(|i| i.row_id != last_visit.id),
+        "the visit before the end was accepted: {issues:?}"
+    );
+
+    coordinator.sync();
+    let timeline = coordinator.store.mentorship_timeline(&mentorship).unwrap();
+    assert!(
+        timeline.iter().any(
+            |e| matches!(e, TimelineEntry::CheckIn { checkin, .. } if checkin.id == last_visit.id)
+        ),
+        "the visit recorded before the end reached the coordinator"
+    );
+
+    survivor.sync();
+    let conversation = survivor.store.conversation(&mentorship, 20).unwrap();
+    let bodies: Vec<&str> = conversation
+        .messages
+        .iter()
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(bodies, ["Merci pour tout"], "the survivor keeps their side");
 }
