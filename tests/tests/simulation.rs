@@ -4,7 +4,8 @@
 //! are offline), then a fault-free round and the invariants — convergence, no acknowledged
 //! write lost, outboxes drained, no row outside the holder's scopes.
 //!
-//! `SIM_CASES` (default 2000) and `SIM_STEPS` (default 24) size the run; `SIM_SEED=<seed>`
+//! The same cases run with the server on SQLite and on PostgreSQL. `SIM_CASES` (default 2000,
+//! SQLite), `SIM_PG_CASES` (default 300, PostgreSQL) and `SIM_STEPS` (default 24) size the run; `SIM_SEED=<seed>`
 //! replays one case (the seed a failure prints); `SIM_SEED_BASE` moves the block of seeds;
 //! `SIM_THREADS` (default: the machine's cores).
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
@@ -13,9 +14,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use passerelle_tests::sim::{Report, run_case};
+use passerelle_tests::harness::StoreKind;
+use passerelle_tests::sim::{Report, run_case_on};
 
 const DEFAULT_CASES: u64 = 2_000;
+const DEFAULT_PG_CASES: u64 = 300;
 const DEFAULT_STEPS: usize = 24;
 const DEFAULT_BASE: u64 = 0x5EED_0000;
 
@@ -30,12 +33,23 @@ fn env_u64(name: &str) -> Option<u64> {
 
 #[test]
 fn the_sync_path_keeps_its_invariants_under_faults() {
+    simulate(StoreKind::Sqlite, "SIM_CASES", DEFAULT_CASES);
+}
+
+/// The same cases with the server on PostgreSQL: fewer by default (each case makes a
+/// database, and every statement is a round trip), the same seeds as the first SQLite ones.
+#[test]
+fn the_sync_path_keeps_its_invariants_under_faults_on_postgresql() {
+    simulate(StoreKind::Postgres, "SIM_PG_CASES", DEFAULT_PG_CASES);
+}
+
+fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
     let steps = env_u64("SIM_STEPS").map_or(DEFAULT_STEPS, |s| s as usize);
     let (base, cases) = match env_u64("SIM_SEED") {
-        Some(seed) => (seed, env_u64("SIM_CASES").unwrap_or(1)),
+        Some(seed) => (seed, env_u64(cases_var).unwrap_or(1)),
         None => (
             env_u64("SIM_SEED_BASE").unwrap_or(DEFAULT_BASE),
-            env_u64("SIM_CASES").unwrap_or(DEFAULT_CASES),
+            env_u64(cases_var).unwrap_or(default_cases),
         ),
     };
     let threads = env_u64("SIM_THREADS").map_or_else(
@@ -55,7 +69,7 @@ fn the_sync_path_keeps_its_invariants_under_faults() {
                         return;
                     }
                     let seed = base + n;
-                    let outcome = std::panic::catch_unwind(|| run_case(seed, steps))
+                    let outcome = std::panic::catch_unwind(|| run_case_on(kind, seed, steps))
                         .unwrap_or_else(|panic| {
                             let msg = panic
                                 .downcast_ref::<String>()
@@ -75,7 +89,7 @@ fn the_sync_path_keeps_its_invariants_under_faults() {
     let totals = totals.into_inner().unwrap();
     let sum = |f: &dyn Fn(&Report) -> u64| totals.iter().map(f).sum::<u64>();
     println!(
-        "simulation: {} cases of {steps} steps in {:.1}s; {} devices, {} syncs ({} failed), \
+        "simulation on {kind:?}: {} cases of {steps} steps in {:.1}s; {} devices, {} syncs ({} failed), \
          {} acknowledged writes ({} refused and reported), {} re-enrolments, {} reopened stores, \
          {} revoked scopes, {} reset scopes; network: {} requests, {} dropped, {} replies lost, \
          {} duplicated, {} delayed, {} re-delivered, {} kills",
@@ -109,7 +123,7 @@ fn the_sync_path_keeps_its_invariants_under_faults() {
     if let Some((seed, message)) = failures.first() {
         panic!(
             "{} case(s) failed. First: seed {seed:#x}\n{message}\n\nReplay: SIM_SEED={seed:#x} SIM_STEPS={steps} \
-             cargo test -p passerelle-tests --test simulation -- --nocapture\nOther failing seeds: {:?}",
+             cargo test -p passerelle-tests --test simulation -- --nocapture ({kind:?})\nOther failing seeds: {:?}",
             failures.len(),
             failures
                 .iter()

@@ -10,4 +10,4 @@ pub mod net;
 pub mod rng;
 pub mod world;
 
-pub use world::{Report, run_case};
+pub use world::{Report, run_case, run_case_on};

@@ -17,14 +17,17 @@ use passerelle_core::{
     Reached, Role, Store, StoreOptions, SupervisionFormat, SyncError, Urgency,
 };
 use passerelle_server::demo::SeededPerson;
-use passerelle_server::{Config, Service, SqliteStore};
+use passerelle_server::{
+    Config, PostgresOptions, PostgresStore, ServerStore, Service, SqliteStore,
+};
 use serde_json::{Value as Json, json};
 
 use super::inspect;
 use super::net::{Faults, Link, NetStats, Network};
 use super::rng::Rng;
 use crate::api::{ApiClient, uuid_from};
-use crate::harness::{Backend, DEMO_CAST};
+use crate::harness::{Backend, DEMO_CAST, StoreKind};
+use crate::pg_cluster::TestDatabase;
 
 /// The shape of one case, drawn from its seed.
 #[derive(Debug, Clone)]
@@ -101,12 +104,12 @@ impl Dev {
     }
 }
 
-/// One case's world.
-pub struct World {
+/// One case's world, its server on a store of kind `S`.
+pub struct World<S: ServerStore> {
     rng: Rng,
     params: Params,
     now: Arc<AtomicI64>,
-    service: Arc<Service<SqliteStore>>,
+    service: Arc<Service<S>>,
     net: Arc<Network>,
     desk: ApiClient,
     people: BTreeMap<&'static str, String>,
@@ -116,6 +119,8 @@ pub struct World {
     step: usize,
     log: Vec<String>,
     dir: tempfile::TempDir,
+    /// The PostgreSQL case's database, dropped after the service that uses it.
+    _database: Option<TestDatabase>,
 }
 
 /// A migrated device file with no device row yet: copied for each new device (each then
@@ -159,14 +164,45 @@ fn scratch_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-impl World {
-    /// Builds the world for `seed`: the demo programme, its devices enrolled and synced.
+impl World<SqliteStore> {
+    /// The world for `seed` with its server on a fresh SQLite file.
     ///
     /// # Panics
     /// If the server or a device cannot be set up.
     pub fn new(seed: u64, steps: usize) -> Self {
-        let mut rng = Rng::new(seed);
         let dir = scratch_dir();
+        let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
+        Self::build(seed, steps, dir, store, None)
+    }
+}
+
+impl World<PostgresStore> {
+    /// The world for `seed` with its server on a fresh PostgreSQL database.
+    ///
+    /// # Panics
+    /// If no PostgreSQL cluster is available, or a device cannot be set up.
+    pub fn on_postgres(seed: u64, steps: usize) -> Self {
+        let database = TestDatabase::create();
+        let options = PostgresOptions {
+            pool_size: 4,
+            ..PostgresOptions::default()
+        };
+        let store = PostgresStore::open_with(&database.url, &options).expect("server store");
+        Self::build(seed, steps, scratch_dir(), store, Some(database))
+    }
+}
+
+impl<S: ServerStore> World<S> {
+    /// Builds the world for `seed` around `store`: the demo programme, its devices enrolled
+    /// and synced.
+    fn build(
+        seed: u64,
+        steps: usize,
+        dir: tempfile::TempDir,
+        store: S,
+        database: Option<TestDatabase>,
+    ) -> Self {
+        let mut rng = Rng::new(seed);
         let now = Arc::new(AtomicI64::new(Clock::system().now()));
         let max_pull = *rng.pick(&[3, 7, 50, 5_000]);
         let config = Config {
@@ -176,7 +212,6 @@ impl World {
             ..Config::default()
         };
         let server_clock = now.clone();
-        let store = SqliteStore::open(&dir.path().join("server.db")).expect("server store");
         let service = Arc::new(Service::new(
             store,
             config,
@@ -230,6 +265,7 @@ impl World {
             step: 0,
             log: Vec::new(),
             dir,
+            _database: database,
         };
         // Who has a phone: always Marc and Sophie; some of the others; sometimes Sophie twice.
         let mut roster: Vec<&'static str> = vec!["marc", "sophie"];
@@ -1193,7 +1229,18 @@ impl World {
 
 /// Runs case `seed` with `steps` random steps.
 pub fn run_case(seed: u64, steps: usize) -> Result<Report, String> {
-    World::new(seed, steps).run()
+    run_case_on(StoreKind::Sqlite, seed, steps)
+}
+
+/// Runs the case `seed` with its server on a store of `kind`.
+///
+/// # Errors
+/// The first invariant the case broke, with the case's log.
+pub fn run_case_on(kind: StoreKind, seed: u64, steps: usize) -> Result<Report, String> {
+    match kind {
+        StoreKind::Sqlite => World::new(seed, steps).run(),
+        StoreKind::Postgres => World::on_postgres(seed, steps).run(),
+    }
 }
 
 #[cfg(test)]
