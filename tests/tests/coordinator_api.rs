@@ -156,29 +156,7 @@ fn escalation_on(kind: StoreKind) {
     );
     let nadia = client(&server, other["enrolment_code"].as_str().unwrap(), 3);
 
-    let sophie = mentor.store.my_mentorships().unwrap()[0].id.clone();
-    let raised = mentor
-        .store
-        .record_checkin(CheckInInput {
-            mentorship_id: sophie,
-            occurred_at: mentor.store.now() - 600_000,
-            mode: ContactMode::Phone,
-            duration_minutes: 20,
-            reached: Reached::Survivor,
-            dimensions: vec![],
-            wellbeing: Some(2),
-            notes: "Sounded low".into(),
-            resources_shared: vec![],
-            follow_up: None,
-            concern: Some(NewConcern {
-                category: ConcernCategory::Mood,
-                urgency: Urgency::Soon,
-                summary: "Low mood".into(),
-            }),
-        })
-        .unwrap()
-        .escalation
-        .unwrap();
+    let raised = raise_concern(&mentor);
     mentor.sync();
 
     let listed = |c: &ApiClient| -> Vec<(String, String)> {
@@ -258,4 +236,31 @@ fn escalation_on(kind: StoreKind) {
         passerelle_core::EscalationStatus::Resolved,
         "{seen:?}"
     );
+}
+
+/// A check-in by `mentor` raising a concern about their first mentee.
+fn raise_concern(mentor: &Device) -> passerelle_core::Escalation {
+    let sophie = mentor.store.my_mentorships().unwrap()[0].id.clone();
+    mentor
+        .store
+        .record_checkin(CheckInInput {
+            mentorship_id: sophie,
+            occurred_at: mentor.store.now() - 600_000,
+            mode: ContactMode::Phone,
+            duration_minutes: 20,
+            reached: Reached::Survivor,
+            dimensions: vec![],
+            wellbeing: Some(2),
+            notes: "Sounded low".into(),
+            resources_shared: vec![],
+            follow_up: None,
+            concern: Some(NewConcern {
+                category: ConcernCategory::Mood,
+                urgency: Urgency::Soon,
+                summary: "Low mood".into(),
+            }),
+        })
+        .unwrap()
+        .escalation
+        .unwrap()
 }
