@@ -384,6 +384,41 @@ fn every_result_says_how_fresh_it_is() {
 }
 
 #[test]
+fn a_verification_date_still_to_come_vouches_for_nothing() {
+    let db = new_db();
+    let json = file("lyon-hsds.json").content.replacen(
+        "\"assured_date\": \"2026-01-15\"",
+        "\"assured_date\": \"2099-01-15\"",
+        1,
+    );
+    db.store
+        .import_directory(
+            ImportFormat::HsdsJson,
+            vec![ImportFile {
+                name: "x.json".into(),
+                content: json,
+            }],
+            options("lyon-demo"),
+        )
+        .unwrap();
+    let hits = db
+        .store
+        .search_directory(DirectoryQuery {
+            limit: 100,
+            ..DirectoryQuery::default()
+        })
+        .unwrap()
+        .hits;
+    let future = hits
+        .iter()
+        .find(|h| h.last_verified == Some(4_072_118_400_000))
+        .expect("the entry dated 2099-01-15");
+    assert!(future.possibly_outdated);
+    let detail = db.store.directory_service(&future.service_id).unwrap();
+    assert!(detail.possibly_outdated);
+}
+
+#[test]
 fn csv_form_imports_the_same_directory_as_json() {
     let a = new_db();
     import_hsds(&a.store);
@@ -862,6 +897,23 @@ fn bad_records_can_be_skipped_and_dry_runs_write_nothing() {
         .unwrap();
     assert!(!dry.committed);
     assert_eq!((dry.added, dry.rejected), (43, 1));
+    assert_eq!(db.digest(), before);
+    // Without `skip_invalid` the import refuses the file, and a dry run still lists every
+    // record, naming the bad one and the rule it broke.
+    let atomic = ImportOptions {
+        dry_run: true,
+        ..options("lyon-demo")
+    };
+    assert!(
+        db.store
+            .import_directory(ImportFormat::HsdsJson, files(), options("lyon-demo"))
+            .is_err()
+    );
+    let checked = db
+        .store
+        .import_directory(ImportFormat::HsdsJson, files(), atomic)
+        .unwrap();
+    assert_eq!(checked, dry);
     assert_eq!(db.digest(), before);
     let report = db
         .store

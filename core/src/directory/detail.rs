@@ -128,10 +128,19 @@ pub struct DirectoryService {
     pub places: Vec<ServicePlace>,
     /// Last verified (UTC ms, midnight of the day).
     pub last_verified: Option<Millis>,
-    /// Not verified for twelve months (or never): possibly out of date.
+    /// Not verified for twelve months (or never, or "verified" on a date still to come):
+    /// possibly out of date.
     pub possibly_outdated: bool,
     /// When this device last received a change to it.
     pub updated_at: Millis,
+}
+
+/// Whether an entry last verified at `verified_at` may be out of date at `now`: never verified,
+/// verified longer than `stale_ms` ago, or dated more than a day ahead (a source's error: such
+/// a date vouches for nothing).
+pub(crate) fn possibly_outdated(verified_at: Option<Millis>, now: Millis, stale_ms: i64) -> bool {
+    const DAY_MS: i64 = 86_400_000;
+    verified_at.is_none_or(|v| now - v > stale_ms || v - now > DAY_MS)
 }
 
 fn phones(c: &Connection, column: &str, owner: &str) -> Result<Vec<DirectoryPhone>> {
@@ -354,7 +363,7 @@ pub(crate) fn load(c: &Connection, id: &str, now: Millis) -> Result<DirectorySer
         other_terms: from_json(&terms)?,
         organization,
         last_verified: verified_at,
-        possibly_outdated: verified_at.is_none_or(|v| now - v > stale_ms),
+        possibly_outdated: possibly_outdated(verified_at, now, stale_ms),
         updated_at,
     })
 }

@@ -73,7 +73,7 @@ pub struct ImportOptions {
     pub source: String,
     /// Import the good records and report the bad ones, instead of refusing the whole file.
     pub skip_invalid: bool,
-    /// Only report what would happen; write nothing.
+    /// Only report what would happen, every bad record included; write nothing.
     pub dry_run: bool,
     /// The file is the source's full dataset: remove this source's records it no longer holds.
     pub remove_missing: bool,
@@ -856,7 +856,8 @@ fn apply(tx: &mut Tx<'_>, source: &str, plan: &Plan) -> Result<()> {
 impl Store {
     /// Imports a directory dataset. Atomic: if any record is bad, fails with that record's
     /// typed error and changes nothing — unless `options.skip_invalid`, which imports the rest
-    /// and reports the bad ones. Re-importing under the same `source` updates records in place
+    /// and reports the bad ones. A dry run writes nothing and reports every record, bad ones
+    /// included (with or without `skip_invalid`): the way to see all of a file's problems. Re-importing under the same `source` updates records in place
     /// (same ids). Only a professional may import, or a store nobody is signed in to (the
     /// snapshot builder).
     pub fn import_directory(
@@ -868,14 +869,11 @@ impl Store {
         let source = check_source(&options.source)?;
         let data = read(format, &files)?;
         if options.dry_run {
+            // A dry run is how a curator checks a file: it reports every bad record, whatever
+            // `skip_invalid` says, where the import itself would stop at the first.
             return self.read(|c| {
                 check_curator(c)?;
-                let mut plan = plan(c, &source, data)?;
-                if !options.skip_invalid {
-                    if let Some(e) = plan.first_error() {
-                        return Err(e);
-                    }
-                }
+                let plan = plan(c, &source, data)?;
                 Ok(plan.report(&source, format, false, Vec::new()))
             });
         }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rusqlite::functions::FunctionFlags;
 
 use super::cache;
+use super::detail::possibly_outdated;
 use super::geo::GeoPoint;
 use super::index::{PlaceRef, Places};
 use super::query::{QUERY_MAX, fts_expression};
@@ -438,7 +439,7 @@ fn hit(
             r.open
         },
         last_verified: show.verified_at,
-        possibly_outdated: show.verified_at.is_none_or(|v| now - v > stale_ms),
+        possibly_outdated: possibly_outdated(show.verified_at, now, stale_ms),
         bookmarked: bookmarked.contains(&show.service_id),
         score: r.score,
     }
