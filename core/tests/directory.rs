@@ -590,6 +590,90 @@ fn reimport_updates_in_place_and_can_remove_what_left_the_source() {
     );
 }
 
+/// The sample data·inclusion file with one service (`svc-004`, which has its own place)
+/// changed by `edit`.
+fn data_inclusion_with(edit: impl Fn(&mut serde_json::Value)) -> Vec<ImportFile> {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&file("lyon-data-inclusion.json").content).unwrap();
+    let service = doc["services"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["id"] == "svc-004")
+        .unwrap();
+    edit(service);
+    vec![ImportFile {
+        name: "di.json".into(),
+        content: doc.to_string(),
+    }]
+}
+
+#[test]
+fn data_inclusion_bad_records_are_refused_and_change_nothing() {
+    let db = new_db();
+    let before = db.digest();
+    let cases: Vec<(&str, Vec<ImportFile>)> = vec![
+        (
+            "impossible coordinates",
+            data_inclusion_with(|s| s["latitude"] = 123.4.into()),
+        ),
+        (
+            "closing before opening",
+            data_inclusion_with(|s| s["horaires_accueil"] = "Mo-Fr 18:00-08:00".into()),
+        ),
+        (
+            "missing name",
+            data_inclusion_with(|s| {
+                s.as_object_mut().unwrap().remove("nom");
+            }),
+        ),
+        (
+            "duplicated id",
+            data_inclusion_with(|s| s["id"] = "svc-001".into()),
+        ),
+    ];
+    for (what, files) in cases {
+        let refused = db.store.import_directory(
+            ImportFormat::DataInclusion,
+            files.clone(),
+            options("di-demo"),
+        );
+        assert!(refused.is_err(), "{what}: {refused:?}");
+        assert_eq!(db.digest(), before, "{what}: nothing written");
+    }
+    // Skipped, a service refused for its name leaves no place of its own behind.
+    let files = data_inclusion_with(|s| {
+        s.as_object_mut().unwrap().remove("nom");
+    });
+    let report = db
+        .store
+        .import_directory(
+            ImportFormat::DataInclusion,
+            files,
+            ImportOptions {
+                skip_invalid: true,
+                ..options("di-demo")
+            },
+        )
+        .unwrap();
+    let rejected: Vec<&str> = report
+        .records
+        .iter()
+        .filter(|r| r.outcome == RecordOutcome::Rejected)
+        .map(|r| r.source_id.as_str())
+        .collect();
+    assert_eq!(rejected, ["dora:svc-004"]);
+    assert!(
+        report
+            .records
+            .iter()
+            .all(|r| !r.source_id.starts_with("dora:svc-004")
+                || r.outcome == RecordOutcome::Rejected),
+        "{:?}",
+        report.records
+    );
+}
+
 #[test]
 fn data_inclusion_import_maps_themes_fees_and_opening_hours() {
     let db = new_db();

@@ -213,6 +213,9 @@ fn service(o: Obj<'_>, c: &mut Collector, notes: &mut Notes<'_>, key: &str) -> R
     let service_hours = hours(o, key, notes)?;
     let mut at_locations = Vec::new();
     let mut schedules = Vec::new();
+    // Kept until every field of the service has been read: a service rejected for a later
+    // field must not leave its place behind.
+    let mut place_to_add = None;
     if let Some(mut l) = own_place {
         // The service's own address carries its own hours.
         l.organization = Some(structure.clone());
@@ -223,7 +226,7 @@ fn service(o: Obj<'_>, c: &mut Collector, notes: &mut Notes<'_>, key: &str) -> R
             phones: Vec::new(),
             schedules: Vec::new(),
         });
-        c.put_location(l.source_id.clone(), Parsed::Ok(l))?;
+        place_to_add = Some(l);
     } else {
         let at_structure = format!("{structure}#lieu");
         let modes = strings(o, "modes_accueil", "service.modes_accueil")?;
@@ -240,7 +243,7 @@ fn service(o: Obj<'_>, c: &mut Collector, notes: &mut Notes<'_>, key: &str) -> R
             schedules.clone_from(&service_hours);
         }
     }
-    Ok(NService {
+    let service = NService {
         source_id: key.to_owned(),
         organization: Some(structure),
         name: o.required("nom", "service.nom", NAME_MAX)?,
@@ -278,7 +281,11 @@ fn service(o: Obj<'_>, c: &mut Collector, notes: &mut Notes<'_>, key: &str) -> R
         phones: phone(o)?,
         schedules,
         at_locations,
-    })
+    };
+    if let Some(l) = place_to_add {
+        c.put_location(l.source_id.clone(), Parsed::Ok(l))?;
+    }
+    Ok(service)
 }
 
 /// Reads data·inclusion JSON from `(file name, content)` pairs.
