@@ -5,12 +5,17 @@
 #![allow(clippy::unwrap_used)]
 
 use passerelle_core::directory::ReferralVia;
+use passerelle_core::directory::sync::COLLECTION as DIRECTORY_COLLECTION;
+use passerelle_core::sync::protocol::{MutationStatus, Op, WireRow};
 use passerelle_core::{
     CheckInInput, ContactMode, Dimension, DirectoryQuery, MessageStatus, Reached,
 };
+use passerelle_server::Method;
 use passerelle_server::demo::SeededPerson;
 use passerelle_server::directory::{ImportFileBody, ImportRequest};
+use passerelle_tests::api::{ApiClient, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+use serde_json::json;
 
 fn sample(drop: usize) -> ImportRequest {
     let path = concat!(
@@ -140,8 +145,65 @@ fn scenario(kind: StoreKind) {
         );
     }
 
-    // Devices cannot write the directory: it is the server's.
     assert!(mentor.store.sync_issues().unwrap().is_empty());
+}
+
+#[test]
+fn only_a_professional_curates_the_directory_and_no_device_writes_it() {
+    for kind in store_kinds() {
+        curation_on(kind);
+    }
+}
+
+/// The import endpoint refuses everyone but professionals, and a device pushing a directory
+/// entry (even a copy of one it holds, changed) is refused and changes nothing.
+fn curation_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let enrol = |name: &str, n: u8| {
+        ApiClient::enrol(
+            server.service.clone(),
+            &seeded(&people, name).enrolment_code,
+            &uuid_from([n; 16]),
+        )
+    };
+    let (claire, marc, sophie) = (enrol("Claire", 1), enrol("Marc", 2), enrol("Sophie", 3));
+    let request = sample(0);
+    let body = json!({
+        "source": request.source,
+        "format": request.format,
+        "files": [{"name": request.files[0].name, "content": request.files[0].content}],
+        "skip_invalid": false,
+    });
+    let entries = |c: &ApiClient| -> Vec<(String, WireRow)> {
+        c.pull_everything()
+            .rows
+            .into_iter()
+            .filter(|((collection, _), _)| collection == DIRECTORY_COLLECTION)
+            .map(|((_, id), row)| (id, row))
+            .collect()
+    };
+    for (who, c) in [("a mentor", &marc), ("a survivor", &sophie)] {
+        let answer = c.call(Method::Post, "/v1/directory/import", &body);
+        assert_eq!(answer.status, 403, "{who} imported: {}", answer.body);
+    }
+    assert!(entries(&marc).is_empty(), "nothing was published");
+    claire.post_ok("/v1/directory/import", &body);
+    let held = entries(&marc);
+    assert!(held.len() >= 19, "{}", held.len());
+
+    let (id, mut row) = held[0].clone();
+    let before = server.service.stored_row(DIRECTORY_COLLECTION, &id);
+    assert!(before.is_some());
+    row.insert("hlc".into(), json!(i64::MAX / 2));
+    for (n, op) in [Op::Update, Op::Insert].into_iter().enumerate() {
+        let result = marc.push_one(900 + n as i64, DIRECTORY_COLLECTION, op, row.clone());
+        assert_eq!(
+            result.status,
+            MutationStatus::Rejected,
+            "{op:?}: {result:?}"
+        );
+        assert_eq!(server.service.stored_row(DIRECTORY_COLLECTION, &id), before);
+    }
 }
 
 /// Services a mentor shares reach everyone in the mentorship, each device counting them once:
