@@ -1284,8 +1284,36 @@ fn a_snapshot_ships_the_directory_for_first_launch() {
         );
     }
     let app = new_db();
+    let before = app.digest();
     assert!(matches!(
         app.store.load_directory_snapshot(&secret, Key::generate()),
         Err(Error::Store(passerelle_core::StoreError::WrongKey))
     ));
+    // A snapshot cut short in a download is damaged, not locked.
+    let torn = dir.path().join("torn.db");
+    let bytes = std::fs::read(&secret).unwrap();
+    std::fs::write(&torn, &bytes[..bytes.len() / 2 + 100]).unwrap();
+    assert!(matches!(
+        app.store.load_directory_snapshot(&torn, key.clone()),
+        Err(Error::Store(passerelle_core::StoreError::Corrupt))
+    ));
+    // A snapshot from a newer app is refused.
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&path, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    assert!(matches!(
+        app.store.load_directory_snapshot(&newer, Key::Unencrypted),
+        Err(Error::Store(passerelle_core::StoreError::NewerSchema {
+            found: 99,
+            ..
+        }))
+    ));
+    assert_eq!(
+        app.digest(),
+        before,
+        "no refused snapshot changed the store"
+    );
 }

@@ -12,7 +12,9 @@ use rusqlite::{Connection, OpenFlags};
 use super::import::{ImportFile, ImportFormat, ImportOptions, ImportReport};
 use super::index;
 use crate::error::{Error, Result, StoreError};
-use crate::store::{Durability, Key, SCHEMA_VERSION, Store, StoreOptions, schema_version};
+use crate::store::{
+    Durability, Key, SCHEMA_VERSION, Store, StoreOptions, diagnose, schema_version,
+};
 
 /// What a snapshot holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +48,13 @@ fn raw(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
         c.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))
             .map_err(StoreError::from)?;
     }
-    // Reading the schema is what proves the key opens the file.
+    // Reading the schema is what proves the key opens the file; why it does not (a wrong key,
+    // a damaged or truncated file, a plain file given a key) is told as for a store.
     c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
         r.get::<_, i64>(0)
     })
     .map_err(|e| match StoreError::from(e) {
-        StoreError::Corrupt => StoreError::WrongKey,
+        StoreError::Corrupt | StoreError::WrongKey => diagnose(path, key),
         other => other,
     })?;
     Ok(c)
