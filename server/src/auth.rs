@@ -1,6 +1,7 @@
 //! Accounts and tokens: one-time enrolment codes, short-lived access tokens and rotating
 //! refresh tokens. Every secret is random, shown once, and stored only as its SHA-256 hash;
-//! presenting a refresh token that was already exchanged revokes its whole family.
+//! presenting a refresh token that was already exchanged revokes its whole family (within a
+//! short retry grace, only the pair it was exchanged for: at most one chain of a family lives).
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -74,12 +75,14 @@ pub struct Lifetimes {
     pub refresh_ms: i64,
 }
 
-/// Issues a new access and refresh token pair in `family`.
+/// Issues a new access and refresh token pair in `family`, in exchange for the refresh token
+/// hashed `parent` (`None` at enrolment).
 pub fn issue(
     tx: &mut dyn StoreTx,
     device_id: &str,
     person_id: &str,
     family: &str,
+    parent: Option<&str>,
     now: i64,
     life: Lifetimes,
 ) -> Result<Tokens, ApiError> {
@@ -89,6 +92,7 @@ pub fn issue(
         device_id: device_id.to_owned(),
         person_id: person_id.to_owned(),
         family: family.to_owned(),
+        parent: parent.map(str::to_owned),
         expires_at,
         used_at: None,
         revoked_at: None,
@@ -108,8 +112,17 @@ pub fn issue(
 /// someone else holds a copy.
 pub const REFRESH_RETRY_GRACE_MS: i64 = 5 * 60_000;
 
-/// Exchanges a refresh token for a new pair. A spent token revokes the family — someone else
-/// holds a copy — unless it was spent within [`REFRESH_RETRY_GRACE_MS`]: a retry.
+/// Exchanges a refresh token for a new pair, so that at most one chain of a family lives:
+///
+/// - unspent: it is spent, and a new pair is issued from it;
+/// - spent within [`REFRESH_RETRY_GRACE_MS`] (a retry whose answer was lost): the pairs issued
+///   from it before are revoked — the answer the client never received — and a new pair is
+///   issued. If one of those pairs' refresh token was already spent, its holder did receive
+///   it: the token presented is a copy, and the whole family is revoked instead;
+/// - spent longer ago: someone else holds a copy; the whole family is revoked;
+/// - revoked: refused, and the whole family is revoked too. A token revoked while its family
+///   lived was issued from a token retried within the grace: whoever presents it received the
+///   answer the retry replaced, so two holders of one chain exist.
 ///
 /// The outer error is a failure that must roll the transaction back; the inner one a refusal
 /// whose writes (the revoked family) must be committed all the same.
@@ -123,20 +136,41 @@ pub fn refresh(
     let Some(t) = tx.token(&h)? else {
         return Ok(Err(ApiError::unauthorized()));
     };
-    if t.kind != "refresh" || t.revoked_at.is_some() || t.expires_at <= now {
+    if t.kind != "refresh" {
+        return Ok(Err(ApiError::unauthorized()));
+    }
+    if t.revoked_at.is_some() {
+        // Nothing to revoke if the family already was; the statement then changes no row.
+        tx.revoke_family(&t.family, now)?;
+        return Ok(Err(ApiError::unauthorized()));
+    }
+    if t.expires_at <= now {
         return Ok(Err(ApiError::unauthorized()));
     }
     let spent_at = match t.used_at {
         Some(at) => Some(at),
-        // Spent by a concurrent copy of this request a moment ago.
+        // Spent by a concurrent copy of this request a moment ago (on PostgreSQL, marking it
+        // waited for that request's commit, so the pair it issued is visible from here on).
         None if !tx.mark_token_used(&h, now)? => Some(now),
         None => None,
     };
-    if spent_at.is_some_and(|at| now - at > REFRESH_RETRY_GRACE_MS) {
-        tx.revoke_family(&t.family, now)?;
-        return Ok(Err(ApiError::unauthorized()));
+    if let Some(at) = spent_at {
+        let retry = now - at <= REFRESH_RETRY_GRACE_MS;
+        if !retry || tx.revoke_issued_from(&t.family, &h, now)? {
+            tx.revoke_family(&t.family, now)?;
+            return Ok(Err(ApiError::unauthorized()));
+        }
     }
-    issue(tx, &t.device_id, &t.person_id, &t.family, now, life).map(Ok)
+    issue(
+        tx,
+        &t.device_id,
+        &t.person_id,
+        &t.family,
+        Some(&h),
+        now,
+        life,
+    )
+    .map(Ok)
 }
 
 /// The actor behind an access token.

@@ -1,4 +1,5 @@
-//! The coordinator's operations over the API: enrol people (with one-time codes), propose,
+//! The coordinator's operations over the API: enrol people (with one-time codes), issue new
+//! codes to the people a professional is responsible for ([`responsible_for`]), propose,
 //! activate, pause, end and reassign mentorships, record consents, acknowledge and resolve
 //! escalations, list open escalations. Each builds rows and applies them through the same
 //! writer as a device's push, so the same validation, authorization and scopes apply; the
@@ -14,8 +15,8 @@ use serde_json::{Value as Json, json};
 use crate::auth::{self, Actor};
 use crate::error::ApiError;
 use crate::rows::{self, text};
-use crate::store::StoreTx;
-use crate::write::{Outcome, Writer};
+use crate::store::{AuditEntry, StoreResult, StoreTx};
+use crate::write::{ENROLLED_BY, Outcome, Writer};
 
 /// `POST /v1/people`.
 #[derive(Debug, Deserialize)]
@@ -141,7 +142,8 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Creates a one-time enrolment code for `person_id`, valid `ttl_ms`.
+/// Creates a one-time enrolment code for `person_id`, valid `ttl_ms`. Checks nothing: the
+/// caller has decided who may have it ([`reissue_code`] over the API, enrolment, tools).
 pub fn issue_code(
     tx: &mut dyn StoreTx,
     person_id: &str,
@@ -155,6 +157,111 @@ pub fn issue_code(
         enrolment_code: code,
         expires_at: now + ttl_ms,
     })
+}
+
+/// Whether `professional` is responsible for `person`, and so may hand them a new one-time
+/// enrolment code (which signs a new phone in as that person):
+///
+/// - themselves (a new phone of their own);
+/// - a person they enrolled (the relation [`ENROLLED_BY`], written when the person row was
+///   created — over `POST /v1/people` or by a push);
+/// - a survivor or mentor of a mentorship they coordinate that is under way (`active` or
+///   `paused`: proposed ones are not started, ended ones are over);
+/// - a caregiver they enrolled, or the caregiver of a survivor they are responsible for by
+///   one of the rules above.
+///
+/// A professional is responsible for another professional only by having enrolled them.
+pub fn responsible_for(
+    tx: &mut dyn StoreTx,
+    professional: &str,
+    person: &str,
+) -> StoreResult<bool> {
+    if person == professional || enrolled_by(tx, person, professional)? {
+        return Ok(true);
+    }
+    match rows::person_role(tx, person)? {
+        Some(Role::Survivor) => coordinates_under_way(tx, "survivor", person, professional),
+        Some(Role::Mentor) => coordinates_under_way(tx, "mentor", person, professional),
+        Some(Role::Caregiver) => {
+            for survivor in tx.objects("caregiver_of", person)? {
+                if enrolled_by(tx, &survivor, professional)?
+                    || coordinates_under_way(tx, "survivor", &survivor, professional)?
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Some(Role::Professional) | None => Ok(false),
+    }
+}
+
+fn enrolled_by(tx: &mut dyn StoreTx, person: &str, professional: &str) -> StoreResult<bool> {
+    Ok(tx
+        .objects(ENROLLED_BY, person)?
+        .iter()
+        .any(|p| p == professional))
+}
+
+/// Whether `professional` coordinates a mentorship under way whose `kind` (`survivor`,
+/// `mentor`) is `person`.
+fn coordinates_under_way(
+    tx: &mut dyn StoreTx,
+    kind: &str,
+    person: &str,
+    professional: &str,
+) -> StoreResult<bool> {
+    let under_way = [
+        MentorshipStatus::Active.code(),
+        MentorshipStatus::Paused.code(),
+    ];
+    Ok(tx.mentorships_of(kind, person)?.iter().any(|m| {
+        rows::parse(&m.record.data).is_some_and(|row| {
+            text(&row, "coordinator_id") == Some(professional)
+                && text(&row, "status").is_some_and(|s| under_way.contains(&s))
+        })
+    }))
+}
+
+/// `POST /v1/people/{id}/enrolment-code`: a new one-time code for an existing person (a new
+/// phone), issued only by a professional [`responsible_for`] them. Audited like a write, never
+/// with the code: an issued code as a `write` of `enrolment_code` keyed by the person's id, a
+/// refusal as `denied`.
+///
+/// The outer error is a failure that must roll the transaction back; the inner one a refusal
+/// whose audit line must be committed all the same. A refusal changes nothing else: the
+/// person's codes and tokens stay as they were.
+pub fn reissue_code(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    person: &str,
+    now: i64,
+    ttl_ms: i64,
+) -> Result<Result<EnrolledPerson, ApiError>, ApiError> {
+    let audit = |tx: &mut dyn StoreTx, action: &'static str| {
+        tx.audit(&[AuditEntry {
+            at: now,
+            person_id: actor.person_id.clone(),
+            device_id: actor.device_id.clone(),
+            action,
+            collection: "enrolment_code".to_owned(),
+            row_id: person.to_owned(),
+        }])
+    };
+    if let Err(refused) = professional(actor) {
+        audit(tx, "denied")?;
+        return Ok(Err(refused));
+    }
+    if tx.record("person", person)?.is_none() {
+        return Ok(Err(ApiError::not_found("person")));
+    }
+    if !responsible_for(tx, &actor.person_id, person)? {
+        audit(tx, "denied")?;
+        return Ok(Err(ApiError::forbidden("not allowed for this person")));
+    }
+    let issued = issue_code(tx, person, now, ttl_ms)?;
+    audit(tx, "write")?;
+    Ok(Ok(issued))
 }
 
 /// Enrols a person (and, for a caregiver, links them to their survivor).

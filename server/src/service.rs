@@ -238,6 +238,16 @@ impl<S: ServerStore> Service<S> {
                 self.limit(&format!("device:{}", actor.device_id), now)?;
                 json_body(&self.import_directory(Some(&actor), parse(&req.body)?)?)
             }
+            (Method::Post, ["v1", "people", person, "enrolment-code"]) => {
+                // A refusal commits too: its audit line.
+                let ttl = self.config.code_ttl_ms;
+                let answer = self.store.transaction(|tx| {
+                    let actor = auth::authenticate(tx, req.bearer.as_deref(), now)?;
+                    self.limit(&format!("device:{}", actor.device_id), now)?;
+                    coordinator::reissue_code(tx, &actor, person, now, ttl)
+                })?;
+                json_body(&answer?)
+            }
             // One transaction per request: checking the token is part of the request's own
             // transaction, not a second one (SQLite runs transactions one at a time).
             (method, path) => self.store.transaction(|tx| {
@@ -276,7 +286,15 @@ impl<S: ServerStore> Service<S> {
             let person =
                 rows::load(tx, "person", &person_id)?.ok_or_else(ApiError::unauthorized)?;
             tx.put_device(&req.device_id, &person_id, now)?;
-            let tokens = auth::issue(tx, &req.device_id, &person_id, &auth::secret(), now, life)?;
+            let tokens = auth::issue(
+                tx,
+                &req.device_id,
+                &person_id,
+                &auth::secret(),
+                None,
+                now,
+                life,
+            )?;
             Ok(EnrolResponse {
                 person_id: person_id.clone(),
                 role: text(&person, "role").unwrap_or_default().to_owned(),
@@ -309,14 +327,6 @@ impl<S: ServerStore> Service<S> {
             }
             (Method::Get, ["v1", "escalations"]) => {
                 json_body(&coordinator::open_escalations(tx, actor)?)
-            }
-            (Method::Post, ["v1", "people", person, "enrolment-code"]) => {
-                if actor.role != passerelle_core::Role::Professional {
-                    return Err(ApiError::forbidden("only a professional may do this"));
-                }
-                let ttl = self.config.code_ttl_ms;
-                rows::load(tx, "person", person)?.ok_or(ApiError::not_found("person"))?;
-                json_body(&coordinator::issue_code(tx, person, now, ttl)?)
             }
             (Method::Post, rest) => {
                 let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();

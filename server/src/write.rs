@@ -65,6 +65,12 @@ const AUDITED: &[&str] = &[
     "supervision_session",
 ];
 
+/// The relation recording who created a person row (subject: the person, object: the person
+/// acting — the professional who enrolled them). Written once, when the row is created, by
+/// the writer; what decides who may hand that person a new enrolment code
+/// (`coordinator::responsible_for`).
+pub const ENROLLED_BY: &str = "enrolled_by";
+
 /// Whether reads and writes of `collection` are audited.
 pub fn audited(collection: &str) -> bool {
     AUDITED.contains(&collection)
@@ -286,6 +292,10 @@ impl<'t> Writer<'t> {
             }
             self.record_audit("write", collection, row_id);
             if stored.is_none() {
+                if collection == "person" {
+                    self.tx
+                        .add_relation(ENROLLED_BY, row_id, &self.actor.person_id)?;
+                }
                 self.created.insert(key.clone());
             }
             self.written.insert(key, new);

@@ -1,8 +1,9 @@
 //! The server's guards, request by request: replayed and duplicated pushes have no second
 //! effect; a mutation from a newer app is refused with a retryable reason and kept on the
 //! device; a client clock days ahead is clamped; oversized, malformed and over-long requests
-//! are refused with a clear code; expired, forged and reused tokens are refused, and reusing a
-//! spent refresh token (after the short retry grace) revokes its family.
+//! are refused with a clear code; expired, forged and reused tokens are refused, reusing a
+//! spent refresh token within the short retry grace revokes the pair it was exchanged for, and
+//! after the grace revokes its family.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 use std::sync::Arc;
@@ -372,7 +373,8 @@ fn expired_forged_and_reused_tokens_are_refused() {
     );
 
     // Presented again within the retry grace (the first answer was lost on the way): a new
-    // pair, so a device whose reply was dropped is not locked out.
+    // pair, so a device whose reply was dropped is not locked out; the pair the lost answer
+    // carried is revoked, so one chain lives on (tests/tests/account_guards.rs goes further).
     let r = post(
         &server,
         "/v1/auth/refresh",
@@ -381,6 +383,16 @@ fn expired_forged_and_reused_tokens_are_refused() {
     );
     assert_eq!(r.status, 200, "a retry within the grace period");
     let retried: Tokens = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&fresh.access_token), &pull).status,
+        401,
+        "the first pair is revoked by the retry"
+    );
+    assert_eq!(
+        post(&server, "/v1/sync/pull", Some(&retried.access_token), &pull).status,
+        200,
+        "the newest pair works"
+    );
 
     // Reused later: someone else holds a copy. The whole family is revoked, including the
     // access tokens it produced.

@@ -3,7 +3,7 @@
 //! once, a refresh token spent once however many race for it, sequence numbers visible only in
 //! order in each scope (writers into other scopes not waiting), garbage collection waiting for
 //! writers in flight, a retried push that races its first attempt reading that attempt's result,
-//! a database from a newer server refused, and the reads and bookkeeping a request makes in one
+//! a database from a newer server refused, an older one migrated, and the reads and bookkeeping a request makes in one
 //! statement answering alike on both stores.
 #![allow(clippy::unwrap_used)]
 
@@ -120,6 +120,7 @@ fn a_refresh_token_is_spent_once_under_a_race() {
         device_id: "d".into(),
         person_id: "p".into(),
         family: "f".into(),
+        parent: None,
         expires_at: i64::MAX,
         used_at: None,
         revoked_at: None,
@@ -301,6 +302,7 @@ fn facts_fixture(t: &mut dyn StoreTx) -> StoreResult<()> {
         device_id: "d".into(),
         person_id: person.into(),
         family: "f".into(),
+        parent: None,
         expires_at: 9,
         used_at: None,
         revoked_at: None,
@@ -439,6 +441,49 @@ fn a_version_1_database_keeps_counting_from_its_last_seq() {
     // Opening again changes nothing.
     let store = PostgresStore::open(&db.url).unwrap();
     assert_eq!(tx(&store, |t| stamp(t, "b", "staff")), 43);
+}
+
+#[test]
+fn a_version_2_database_gets_token_parents() {
+    let db = TestDatabase::create();
+    drop(PostgresStore::open(&db.url).unwrap());
+    // Version 2 tokens had no parent.
+    let mut admin = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "ALTER TABLE tokens DROP COLUMN parent;
+             INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at)
+             VALUES ('old', 'refresh', 'd', 'p', 'f', 9);
+             UPDATE meta SET value = 2 WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    let store = PostgresStore::open(&db.url).unwrap();
+    let version: i64 = admin
+        .query_one("SELECT value FROM meta WHERE key = 'schema_version'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 3);
+    let child = TokenRecord {
+        kind: "refresh".into(),
+        device_id: "d".into(),
+        person_id: "p".into(),
+        family: "f".into(),
+        parent: Some("old".into()),
+        expires_at: 9,
+        used_at: None,
+        revoked_at: None,
+    };
+    let (old, spent) = tx(&store, |t| {
+        t.put_token("new", &child)?;
+        Ok((t.token("old")?, t.revoke_issued_from("f", "old", 5)?))
+    });
+    assert_eq!(old.unwrap().parent, None);
+    assert!(!spent);
+    let new = tx(&store, |t| t.token("new")).unwrap();
+    assert_eq!(
+        (new.parent.as_deref(), new.revoked_at),
+        (Some("old"), Some(5))
+    );
 }
 
 #[test]

@@ -96,6 +96,10 @@ pub struct TokenRecord {
     pub person_id: String,
     /// Refresh-token family: reuse of a spent token revokes the family.
     pub family: String,
+    /// The hash of the refresh token this one was issued in exchange for (`None`: issued at
+    /// enrolment). A spent refresh token presented again within the retry grace revokes the
+    /// tokens issued from it ([`StoreTx::revoke_issued_from`]).
+    pub parent: Option<String>,
     /// Expiry.
     pub expires_at: i64,
     /// When a refresh token was exchanged.
@@ -249,6 +253,10 @@ pub trait StoreTx {
     fn mark_token_used(&mut self, hash: &str, now: i64) -> StoreResult<bool>;
     /// Revokes every token of a family.
     fn revoke_family(&mut self, family: &str, now: i64) -> StoreResult<()>;
+    /// Revokes the tokens of `family` issued in exchange for the refresh token hashed
+    /// `parent` and not revoked yet; returns whether one of them was a refresh token already
+    /// spent (its holder received the pair: the token presented again is a copy).
+    fn revoke_issued_from(&mut self, family: &str, parent: &str, now: i64) -> StoreResult<bool>;
 
     /// The stored result of a mutation already applied for this device.
     fn mutation_result(&mut self, device_id: &str, mutation_id: i64)

@@ -39,8 +39,9 @@ use super::{
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
-/// The schema version this server writes, kept in `meta` under `schema_version`.
-const SCHEMA_VERSION: i64 = 2;
+/// The schema version this server writes, kept in `meta` under `schema_version`. 2: change
+/// seqs from a sequence; 3: `tokens.parent` (both steps in `postgres_schema.sql`).
+const SCHEMA_VERSION: i64 = 3;
 
 /// Connection and locking settings.
 #[derive(Debug, Clone)]
@@ -162,7 +163,7 @@ fn stored_record(r: &Row) -> Result<StoredRecord, postgres::Error> {
 }
 
 /// A token from a row's columns (kind, device_id, person_id, family, expires_at, used_at,
-/// revoked_at).
+/// revoked_at, parent).
 fn token_record(r: &Row) -> Result<TokenRecord, postgres::Error> {
     Ok(TokenRecord {
         kind: r.try_get(0)?,
@@ -172,6 +173,7 @@ fn token_record(r: &Row) -> Result<TokenRecord, postgres::Error> {
         expires_at: r.try_get(4)?,
         used_at: r.try_get(5)?,
         revoked_at: r.try_get(6)?,
+        parent: r.try_get(7)?,
     })
 }
 
@@ -787,8 +789,8 @@ impl StoreTx for PgTx<'_> {
 
     fn put_token(&mut self, hash: &str, t: &TokenRecord) -> StoreResult<()> {
         self.execute(
-            "INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at, used_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at, used_at, revoked_at, parent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 &hash,
                 &t.kind,
@@ -798,6 +800,7 @@ impl StoreTx for PgTx<'_> {
                 &t.expires_at,
                 &t.used_at,
                 &t.revoked_at,
+                &t.parent,
             ],
             "write token",
         )?;
@@ -806,7 +809,7 @@ impl StoreTx for PgTx<'_> {
 
     fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>> {
         self.query_opt(
-            "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at
+            "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at, parent
              FROM tokens WHERE hash = $1",
             &[&hash],
             "read token",
@@ -819,7 +822,7 @@ impl StoreTx for PgTx<'_> {
     fn token_holder(&mut self, hash: &str) -> StoreResult<Option<(TokenRecord, StoredRecord)>> {
         self.query_opt(
             "SELECT t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at,
-                    t.revoked_at, p.data, p.seq
+                    t.revoked_at, t.parent, p.data, p.seq
              FROM tokens t JOIN records p ON p.collection = 'person' AND p.id = t.person_id
              WHERE t.hash = $1",
             &[&hash],
@@ -827,8 +830,8 @@ impl StoreTx for PgTx<'_> {
         )?
         .map(|r| {
             let person = StoredRecord {
-                data: r.try_get(7)?,
-                seq: r.try_get(8)?,
+                data: r.try_get(8)?,
+                seq: r.try_get(9)?,
             };
             Ok((token_record(&r)?, person))
         })
@@ -854,6 +857,23 @@ impl StoreTx for PgTx<'_> {
             "revoke tokens",
         )?;
         Ok(())
+    }
+
+    fn revoke_issued_from(&mut self, family: &str, parent: &str, now: i64) -> StoreResult<bool> {
+        self.begin()?;
+        let spent = self.query(
+            "UPDATE tokens SET revoked_at = $3
+             WHERE family = $1 AND parent = $2 AND revoked_at IS NULL
+             RETURNING kind = 'refresh' AND used_at IS NOT NULL",
+            &[&family, &parent, &now],
+            "revoke tokens",
+        )?;
+        spent
+            .iter()
+            .map(|r| r.try_get::<_, bool>(0))
+            .collect::<Result<Vec<bool>, _>>()
+            .map(|spent| spent.contains(&true))
+            .map_err(fail("revoke tokens"))
     }
 
     fn mutation_result(

@@ -67,8 +67,13 @@ CREATE TABLE IF NOT EXISTS tokens (
     family      TEXT COLLATE "C" NOT NULL,
     expires_at  BIGINT NOT NULL,
     used_at     BIGINT,
-    revoked_at  BIGINT
+    revoked_at  BIGINT,
+    parent      TEXT COLLATE "C"
 );
+-- Version 3: the refresh token a pair was issued from (NULL for a pair issued at enrolment),
+-- so a spent token presented again within the retry grace revokes that pair. Version 2 tables
+-- get the column here; their tokens keep NULL. Looked up within a family (by its index).
+ALTER TABLE tokens ADD COLUMN IF NOT EXISTS parent TEXT COLLATE "C";
 CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
 
 CREATE TABLE IF NOT EXISTS mutations (

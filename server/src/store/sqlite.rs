@@ -31,7 +31,8 @@ use super::{
 };
 
 const SCHEMA: &str = include_str!("sqlite_schema.sql");
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version this server writes (`PRAGMA user_version`). 2: `tokens.parent`.
+const SCHEMA_VERSION: i64 = 2;
 
 /// Most requests sharing one commit: bounds how long the first of a group waits.
 const MAX_GROUP: usize = 64;
@@ -139,6 +140,20 @@ impl SqliteStore {
             return Err(StoreFailure::Database(
                 "open: the database is from a newer server",
             ));
+        }
+        // Version 1 tokens had no parent; CREATE TABLE IF NOT EXISTS leaves an old table as it
+        // is, so the column is added first (tokens issued before keep NULL).
+        let tokens_lack_parent: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'tokens')
+                    AND NOT EXISTS (SELECT 1 FROM pragma_table_info('tokens') WHERE name = 'parent')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(fail("open"))?;
+        if tokens_lack_parent {
+            conn.execute_batch("ALTER TABLE tokens ADD COLUMN parent TEXT")
+                .map_err(fail("migrate schema"))?;
         }
         conn.execute_batch(SCHEMA).map_err(fail("create schema"))?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
@@ -294,6 +309,7 @@ fn token_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
         expires_at: r.get(4)?,
         used_at: r.get(5)?,
         revoked_at: r.get(6)?,
+        parent: r.get(7)?,
     })
 }
 
@@ -583,11 +599,11 @@ impl StoreTx for SqliteTx<'_> {
     fn put_token(&mut self, hash: &str, t: &TokenRecord) -> StoreResult<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at, used_at, revoked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at, used_at, revoked_at, parent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .and_then(|mut s| {
-                s.execute(params![hash, t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at, t.revoked_at])
+                s.execute(params![hash, t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at, t.revoked_at, t.parent])
             })
             .map_err(fail("write token"))?;
         Ok(())
@@ -596,7 +612,7 @@ impl StoreTx for SqliteTx<'_> {
     fn token(&mut self, hash: &str) -> StoreResult<Option<TokenRecord>> {
         self.tx
             .prepare_cached(
-                "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at FROM tokens WHERE hash = ?1",
+                "SELECT kind, device_id, person_id, family, expires_at, used_at, revoked_at, parent FROM tokens WHERE hash = ?1",
             )
             .and_then(|mut s| s.query_row([hash], token_record).optional())
             .map_err(fail("read token"))
@@ -606,7 +622,7 @@ impl StoreTx for SqliteTx<'_> {
         self.tx
             .prepare_cached(
                 "SELECT t.kind, t.device_id, t.person_id, t.family, t.expires_at, t.used_at,
-                        t.revoked_at, p.data, p.seq
+                        t.revoked_at, t.parent, p.data, p.seq
                  FROM tokens t JOIN records p ON p.collection = 'person' AND p.id = t.person_id
                  WHERE t.hash = ?1",
             )
@@ -615,8 +631,8 @@ impl StoreTx for SqliteTx<'_> {
                     Ok((
                         token_record(r)?,
                         StoredRecord {
-                            data: r.get(7)?,
-                            seq: r.get(8)?,
+                            data: r.get(8)?,
+                            seq: r.get(9)?,
                         },
                     ))
                 })
@@ -644,6 +660,21 @@ impl StoreTx for SqliteTx<'_> {
             )
             .map_err(fail("revoke tokens"))?;
         Ok(())
+    }
+
+    fn revoke_issued_from(&mut self, family: &str, parent: &str, now: i64) -> StoreResult<bool> {
+        self.tx
+            .prepare_cached(
+                "UPDATE tokens SET revoked_at = ?3
+                 WHERE family = ?1 AND parent = ?2 AND revoked_at IS NULL
+                 RETURNING kind = 'refresh' AND used_at IS NOT NULL",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![family, parent, now], |r| r.get::<_, bool>(0))?
+                    .collect::<rusqlite::Result<Vec<bool>>>()
+            })
+            .map(|spent| spent.contains(&true))
+            .map_err(fail("revoke tokens"))
     }
 
     fn mutation_result(
@@ -742,6 +773,56 @@ mod tests {
 
     fn put(tx: &mut dyn StoreTx, id: &str) -> StoreResult<()> {
         tx.put_record("message", id, "{}", 1)
+    }
+
+    /// A version 1 file (tokens without a parent) opens, gets the column, and keeps its
+    /// tokens.
+    #[test]
+    fn a_version_1_file_gets_token_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        drop(SqliteStore::open(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "ALTER TABLE tokens DROP COLUMN parent;
+                 INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at)
+                 VALUES ('old', 'refresh', 'd', 'p', 'f', 9);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let child = TokenRecord {
+            kind: "refresh".into(),
+            device_id: "d".into(),
+            person_id: "p".into(),
+            family: "f".into(),
+            parent: Some("old".into()),
+            expires_at: 9,
+            used_at: Some(3),
+            revoked_at: None,
+        };
+        let (old, spent, new) = store
+            .transaction(|tx| {
+                tx.put_token("new", &child)?;
+                let spent = tx.revoke_issued_from("f", "old", 5)?;
+                Ok::<_, StoreFailure>((tx.token("old")?, spent, tx.token("new")?))
+            })
+            .unwrap();
+        assert_eq!(old.unwrap().parent, None);
+        assert!(spent, "the child refresh token was spent");
+        let new = new.unwrap();
+        assert_eq!(
+            (new.parent.as_deref(), new.revoked_at),
+            (Some("old"), Some(5))
+        );
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     /// Requests that queue together share commits, and one that fails takes back only its own

@@ -61,7 +61,10 @@ CREATE TABLE IF NOT EXISTS tokens (
     family      TEXT NOT NULL,
     expires_at  INTEGER NOT NULL,
     used_at     INTEGER,
-    revoked_at  INTEGER
+    revoked_at  INTEGER,
+    -- The refresh token the pair was issued from (NULL at enrolment), added in version 2
+    -- (`SqliteStore::open` adds it to version 1 files first). Looked up within a family.
+    parent      TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
 
