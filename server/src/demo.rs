@@ -12,6 +12,7 @@ use crate::coordinator::{
     self, ActionRequest, Ctx, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
 };
 use crate::error::ApiError;
+use crate::rows;
 use crate::service::Service;
 use crate::store::ServerStore;
 
@@ -93,9 +94,22 @@ pub fn bootstrap_coordinator<S: ServerStore>(
     })
 }
 
+/// The relation naming each person of the demo programme (`programme` → person), so seeding
+/// a store that already holds it does not enrol a second one.
+const DEMO_MEMBER: &str = "demo_member";
+const DEMO_PROGRAMME: &str = "programme";
+
 /// Enrols the demo programme: a coordinator, two mentors, three survivors, a caregiver;
-/// consents; two active mentorships and one proposed.
+/// consents; two active mentorships and one proposed. On a store that already holds it (the
+/// server started again with `--seed-demo`), issues fresh one-time codes to its people instead:
+/// the codes printed the first time may be gone, and one demo programme is enough.
 pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, ApiError> {
+    let members = service
+        .store()
+        .transaction(|tx| tx.objects(DEMO_MEMBER, DEMO_PROGRAMME))?;
+    if !members.is_empty() {
+        return reissue_codes(service, &members);
+    }
     let coordinator = bootstrap_coordinator(service, "Claire", "Stroke unit, demo hospital")?;
     let claire = Actor {
         person_id: coordinator.person_id.clone(),
@@ -173,5 +187,44 @@ pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, A
         }
         Ok(())
     })?;
+    service.store().transaction(|tx| {
+        for p in &people {
+            tx.add_relation(DEMO_MEMBER, DEMO_PROGRAMME, &p.person_id)?;
+        }
+        Ok::<_, ApiError>(())
+    })?;
     Ok(people)
+}
+
+/// A fresh one-time code for each person of the demo programme already in the store.
+fn reissue_codes<S: ServerStore>(
+    service: &Service<S>,
+    members: &[String],
+) -> Result<Vec<SeededPerson>, ApiError> {
+    let ttl = service.config().code_ttl_ms;
+    service.act_as(&system(), |ctx| {
+        let mut people = Vec::new();
+        for id in members {
+            let Some(person) = rows::load(ctx.writer.tx(), "person", id)? else {
+                continue;
+            };
+            let enrolled = coordinator::issue_code(ctx.writer.tx(), id, ctx.now, ttl)?;
+            people.push(SeededPerson {
+                role: rows::text(&person, "role").unwrap_or_default().to_owned(),
+                display_name: rows::text(&person, "display_name")
+                    .unwrap_or_default()
+                    .to_owned(),
+                person_id: id.clone(),
+                enrolment_code: enrolled.enrolment_code,
+            });
+        }
+        // Listed as the first seed lists them: the coordinator, mentors, survivors, caregivers.
+        let rank = |role: &str| {
+            ["professional", "mentor", "survivor", "caregiver"]
+                .iter()
+                .position(|r| *r == role)
+        };
+        people.sort_by_key(|p| rank(&p.role));
+        Ok(people)
+    })
 }

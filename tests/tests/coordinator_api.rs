@@ -264,3 +264,35 @@ fn raise_concern(mentor: &Device) -> passerelle_core::Escalation {
         .escalation
         .unwrap()
 }
+
+#[test]
+fn seeding_the_demo_again_reissues_codes_instead_of_enrolling_a_second_programme() {
+    for kind in store_kinds() {
+        let (server, first) = TestServer::with_demo_on(kind);
+        let claire = client(&server, &seeded(&first, "Claire").enrolment_code, 1);
+        let people = |c: &ApiClient| {
+            c.pull_everything()
+                .rows
+                .keys()
+                .filter(|(collection, _)| collection == "person")
+                .count()
+        };
+        let before = people(&claire);
+        let again = server.service.seed_demo();
+        let ids = |s: &[passerelle_server::demo::SeededPerson]| {
+            let mut v: Vec<(String, String)> = s
+                .iter()
+                .map(|p| (p.display_name.clone(), p.person_id.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&again), ids(&first), "the same people");
+        assert_eq!(people(&claire), before, "nobody enrolled twice");
+        // The new codes sign the same people in; the first ones still work until used.
+        let sophie = client(&server, &seeded(&again, "Sophie").enrolment_code, 4);
+        assert_eq!(sophie.person_id, seeded(&first, "Sophie").person_id);
+        let marc = client(&server, &seeded(&first, "Marc").enrolment_code, 5);
+        assert_eq!(marc.person_id, seeded(&again, "Marc").person_id);
+    }
+}
