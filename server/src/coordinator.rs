@@ -541,20 +541,34 @@ pub struct OpenEscalation {
 pub fn open_escalations(
     tx: &mut dyn StoreTx,
     actor: &Actor,
+    now: i64,
 ) -> Result<Vec<OpenEscalation>, ApiError> {
     professional(actor)?;
     let mut out = Vec::new();
+    let mut read = Vec::new();
     for id in tx.subjects("assigned_to", &actor.person_id)? {
         let status = escalation_status(tx, &id)?;
         if status == EscalationStatus::Resolved {
             continue;
         }
         if let Some(row) = rows::load(tx, "escalation", &id)? {
+            read.push(AuditEntry {
+                at: now,
+                person_id: actor.person_id.clone(),
+                device_id: actor.device_id.clone(),
+                action: "read",
+                collection: "escalation".to_owned(),
+                row_id: id,
+            });
             out.push(OpenEscalation {
                 escalation: row,
                 status: status.code().to_owned(),
             });
         }
+    }
+    // Health records handed out over the API are audited like those a pull sends.
+    if !read.is_empty() {
+        tx.audit(&read)?;
     }
     Ok(out)
 }

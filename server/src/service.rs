@@ -326,7 +326,7 @@ impl<S: ServerStore> Service<S> {
                 json_body(&sync::pull(tx, actor, &req, now, limits)?)
             }
             (Method::Get, ["v1", "escalations"]) => {
-                json_body(&coordinator::open_escalations(tx, actor)?)
+                json_body(&coordinator::open_escalations(tx, actor, now)?)
             }
             (Method::Post, rest) => {
                 let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();

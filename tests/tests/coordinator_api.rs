@@ -175,7 +175,10 @@ fn escalation_on(kind: StoreKind) {
             })
             .collect()
     };
+    let audited = || server.service.audit_count("escalation", &raised.id, "read");
+    let before = audited();
     assert_eq!(listed(&claire), [(raised.id.clone(), "open".to_owned())]);
+    assert_eq!(audited(), before + 1, "listing it is an audited read");
     assert!(listed(&nadia).is_empty(), "not assigned to her");
     assert_eq!(
         outcome(&marc, Method::Get, "/v1/escalations", &Json::Null).0,
