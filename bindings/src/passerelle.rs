@@ -3,7 +3,7 @@
 //! Each method takes whole records and returns whole records, so a screen needs one call. No
 //! rule lives here: methods convert the key, call the core and map its error.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use passerelle_core::{
     CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason, Escalation,
@@ -28,12 +28,31 @@ type Result<T> = std::result::Result<T, PasserelleError>;
 #[derive(Debug, uniffi::Object)]
 pub struct Passerelle {
     store: Arc<Store>,
+    /// The one host besides this device that may be reached over plain HTTP (development).
+    cleartext_host: Mutex<Option<String>>,
 }
 
 impl Passerelle {
     /// Wraps an already-open core store (for Rust callers and tests).
     pub fn from_store(store: Arc<Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            cleartext_host: Mutex::new(None),
+        }
+    }
+
+    /// The transport to `server_url`: HTTPS, or plain HTTP to this device or to the host a
+    /// development build allowed.
+    fn transport(&self, server_url: &str) -> Result<HttpTransport> {
+        let allowed = self
+            .cleartext_host
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Ok(match allowed {
+            Some(host) => HttpTransport::with_development_cleartext_host(server_url, &host)?,
+            None => HttpTransport::new(server_url)?,
+        })
     }
 
     /// The core store behind this object.
@@ -320,10 +339,23 @@ impl Passerelle {
 
     // --- Sync ---
 
+    /// FOR DEVELOPMENT ONLY: also lets [`Self::enrol`] and [`Self::sync`] use plain `http://`
+    /// to `host` (the Android emulator reaches the developer's machine as `10.0.2.2`). Without
+    /// this, `http://` is refused (`InvalidInput` on `server_url`) unless the server is this
+    /// device itself (`localhost`, `127.0.0.1`, `[::1]`). Never call it in a build that holds
+    /// real people's data: what travels in clear can be read by anyone on the network.
+    pub fn allow_cleartext_http_for_development(&self, host: String) {
+        *self
+            .cleartext_host
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(host);
+    }
+
     /// Enrols this device with the sync server at `server_url` using a one-time enrolment
-    /// code, and returns the person it signs in.
+    /// code, and returns the person it signs in. The address is `https://`; plain `http://`
+    /// only to this device itself (see [`Self::allow_cleartext_http_for_development`]).
     pub fn enrol(&self, server_url: String, code: String) -> Result<Person> {
-        let transport = HttpTransport::new(&server_url);
+        let transport = self.transport(&server_url)?;
         Ok(self.store.enrol(&transport, &server_url, &code)?)
     }
 
@@ -339,7 +371,7 @@ impl Passerelle {
             .store
             .sync_server_url()?
             .ok_or(PasserelleError::NotEnrolled)?;
-        let transport = HttpTransport::new(&server_url);
+        let transport = self.transport(&server_url)?;
         let report =
             progress.map(|observer| move |p: SyncProgress| report_progress(observer.as_ref(), p));
         let report: Option<&dyn Fn(SyncProgress)> = report.as_ref().map(|f| f as _);

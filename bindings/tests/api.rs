@@ -433,3 +433,52 @@ fn sync_without_a_server_is_a_typed_error() {
         Err(PasserelleError::NotFound { .. })
     ));
 }
+
+#[test]
+fn plain_http_goes_only_to_this_device_unless_a_development_build_names_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Passerelle::open(db_path(&dir), random_key()).unwrap();
+    // 0.0.0.0 is not loopback, yet connecting to it reaches this machine, where nothing
+    // listens on the discard port: an allowed address fails at once as `Offline`.
+    let cleartext = PasserelleError::InvalidInput {
+        field: "server_url".to_owned(),
+        problem: "must use https:// (plain http:// only to this device)".to_owned(),
+    };
+    for url in [
+        "http://0.0.0.0:9",
+        "http://10.0.2.2:8080",
+        "http://sync.example.org",
+    ] {
+        let refused = api.enrol(url.into(), "ABCD-1234".into()).unwrap_err();
+        assert_eq!(refused, cleartext, "{url}");
+        assert!(!refused.to_string().contains("example"), "{refused}");
+    }
+    assert!(matches!(
+        api.enrol("sync.example.org".into(), "ABCD-1234".into()),
+        Err(PasserelleError::InvalidInput { field, problem }) if field == "server_url" && problem == "malformed"
+    ));
+    for url in [
+        "https://0.0.0.0:9",
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+        "http://[::1]:9",
+    ] {
+        assert_eq!(
+            api.enrol(url.into(), "ABCD-1234".into()).unwrap_err(),
+            PasserelleError::Offline,
+            "{url}"
+        );
+    }
+    api.allow_cleartext_http_for_development("0.0.0.0".into());
+    assert_eq!(
+        api.enrol("http://0.0.0.0:9".into(), "ABCD-1234".into())
+            .unwrap_err(),
+        PasserelleError::Offline
+    );
+    assert_eq!(
+        api.enrol("http://10.0.2.2:8080".into(), "ABCD-1234".into())
+            .unwrap_err(),
+        cleartext,
+        "only the host named"
+    );
+}

@@ -116,6 +116,9 @@ pub enum Problem {
     Malformed,
     /// The same value twice in a list that must not repeat.
     Duplicate,
+    /// A server address with plain `http://` to a host other than this device: health data
+    /// only travels encrypted (`https://`).
+    Cleartext,
 }
 
 impl fmt::Display for Problem {
@@ -130,6 +133,7 @@ impl fmt::Display for Problem {
             Self::OutOfOrder => f.write_str("dates in the wrong order"),
             Self::Malformed => f.write_str("malformed"),
             Self::Duplicate => f.write_str("repeated"),
+            Self::Cleartext => f.write_str("must use https:// (plain http:// only to this device)"),
         }
     }
 }

@@ -239,7 +239,7 @@ impl Device {
         mentor: bool,
         mentorship: &str,
     ) -> Self {
-        let transport = HttpTransport::new(&format!("http://{addr}"));
+        let transport = HttpTransport::new(&format!("http://{addr}")).expect("loopback");
         let device_id = uuid::Uuid::now_v7().to_string();
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.to_owned(),
@@ -615,7 +615,9 @@ fn enrol_devices(addr: SocketAddr, pairs: &[Pair]) -> Vec<Device> {
                         for ((person, code), is_mentor) in [mentor, survivor] {
                             let mut d =
                                 Device::enrol(addr, person, code, is_mentor, &pair.mentorship);
-                            d.first_pull(&HttpTransport::new(&format!("http://{addr}")));
+                            d.first_pull(
+                                &HttpTransport::new(&format!("http://{addr}")).expect("loopback"),
+                            );
                             devices.push(d);
                         }
                     }

@@ -1,6 +1,8 @@
 //! Errors as the API answers them: an HTTP status, a stable code and a sentence for
 //! developers. Nothing here ever carries personal data or a row's content.
 
+use passerelle_core::sync::protocol::ErrorBody;
+
 use crate::store::StoreFailure;
 
 /// An error answer.
@@ -64,6 +66,11 @@ impl ApiError {
             message,
         }
     }
+    /// 413 for a request body over the configured limit. The service checks it and the HTTP
+    /// front, which refuses such a body before reading it all, answers with the same error.
+    pub fn body_too_large() -> Self {
+        Self::too_large("the request body is too large")
+    }
     /// 429.
     pub fn rate_limited() -> Self {
         Self {
@@ -71,6 +78,18 @@ impl ApiError {
             code: "rate_limited",
             message: "too many requests from this device; retry in a minute",
         }
+    }
+}
+
+impl ApiError {
+    /// The answer's JSON body, `{"error": code, "message": sentence}`: the one encoding of an
+    /// error, for the service and the HTTP front alike.
+    pub fn body(&self) -> Vec<u8> {
+        serde_json::to_vec(&ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message.to_owned(),
+        })
+        .unwrap_or_default()
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use passerelle_core::Clock;
 use passerelle_core::clock::Hlc;
 use passerelle_core::sync::protocol::{
-    EnrolRequest, EnrolResponse, ErrorBody, PullRequest, PushRequest, RefreshRequest,
+    EnrolRequest, EnrolResponse, PullRequest, PushRequest, RefreshRequest,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -196,18 +196,14 @@ impl<S: ServerStore> Service<S> {
             Ok(body) => ApiResponse { status: 200, body },
             Err(e) => ApiResponse {
                 status: e.status,
-                body: serde_json::to_vec(&ErrorBody {
-                    error: e.code.to_owned(),
-                    message: e.message.to_owned(),
-                })
-                .unwrap_or_default(),
+                body: e.body(),
             },
         }
     }
 
     fn route(&self, req: &ApiRequest) -> Result<Vec<u8>, ApiError> {
         if req.body.len() > self.config.max_body_bytes {
-            return Err(ApiError::too_large("the request body is too large"));
+            return Err(ApiError::body_too_large());
         }
         let now = self.clock.now();
         let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();

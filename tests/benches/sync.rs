@@ -129,7 +129,7 @@ fn fresh_device(w: &World, durability: Durability) -> (tempfile::TempDir, Store,
         },
     )
     .unwrap();
-    let transport = HttpTransport::new(&w.server.url);
+    let transport = HttpTransport::new(&w.server.url).expect("loopback");
     store
         .enrol(&transport, &w.server.url, &code_for(&w.service, &w.marc))
         .unwrap();

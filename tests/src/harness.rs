@@ -224,7 +224,7 @@ impl Device {
         let path = dir.path().join("device.db");
         let store =
             Store::open(&path, Key::generate(), StoreOptions::default()).expect("device store");
-        let transport = HttpTransport::new(server_url);
+        let transport = HttpTransport::new(server_url).expect("a loopback server address");
         let me = store.enrol(&transport, server_url, code).expect("enrol");
         (
             Self {

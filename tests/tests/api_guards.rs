@@ -6,14 +6,21 @@
 //! after the grace revokes its family.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::sync::protocol::{
     EnrolResponse, Mutation, MutationStatus, Op, PushRequest, PushResponse, Tokens, WireRow,
 };
-use passerelle_core::{Clock, ContactMode, Reached};
+use passerelle_core::{
+    CheckInInput, Clock, ContactMode, Dimension, Error, HttpTransport, MessageStatus, Problem,
+    Reached, SyncError, Transport,
+};
+use passerelle_server::error::ApiError;
 use passerelle_server::{ApiRequest, ApiResponse, Config, Method};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
 use serde_json::{Value, json};
@@ -272,7 +279,7 @@ fn bad_requests_get_clear_codes() {
     };
     let server = TestServer::start_on(StoreKind::Sqlite, config, Clock::system());
     let people = server.service.seed_demo();
-    let (marc, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    let (_, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
     let token = Some(tokens.access_token.as_str());
 
     let huge = json!({ "schema_version": SCHEMA_VERSION, "mutations": [], "padding": "x".repeat(100_000) });
@@ -282,25 +289,6 @@ fn bad_requests_get_clear_codes() {
         (413, "payload_too_large")
     );
 
-    let now = Clock::system().now();
-    let many: Vec<WireRow> = (0..501)
-        .map(|i| {
-            checkin(
-                &uuid::Uuid::now_v7().to_string(),
-                &marc,
-                (now << 16) + i,
-                now,
-            )
-        })
-        .collect();
-    let r = push(
-        &server,
-        &tokens.access_token,
-        SCHEMA_VERSION,
-        &many[..120],
-        1,
-    );
-    assert_eq!(r.status, 413, "120 rows exceed the 64 KiB body limit here");
     let r = server.service.handle(&ApiRequest {
         method: Method::Post,
         path: "/v1/sync/push".into(),
@@ -327,6 +315,296 @@ fn bad_requests_get_clear_codes() {
     assert!(statuses.contains(&429), "{statuses:?}");
     let r = post(&server, "/v1/sync/pull", token, &pull);
     assert_eq!((r.status, error_code(&r).as_str()), (429, "rate_limited"));
+}
+
+#[test]
+fn more_than_500_mutations_in_one_push_are_refused() {
+    // Small rows and the default 4 MiB body limit: only the count is over its limit.
+    let server = TestServer::start(Config::default());
+    let people = server.service.seed_demo();
+    let (marc, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    let now = Clock::system().now();
+    let many: Vec<WireRow> = (0..501)
+        .map(|i| {
+            checkin(
+                &uuid::Uuid::now_v7().to_string(),
+                &marc,
+                (now << 16) + i,
+                now,
+            )
+        })
+        .collect();
+    let r = push(&server, &tokens.access_token, SCHEMA_VERSION, &many, 1);
+    assert!(r.body.len() < 1000);
+    let body: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(
+        (r.status, body["error"].as_str(), body["message"].as_str()),
+        (
+            413,
+            Some("payload_too_large"),
+            Some("too many mutations in one push")
+        ),
+    );
+    // 500 is within the limit (each row is refused on its own: no such mentorship).
+    let r = push(
+        &server,
+        &tokens.access_token,
+        SCHEMA_VERSION,
+        &many[..500],
+        1,
+    );
+    let answered = results(&r);
+    assert_eq!(answered.results.len(), 500);
+}
+
+/// Posts `size` bytes to `path` on `server` over HTTP in chunks, with no `Content-Length`, and
+/// returns the answer's status and body.
+fn post_chunked(server: &TestServer, path: &str, size: usize) -> (u16, Vec<u8>) {
+    let addr = server.url.strip_prefix("http://").unwrap();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let chunk = [b' '; 8192];
+    let mut sent = 0;
+    while sent < size {
+        let n = chunk.len().min(size - sent);
+        let framed = [format!("{n:x}\r\n").as_bytes(), &chunk[..n], b"\r\n"].concat();
+        if stream.write_all(&framed).is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.as_bytes().to_vec())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn oversized_bodies_over_http_get_the_json_error() {
+    let config = Config {
+        max_body_bytes: 64 * 1024,
+        ..Config::default()
+    };
+    let server = TestServer::start_on(StoreKind::Sqlite, config, Clock::system());
+    let people = server.service.seed_demo();
+    let (_, tokens) = enrol(&server, &seeded(&people, "Claire").enrolment_code);
+    let expected = ApiError::body_too_large().body();
+    let in_process = post(
+        &server,
+        "/v1/sync/push",
+        Some(&tokens.access_token),
+        &json!({ "padding": "x".repeat(100_000) }),
+    );
+    assert_eq!((in_process.status, &in_process.body), (413, &expected));
+
+    // Announced too large (`Content-Length`), through the device's own HTTP client.
+    let transport = HttpTransport::new(&server.url).unwrap();
+    for size in [64 * 1024 + 1, 5 * 1024 * 1024] {
+        let r = transport
+            .post(
+                "/v1/sync/push",
+                Some(&tokens.access_token),
+                &vec![b' '; size],
+            )
+            .unwrap();
+        assert_eq!((r.status, &r.body), (413, &expected), "{size} bytes");
+    }
+    // Found too large while reading (chunked, no length announced).
+    let (status, body) = post_chunked(&server, "/v1/sync/push", 200 * 1024);
+    assert_eq!((status, &body), (413, &expected));
+    // At the limit, the body reaches the service (which finds it is not JSON).
+    let r = transport
+        .post(
+            "/v1/sync/push",
+            Some(&tokens.access_token),
+            &vec![b' '; 64 * 1024],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            r.status,
+            error_code(&ApiResponse {
+                status: r.status,
+                body: r.body
+            })
+        ),
+        (400, "malformed".to_owned())
+    );
+    let (status, _) = post_chunked(&server, "/v1/sync/push", 64 * 1024);
+    assert_eq!(
+        status, 401,
+        "a body within the limit is read and answered by the service"
+    );
+
+    // A device whose push is over the server's limit gets a typed refusal naming it, and
+    // keeps every change queued.
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    mentor.sync();
+    let sophie = mentor
+        .store
+        .caseload()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.survivor_name == "Sophie")
+        .unwrap();
+    let now = mentor.store.now();
+    for i in 0..10 {
+        mentor
+            .store
+            .record_checkin(long_checkin(&sophie.mentorship_id, now - 60_000 * (i + 1)))
+            .unwrap();
+    }
+    let refused = mentor.try_sync().unwrap_err();
+    assert!(
+        matches!(&refused, Error::Sync(SyncError::Refused { code }) if code == "payload_too_large"),
+        "{refused:?}"
+    );
+    assert_eq!(mentor.store.outbox_len().unwrap(), 10);
+}
+
+/// A check-in as long as the rules allow: 4,000 two-byte characters of notes and 20 shared
+/// resources of 200 (about 16 KB as JSON).
+fn long_checkin(mentorship_id: &str, at: i64) -> CheckInInput {
+    CheckInInput {
+        mentorship_id: mentorship_id.to_owned(),
+        occurred_at: at,
+        mode: ContactMode::Phone,
+        duration_minutes: 30,
+        reached: Reached::Survivor,
+        dimensions: vec![Dimension::Emotional],
+        wellbeing: Some(3),
+        notes: "é".repeat(4_000),
+        resources_shared: (0..20)
+            .map(|i| format!("{i:02}{}", "é".repeat(198)))
+            .collect(),
+        follow_up: None,
+        concern: None,
+    }
+}
+
+#[test]
+fn messages_over_2000_characters_are_refused_on_the_device_and_by_the_server() {
+    let (server, people) = TestServer::with_demo();
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (marc, tokens) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    survivor.sync();
+    let mentorship = survivor
+        .store
+        .my_mentorships()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.mentor_id == marc)
+        .unwrap()
+        .id;
+
+    // On the device: 2,001 characters are refused with the field and the limit, and nothing
+    // is stored or queued; 2,000 (two-byte) characters are accepted and reach the server.
+    let outbox = survivor.store.outbox_len().unwrap();
+    let refused = survivor
+        .store
+        .send_message(&mentorship, &"é".repeat(2_001))
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Invalid {
+                field: "body",
+                problem: Problem::TooLong { max: 2_000 }
+            }
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(survivor.store.outbox_len().unwrap(), outbox);
+    assert!(
+        survivor
+            .store
+            .conversation(&mentorship, 50)
+            .unwrap()
+            .messages
+            .is_empty()
+    );
+    let longest = survivor
+        .store
+        .send_message(&mentorship, &"é".repeat(2_000))
+        .unwrap();
+    let synced = survivor.sync();
+    assert_eq!(synced.rejected, 0);
+    assert_eq!(survivor.store.outbox_len().unwrap(), 0);
+    assert!(server.service.stored_row("message", &longest.id).is_some());
+    assert_ne!(
+        survivor
+            .store
+            .conversation(&mentorship, 50)
+            .unwrap()
+            .messages[0]
+            .status,
+        MessageStatus::Pending
+    );
+
+    // On the server: a pushed message row over the limit is refused as `invalid`, not stored.
+    let now = Clock::system().now();
+    let message = |body: String, hlc: i64| {
+        let id = uuid::Uuid::now_v7().to_string();
+        let Value::Object(row) = json!({
+            "id": id, "mentorship_id": mentorship, "sender_id": marc, "kind": "text",
+            "body": body, "attachment_ref": null, "created_at": now,
+            "origin": uuid::Uuid::now_v7().to_string(), "hlc": hlc,
+        }) else {
+            unreachable!("an object literal")
+        };
+        Mutation {
+            mutation_id: hlc,
+            collection: "message".into(),
+            op: Op::Insert,
+            row_id: id,
+            row,
+        }
+    };
+    let too_long = message("a".repeat(2_001), now << 16);
+    let at_limit = message("a".repeat(2_000), (now << 16) + 1);
+    let (too_long_id, at_limit_id) = (too_long.row_id.clone(), at_limit.row_id.clone());
+    let r = post(
+        &server,
+        "/v1/sync/push",
+        Some(&tokens.access_token),
+        &serde_json::to_value(PushRequest {
+            schema_version: SCHEMA_VERSION,
+            mutations: vec![too_long, at_limit],
+        })
+        .unwrap(),
+    );
+    let answered = results(&r);
+    let statuses: Vec<_> = answered
+        .results
+        .iter()
+        .map(|r| (r.status, r.reason.clone(), r.retryable))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (MutationStatus::Rejected, Some("invalid".to_owned()), false),
+            (MutationStatus::Applied, None, false),
+        ]
+    );
+    assert!(server.service.stored_row("message", &too_long_id).is_none());
+    assert!(server.service.stored_row("message", &at_limit_id).is_some());
 }
 
 #[test]

@@ -3,10 +3,14 @@
 //! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor.
 #![allow(clippy::unwrap_used)]
 
+use std::cell::Cell;
+
 use passerelle_core::{
     CheckInInput, ConcernCategory, ContactMode, Dimension, EndingReason, EscalationStatus,
-    MessageStatus, NewConcern, Reached, TimelineEntry, Urgency,
+    HttpTransport, MessageStatus, NewConcern, Reached, SyncProgress, SyncStage, TimelineEntry,
+    Urgency,
 };
+use passerelle_server::Config;
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
 
 fn contact(mentorship_id: &str, at: i64, notes: &str) -> CheckInInput {
@@ -357,4 +361,56 @@ fn ending_a_mentorship_takes_it_off_the_mentors_phone_on(kind: StoreKind) {
         .map(|m| m.body.as_str())
         .collect();
     assert_eq!(bodies, ["Merci pour tout"], "the survivor keeps their side");
+}
+
+/// 300 check-ins as long as the rules allow (about 16 KB each as JSON, 4.9 MB in all) fit in
+/// one push by count (500) but not in the server's 4 MiB body: the device sends them in
+/// pushes under its byte cap, every one arrives and the outbox drains.
+#[test]
+fn a_large_outbox_drains_in_pushes_under_the_body_limit() {
+    let (server, people) = TestServer::with_demo();
+    assert_eq!(Config::default().max_body_bytes, 4 * 1024 * 1024);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    mentor.sync();
+    let sophie = mentor
+        .store
+        .caseload()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.survivor_name == "Sophie")
+        .unwrap();
+    let now = mentor.store.now();
+    let ids: Vec<String> = (0..300)
+        .map(|i| {
+            let mut input = contact(&sophie.mentorship_id, now - 60_000 * (i + 1), "");
+            input.notes = "é".repeat(4_000);
+            input.resources_shared = (0..20)
+                .map(|r| format!("{r:02}{}", "é".repeat(198)))
+                .collect();
+            mentor.store.record_checkin(input).unwrap().checkin.id
+        })
+        .collect();
+    assert_eq!(mentor.store.outbox_len().unwrap(), 300);
+
+    let pushes = Cell::new(0);
+    let count = |p: SyncProgress| {
+        if p.stage == SyncStage::Pushing {
+            pushes.set(pushes.get() + 1);
+        }
+    };
+    let transport = HttpTransport::new(&server.url).unwrap();
+    let summary = mentor.store.sync(&transport, Some(&count)).unwrap();
+    assert_eq!((summary.pushed, summary.rejected), (300, 0));
+    assert_eq!(mentor.store.outbox_len().unwrap(), 0, "the outbox drains");
+    assert!(
+        pushes.get() >= 5,
+        "{} pushes of at most 1 MiB",
+        pushes.get()
+    );
+    for id in &ids {
+        assert!(
+            server.service.stored_row("checkin", id).is_some(),
+            "every row arrives"
+        );
+    }
 }

@@ -29,6 +29,11 @@ use crate::validate::required_text;
 
 /// Mutations per push (the server accepts at most 500).
 pub const PUSH_BATCH: u32 = 500;
+/// Most bytes of encoded mutations per push: a quarter of the server's default 4 MiB body
+/// limit, which 500 check-ins at their longest would exceed. A push always carries at least
+/// one mutation (one is at most a few tens of kilobytes), so the outbox drains over as many
+/// pushes as it takes.
+pub const PUSH_BATCH_BYTES: usize = 1024 * 1024;
 /// Changes asked for per pull.
 pub const PULL_LIMIT: u32 = 5_000;
 
@@ -136,6 +141,24 @@ fn status_error(status: u16, body: &[u8]) -> Error {
         400..=499 => SyncError::Refused { code },
         _ => SyncError::Server { status },
     })
+}
+
+/// Bytes `value` takes in JSON, counted without building the text.
+fn encoded_len<T: Serialize>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail, and a value that cannot be encoded fails the push.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
@@ -326,8 +349,14 @@ impl Store {
         })
     }
 
-    /// The oldest queued changes after stamp `after`, with their rows as they are now.
-    fn outbox_batch(&self, after: i64, limit: u32) -> Result<(Vec<Mutation>, u32)> {
+    /// The oldest queued changes after stamp `after`, with their rows as they are now: at most
+    /// `limit` of them and, past the first, at most `max_bytes` once encoded.
+    fn outbox_batch(
+        &self,
+        after: i64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> Result<(Vec<Mutation>, u32)> {
         self.read(|c| {
             let total: u32 = c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
             let entries: Vec<(i64, String, String, Option<String>)> = c
@@ -337,6 +366,7 @@ impl Store {
                 .query_map((after, limit), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut batch = Vec::with_capacity(entries.len());
+            let mut bytes = 0;
             for (mutation_id, table, row_id, fields) in entries {
                 let fields: Option<Vec<String>> = fields.map(|f| from_json(&f)).transpose()?;
                 let op = if fields.is_some() { Op::Update } else { Op::Insert };
@@ -345,7 +375,14 @@ impl Store {
                     None => None,
                 };
                 if let Some(serde_json::Value::Object(row)) = row {
-                    batch.push(Mutation { mutation_id, collection: table, op, row_id, row });
+                    let mutation = Mutation { mutation_id, collection: table, op, row_id, row };
+                    // Its size in the request, with the comma before it.
+                    let size = encoded_len(&mutation) + 1;
+                    if !batch.is_empty() && bytes + size > max_bytes {
+                        break;
+                    }
+                    bytes += size;
+                    batch.push(mutation);
                 }
             }
             Ok((batch, total))
@@ -362,7 +399,7 @@ impl Store {
         let mut after = i64::MIN;
         loop {
             // Entries the server refused as retryable stay queued; `after` moves past them.
-            let (batch, total) = self.outbox_batch(after, PUSH_BATCH)?;
+            let (batch, total) = self.outbox_batch(after, PUSH_BATCH, PUSH_BATCH_BYTES)?;
             let Some(last) = batch.last().map(|m| m.mutation_id) else {
                 return Ok(());
             };

@@ -89,6 +89,7 @@ public struct ErrorText {
         case "dates in the wrong order": return strings.text(.problemOutOfOrder)
         case "malformed": return strings.text(.problemMalformed)
         case "repeated": return strings.text(.problemDuplicate)
+        case "must use https:// (plain http:// only to this device)": return strings.text(.problemCleartext)
         default: return strings.text(.problemOther)
         }
     }

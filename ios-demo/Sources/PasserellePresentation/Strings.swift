@@ -176,6 +176,7 @@ public enum TextKey: String, CaseIterable {
     case problemOutOfOrder = "problem_out_of_order"
     case problemMalformed = "problem_malformed"
     case problemDuplicate = "problem_duplicate"
+    case problemCleartext = "problem_cleartext"
     case problemOther = "problem_other"
 
     case syncUpToDate = "sync_up_to_date"

@@ -68,6 +68,10 @@ final class ErrorTextTests: XCTestCase {
         XCTAssertEqual(en.problem("outside 1..=5"), "Choose between 1 and 5.")
         XCTAssertEqual(fr.problem("too far in the future"), "Cette date est trop loin.")
         XCTAssertEqual(en.problem("dates in the wrong order"), "This date is before the contact.")
+        XCTAssertEqual(
+            en.problem("must use https:// (plain http:// only to this device)"),
+            "Use an address starting with https:// (a secure connection)."
+        )
         XCTAssertEqual(en.problem("a rule this build does not know"), "Please check this.")
     }
 

@@ -3,6 +3,7 @@
 package app.passerelle.demo
 
 import android.app.Application
+import android.content.pm.ApplicationInfo
 import app.passerelle.ChangeObserver
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
@@ -65,6 +66,12 @@ class DemoApplication : Application() {
                     key.fill(0) // the bindings wiped their copy; wipe ours
                 }
                 api.setChangeObserver(changeBus)
+                // A debug build only: the emulator reaches the development server on the host
+                // machine as 10.0.2.2, over plain HTTP. A release build keeps HTTPS only
+                // (plain HTTP to this phone itself aside).
+                if ((applicationInfo.flags and ApplicationInfo.FLAG_DEBUGGABLE) != 0) {
+                    api.allowCleartextHttpForDevelopment(EMULATOR_HOST)
+                }
                 StoreState.Ready(api)
             } catch (e: KeyLostException) {
                 StoreState.Unreadable(e)
@@ -76,6 +83,11 @@ class DemoApplication : Application() {
                 StoreState.Failed(e)
             }
         }
+    }
+
+    private companion object {
+        /** The development machine as the Android emulator sees it (see `SignInViewModel`). */
+        const val EMULATOR_HOST = "10.0.2.2"
     }
 
     /** Tries to open again (after "Try again"). */

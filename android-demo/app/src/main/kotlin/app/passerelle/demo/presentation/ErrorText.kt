@@ -78,6 +78,7 @@ class ErrorText(private val strings: Strings) {
                 "dates in the wrong order" -> Text.PROBLEM_OUT_OF_ORDER
                 "malformed" -> Text.PROBLEM_MALFORMED
                 "repeated" -> Text.PROBLEM_DUPLICATE
+                "must use https:// (plain http:// only to this device)" -> Text.PROBLEM_CLEARTEXT
                 else -> Text.PROBLEM_OTHER
             },
         )

@@ -129,6 +129,7 @@ enum class Text(val key: String) {
     PROBLEM_OUT_OF_ORDER("problem_out_of_order"),
     PROBLEM_MALFORMED("problem_malformed"),
     PROBLEM_DUPLICATE("problem_duplicate"),
+    PROBLEM_CLEARTEXT("problem_cleartext"),
     PROBLEM_OTHER("problem_other"),
 
     SYNC_UP_TO_DATE("sync_up_to_date"),

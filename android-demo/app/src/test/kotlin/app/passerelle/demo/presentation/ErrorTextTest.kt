@@ -100,6 +100,10 @@ class ErrorTextTest {
         assertEquals("This date is before the contact.", en.problem("dates in the wrong order"))
         assertEquals("This does not look right.", en.problem("malformed"))
         assertEquals("This is there twice.", en.problem("repeated"))
+        assertEquals(
+            "Use an address starting with https:// (a secure connection).",
+            en.problem("must use https:// (plain http:// only to this device)"),
+        )
         assertEquals("Please check this.", en.problem("a rule this build does not know"))
     }
 
@@ -128,6 +132,13 @@ class ErrorTextTest {
             val noServer = assertIs<SignIn.Rejected>(SignInForm(serverUrl = "", code = "K7PD-M2QX-9TRB").submit(api, fr)).form
             assertEquals("Merci de remplir ce champ.", noServer.serverError)
             assertNull(noServer.withServerUrl("http://127.0.0.1:9").serverError)
+
+            // Health data never goes over plain HTTP to another machine: said under the address.
+            val cleartext = assertIs<SignIn.Rejected>(
+                SignInForm(serverUrl = "http://192.0.2.10:8080", code = "K7PD-M2QX-9TRB").submit(api, fr),
+            ).form
+            assertEquals("Utilisez une adresse commençant par https:// (connexion sécurisée).", cleartext.serverError)
+            assertNull(cleartext.formError)
 
             // Nothing listens on the discard port: refused at once, reported as offline.
             val offline = assertIs<SignIn.Rejected>(
