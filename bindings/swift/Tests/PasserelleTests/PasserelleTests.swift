@@ -7,23 +7,9 @@ import Foundation
 import Passerelle
 import XCTest
 
-private let hour: Int64 = 3_600_000
-private let day: Int64 = 24 * hour
-
-private func nowMillis() -> Int64 {
-    Int64(Date().timeIntervalSince1970 * 1000)
-}
-
 private func randomKey() -> Data {
     var generator = SystemRandomNumberGenerator()
     return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-}
-
-private struct Programme {
-    let coordinator: Person
-    let mentor: Person
-    let survivor: Person
-    let mentorshipId: String
 }
 
 /// Records what it is told, as a screen would; the bindings call it from Rust.
@@ -70,71 +56,10 @@ final class PasserelleTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Coordinator signed in; mentor and survivor enrolled, with profiles and consent; an
-    /// active mentorship between them.
-    private func enrol(_ api: Passerelle) throws -> Programme {
-        let coordinator = try api.createDeviceOwner(person: NewPerson(role: .professional, displayName: "Claire"))
-        try api.saveProfile(profile: .professional(profile: ProfessionalProfile(
-            personId: coordinator.id,
-            team: "Stroke unit, CHU Nord",
-            jobRole: .coordinator
-        )))
-        let mentor = try api.createPerson(person: NewPerson(role: .mentor, displayName: "Marc"))
-        let survivor = try api.createPerson(person: NewPerson(role: .survivor, displayName: "Sophie"))
-        try api.saveProfile(profile: .mentor(profile: MentorProfile(
-            personId: mentor.id,
-            languages: ["fr", "en"],
-            capacity: 3,
-            availability: "weekday mornings"
-        )))
-        try api.saveProfile(profile: .survivor(profile: SurvivorProfile(
-            personId: survivor.id,
-            preferredLanguages: ["fr"],
-            communicationNeeds: [],
-            homeArea: "Lille",
-            strokeDate: nil,
-            dischargeDate: nil,
-            goals: ["walk to the market"]
-        )))
-        let consent = try api.grantConsent(consent: NewConsent(
-            survivorId: survivor.id,
-            scope: .programme,
-            caregiverId: nil,
-            grantedAt: nowMillis() - day
-        ))
-        XCTAssertEqual(consent.recordedBy, coordinator.id)
-        let proposed = try api.proposeMentorship(mentorship: NewMentorship(
-            survivorId: survivor.id,
-            mentorId: mentor.id,
-            plannedContacts: 6,
-            plannedWeeks: 12,
-            matchingNotes: nil
-        ))
-        let active = try api.activateMentorship(mentorshipId: proposed.id)
-        XCTAssertNotNil(active.startedAt)
-        return Programme(coordinator: coordinator, mentor: mentor, survivor: survivor, mentorshipId: active.id)
-    }
-
-    private func checkIn(_ mentorshipId: String, at: Int64) -> CheckInInput {
-        CheckInInput(
-            mentorshipId: mentorshipId,
-            occurredAt: at,
-            mode: .phone,
-            durationMinutes: 30,
-            reached: .survivor,
-            dimensions: [.emotional],
-            wellbeing: 3,
-            notes: "Talked about the first weeks at home.",
-            resourcesShared: [],
-            followUp: nil,
-            concern: nil
-        )
-    }
-
     func testProgrammeFromEnrolmentToReport() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         XCTAssertEqual(api.deviceId().count, 36)
-        let p = try enrol(api)
+        let p = try enrolProgramme(api)
         let now = nowMillis()
 
         // The mentor records, amends, and raises an urgent concern.
@@ -230,7 +155,7 @@ final class PasserelleTests: XCTestCase {
 
     func testBadInputThrowsTypedErrorsAndChangesNothing() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
-        let p = try enrol(api)
+        let p = try enrolProgramme(api)
         let before = try api.outboxLen()
         XCTAssertGreaterThan(before, 0)
 
@@ -298,7 +223,7 @@ final class PasserelleTests: XCTestCase {
     }
     func testMessagesAndChangeObservers() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
-        let p = try enrol(api)
+        let p = try enrolProgramme(api)
         let recorder = Recorder()
         api.setChangeObserver(observer: recorder)
 

@@ -3,24 +3,14 @@
 // Run with bindings/scripts/test-kotlin.sh (it loads libpasserelle.so through JNA).
 package app.passerelle
 
-import app.passerelle.core.CheckInInput
 import app.passerelle.core.ConcernCategory
-import app.passerelle.core.ConsentScope
 import app.passerelle.core.ContactMode
 import app.passerelle.core.Dimension
 import app.passerelle.core.FollowUp
-import app.passerelle.core.JobRole
-import app.passerelle.core.MentorProfile
 import app.passerelle.core.NewConcern
-import app.passerelle.core.NewConsent
 import app.passerelle.core.NewMentorship
 import app.passerelle.core.NewPerson
-import app.passerelle.core.Person
-import app.passerelle.core.ProfessionalProfile
-import app.passerelle.core.Profile
-import app.passerelle.core.Reached
 import app.passerelle.core.Role
-import app.passerelle.core.SurvivorProfile
 import app.passerelle.core.TimelineEntry
 import app.passerelle.core.Urgency
 import java.io.File
@@ -36,9 +26,6 @@ import org.junit.Rule
 import org.junit.Test
 import org.junit.rules.TemporaryFolder
 
-private const val HOUR = 3_600_000L
-private const val DAY = 24 * HOUR
-
 class PasserelleTest {
     @get:Rule
     val tmp = TemporaryFolder()
@@ -47,92 +34,11 @@ class PasserelleTest {
 
     private fun dbPath(): String = File(tmp.root, "passerelle.db").absolutePath
 
-    private class Programme(
-        val coordinator: Person,
-        val mentor: Person,
-        val survivor: Person,
-        val mentorshipId: String,
-    )
-
-    /** Coordinator signed in; mentor and survivor enrolled, with profiles and consent; an active mentorship. */
-    private fun enrol(api: Passerelle): Programme {
-        val coordinator = api.createDeviceOwner(NewPerson(role = Role.PROFESSIONAL, displayName = "Claire"))
-        api.saveProfile(
-            Profile.Professional(
-                ProfessionalProfile(
-                    personId = coordinator.id,
-                    team = "Stroke unit, CHU Nord",
-                    jobRole = JobRole.COORDINATOR,
-                ),
-            ),
-        )
-        val mentor = api.createPerson(NewPerson(role = Role.MENTOR, displayName = "Marc"))
-        val survivor = api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = "Sophie"))
-        api.saveProfile(
-            Profile.Mentor(
-                MentorProfile(
-                    personId = mentor.id,
-                    languages = listOf("fr", "en"),
-                    capacity = 3u,
-                    availability = "weekday mornings",
-                ),
-            ),
-        )
-        api.saveProfile(
-            Profile.Survivor(
-                SurvivorProfile(
-                    personId = survivor.id,
-                    preferredLanguages = listOf("fr"),
-                    communicationNeeds = listOf(),
-                    homeArea = "Lille",
-                    strokeDate = null,
-                    dischargeDate = null,
-                    goals = listOf("walk to the market"),
-                ),
-            ),
-        )
-        val consent = api.grantConsent(
-            NewConsent(
-                survivorId = survivor.id,
-                scope = ConsentScope.PROGRAMME,
-                caregiverId = null,
-                grantedAt = System.currentTimeMillis() - DAY,
-            ),
-        )
-        assertEquals(coordinator.id, consent.recordedBy)
-        val proposed = api.proposeMentorship(
-            NewMentorship(
-                survivorId = survivor.id,
-                mentorId = mentor.id,
-                plannedContacts = 6u,
-                plannedWeeks = 12u,
-                matchingNotes = null,
-            ),
-        )
-        val active = api.activateMentorship(proposed.id)
-        assertNotNull(active.startedAt)
-        return Programme(coordinator, mentor, survivor, active.id)
-    }
-
-    private fun checkIn(mentorshipId: String, at: Long) = CheckInInput(
-        mentorshipId = mentorshipId,
-        occurredAt = at,
-        mode = ContactMode.PHONE,
-        durationMinutes = 30u,
-        reached = Reached.SURVIVOR,
-        dimensions = listOf(Dimension.EMOTIONAL),
-        wellbeing = 3u,
-        notes = "Talked about the first weeks at home.",
-        resourcesShared = listOf(),
-        followUp = null,
-        concern = null,
-    )
-
     @Test
     fun programmeFromEnrolmentToReport() {
         Passerelle.open(dbPath(), randomKey()).use { api ->
             assertEquals(36, api.deviceId().length)
-            val p = enrol(api)
+            val p = enrolProgramme(api)
             val now = System.currentTimeMillis()
 
             // The mentor records, amends, and raises an urgent concern.
@@ -219,7 +125,7 @@ class PasserelleTest {
     @Test
     fun badInputThrowsTypedExceptionsAndChangesNothing() {
         Passerelle.open(dbPath(), randomKey()).use { api ->
-            val p = enrol(api)
+            val p = enrolProgramme(api)
             val before = api.outboxLen()
             assertTrue(before > 0u)
 
@@ -274,7 +180,7 @@ class PasserelleTest {
     @Test
     fun messagesAndChangeObservers() {
         Passerelle.open(dbPath(), randomKey()).use { api ->
-            val p = enrol(api)
+            val p = enrolProgramme(api)
             val recorder = Recorder()
             api.setChangeObserver(recorder)
 
