@@ -29,7 +29,7 @@
 //!
 //! Environment: `PASSERELLE_LOAD_DEVICES` (500), `PASSERELLE_LOAD_RATE` (target pushes/s, 2000),
 //! `PASSERELLE_LOAD_SECS` (paced phase, 20; capacity and half-capacity run half as long),
-//! `PASSERELLE_LOAD_STORES` (`sqlite,postgres`), `PASSERELLE_LOAD_PG_POOL` (connections, 2 per core + 2), and `PASSERELLE_TEST_POSTGRES_URL` for an
+//! `PASSERELLE_LOAD_STORES` (`sqlite,sqlite-normal,postgres`: SQLite at its default `synchronous=FULL` and at `NORMAL`), `PASSERELLE_LOAD_PG_POOL` (connections, 2 per core + 2), and `PASSERELLE_TEST_POSTGRES_URL` for an
 //! existing cluster (otherwise a private one is started, see tests/src/pg_cluster.rs).
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark reports on stdout and stops on setup failures
 
@@ -54,7 +54,7 @@ use hyper_util::rt::TokioIo;
 use passerelle_core::sync::protocol::{
     EnrolRequest, EnrolResponse, Mutation, Op, PullRequest, PullResponse, PushRequest, PushResponse,
 };
-use passerelle_core::{Clock, ContactMode, HttpTransport, Reached, Role, Transport};
+use passerelle_core::{Clock, ContactMode, Durability, HttpTransport, Reached, Role, Transport};
 use passerelle_server::auth::Actor;
 use passerelle_server::coordinator::{
     self, ActionRequest, NewConsentRequest, NewMentorshipRequest, NewPersonRequest,
@@ -747,8 +747,8 @@ fn postgres_settings(url: &str, pool: u32) -> String {
 
 fn main() {
     let p = Params::from_env();
-    let stores =
-        std::env::var("PASSERELLE_LOAD_STORES").unwrap_or_else(|_| "sqlite,postgres".into());
+    let stores = std::env::var("PASSERELLE_LOAD_STORES")
+        .unwrap_or_else(|_| "sqlite,sqlite-normal,postgres".into());
     println!(
         "load: {} devices, offered {} pushes/s, paced {}s, capacity {}s, baseline {}s, {} cores",
         p.devices,
@@ -761,9 +761,17 @@ fn main() {
     let mut lines = Vec::new();
     for store in stores.split(',').map(str::trim) {
         match store {
+            // The server's default: every acknowledged write on the disk first.
             "sqlite" => {
                 let dir = tempfile::tempdir().unwrap();
                 let store = SqliteStore::open(&dir.path().join("load.db")).unwrap();
+                lines.push(run(store, "sqlite", &p, " (synchronous=FULL, WAL)"));
+            }
+            // `--sqlite-durability normal`: for storage that survives power loss.
+            "sqlite-normal" => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("load.db");
+                let store = SqliteStore::open_with(&path, Durability::Normal).unwrap();
                 lines.push(run(store, "sqlite", &p, " (synchronous=NORMAL, WAL)"));
             }
             "postgres" => {

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
-use passerelle_core::Clock;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use passerelle_core::{Clock, Durability};
 use passerelle_server::directory::{ImportFileBody, ImportRequest};
 use passerelle_server::store::StoreFailure;
 use passerelle_server::{
@@ -36,6 +36,19 @@ struct StoreArgs {
     /// Most connections to PostgreSQL.
     #[arg(long, default_value_t = 16, requires = "postgres")]
     postgres_pool: u32,
+    /// SQLite only: `full` puts every write on the disk before acknowledging it; `normal`
+    /// survives the server process dying, but a power cut may lose the last acknowledged
+    /// writes (which devices will not send again). Keep `full` unless the storage survives
+    /// power loss.
+    #[arg(long, value_enum, default_value = "full", conflicts_with = "postgres")]
+    sqlite_durability: SqliteDurability,
+}
+
+/// `--sqlite-durability`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SqliteDurability {
+    Full,
+    Normal,
 }
 
 #[derive(Subcommand)]
@@ -96,7 +109,11 @@ fn with_store(args: &StoreArgs, command: &Command, config: Config) -> Result<(),
             .map_err(|e| format!("cannot open the PostgreSQL store: {e}"))?;
         run(store, "PostgreSQL".to_owned(), command, config)
     } else {
-        let store = SqliteStore::open(&args.db)
+        let durability = match args.sqlite_durability {
+            SqliteDurability::Full => Durability::Full,
+            SqliteDurability::Normal => Durability::Normal,
+        };
+        let store = SqliteStore::open_with(&args.db, durability)
             .map_err(|e: StoreFailure| format!("cannot open {}: {e}", args.db.display()))?;
         run(store, args.db.display().to_string(), command, config)
     }

@@ -29,6 +29,7 @@ use super::{
     AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult,
     StoreTx, StoredRecord, TokenRecord,
 };
+use passerelle_core::Durability;
 
 const SCHEMA: &str = include_str!("sqlite_schema.sql");
 /// The schema version this server writes (`PRAGMA user_version`). 2: `tokens.parent`.
@@ -130,9 +131,19 @@ fn fail(op: &'static str) -> impl Fn(rusqlite::Error) -> StoreFailure {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens (creating if needed) the store at `path`, every commit on the disk before it is
+    /// acknowledged ([`Durability::Full`]).
     pub fn open(path: &Path) -> StoreResult<Self> {
-        let conn = Self::connect(path)?;
+        Self::open_with(path, Durability::Full)
+    }
+
+    /// Opens the store at `path` with `durability`. [`Durability::Normal`] survives the server
+    /// process being killed, but a power cut may take the last commits — writes the server
+    /// already acknowledged, which devices have dropped from their outboxes and will not push
+    /// again. Only for a server on storage that survives power loss (battery-backed cache),
+    /// or for benchmarks.
+    pub fn open_with(path: &Path, durability: Durability) -> StoreResult<Self> {
+        let conn = Self::connect(path, durability)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(fail("open"))?;
@@ -223,17 +234,22 @@ impl SqliteStore {
         }
     }
 
-    fn connect(path: &Path) -> StoreResult<Connection> {
+    fn connect(path: &Path, durability: Durability) -> StoreResult<Connection> {
         let conn =
             passerelle_core::store::open_file(path, OpenFlags::default()).map_err(fail("open"))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(fail("open"))?;
         passerelle_core::store::pin_query_plans(&conn)
             .map_err(|_| StoreFailure::Database("open"))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+        // Group commit shares each commit's flush between the requests that queued for it.
+        let synchronous = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;
              PRAGMA trusted_schema = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
-        )
+        ))
         .map_err(fail("open"))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
@@ -773,6 +789,22 @@ mod tests {
 
     fn put(tx: &mut dyn StoreTx, id: &str) -> StoreResult<()> {
         tx.put_record("message", id, "{}", 1)
+    }
+
+    /// Acknowledged writes reach the disk unless the operator says otherwise.
+    #[test]
+    fn commits_are_flushed_unless_asked_otherwise() {
+        let synchronous = |store: &SqliteStore| -> i64 {
+            let w = store.writer.lock().unwrap();
+            w.conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))
+                .unwrap()
+        };
+        let (_dir, full) = store();
+        assert_eq!(synchronous(&full), 2, "FULL by default");
+        let dir = tempfile::tempdir().unwrap();
+        let normal = SqliteStore::open_with(&dir.path().join("n.db"), Durability::Normal).unwrap();
+        assert_eq!(synchronous(&normal), 1);
     }
 
     /// A version 1 file (tokens without a parent) opens, gets the column, and keeps its
