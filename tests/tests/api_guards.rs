@@ -709,3 +709,58 @@ fn expired_forged_and_reused_tokens_are_refused() {
         (401, "invalid_code")
     );
 }
+
+/// Sends every request through, telling the server the app is newer than it is: what a
+/// device updated before its server sees.
+struct NewerApp(passerelle_core::HttpTransport);
+
+impl passerelle_core::Transport for NewerApp {
+    fn post(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: &[u8],
+    ) -> Result<passerelle_core::sync::transport::Response, passerelle_core::TransportError> {
+        let mut doc: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        if let Some(v) = doc.get_mut("schema_version") {
+            *v = json!(SCHEMA_VERSION + 1);
+        }
+        let body = serde_json::to_vec(&doc).unwrap();
+        self.0.post(path, bearer, &body)
+    }
+}
+
+/// A change an older server refuses as retryable stays queued and is reported once, however
+/// many syncs meet the same refusal; the server, once upgraded (here: the app's real version),
+/// takes it.
+#[test]
+fn a_retryable_refusal_is_reported_once_and_the_change_kept() {
+    let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    mentor.sync();
+    let mentorship = mentor.store.my_mentorships().unwrap()[0].id.clone();
+    let message = mentor.store.send_message(&mentorship, "À jeudi").unwrap();
+    let older_server = NewerApp(passerelle_core::HttpTransport::new(&server.url).unwrap());
+    for _ in 0..3 {
+        mentor.store.sync(&older_server, None).unwrap();
+    }
+    // Two changes queued (the message and the writer's read mark), each reported once.
+    let issues = mentor.store.sync_issues().unwrap();
+    let mut reported: Vec<(&str, &str)> = issues
+        .iter()
+        .map(|i| (i.collection.as_str(), i.reason.as_str()))
+        .collect();
+    reported.sort_unstable();
+    assert_eq!(
+        reported,
+        [
+            ("conversation_read", "unsupported_version"),
+            ("message", "unsupported_version")
+        ],
+        "{issues:?}"
+    );
+    assert!(issues.iter().any(|i| i.row_id == message.id));
+    assert!(server.service.stored_row("message", &message.id).is_none());
+    mentor.sync();
+    assert!(server.service.stored_row("message", &message.id).is_some());
+}

@@ -32,9 +32,15 @@ pub(crate) fn record_issue(c: &Connection, issue: &Issue<'_>, at: i64) -> Result
     } else {
         serde_json::to_string(issue.fields).ok()
     };
+    // A change refused as retryable (by an older server, say) is refused again at every sync
+    // until the server catches up: one open issue says so, not one per sync.
     c.prepare_cached(
         "INSERT INTO sync_issue (kind, mutation_id, collection, row_id, reason, fields, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+         WHERE NOT EXISTS (
+             SELECT 1 FROM sync_issue WHERE dismissed_at IS NULL AND kind = ?1
+               AND mutation_id IS ?2 AND collection = ?3 AND row_id = ?4 AND reason = ?5
+               AND fields IS ?6)",
     )?
     .execute((
         issue.kind,
