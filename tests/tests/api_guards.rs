@@ -712,9 +712,9 @@ fn expired_forged_and_reused_tokens_are_refused() {
 
 /// Sends every request through, telling the server the app is newer than it is: what a
 /// device updated before its server sees.
-struct NewerApp(passerelle_core::HttpTransport);
+struct NewerApp(HttpTransport);
 
-impl passerelle_core::Transport for NewerApp {
+impl Transport for NewerApp {
     fn post(
         &self,
         path: &str,
@@ -740,7 +740,7 @@ fn a_retryable_refusal_is_reported_once_and_the_change_kept() {
     mentor.sync();
     let mentorship = mentor.store.my_mentorships().unwrap()[0].id.clone();
     let message = mentor.store.send_message(&mentorship, "À jeudi").unwrap();
-    let older_server = NewerApp(passerelle_core::HttpTransport::new(&server.url).unwrap());
+    let older_server = NewerApp(HttpTransport::new(&server.url).unwrap());
     for _ in 0..3 {
         mentor.store.sync(&older_server, None).unwrap();
     }
