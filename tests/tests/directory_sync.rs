@@ -8,7 +8,8 @@ use passerelle_core::directory::ReferralVia;
 use passerelle_core::directory::sync::COLLECTION as DIRECTORY_COLLECTION;
 use passerelle_core::sync::protocol::{MutationStatus, Op, WireRow};
 use passerelle_core::{
-    CheckInInput, ContactMode, Dimension, DirectoryQuery, MessageStatus, Reached,
+    CheckInInput, ContactMode, Dimension, DirectoryQuery, HttpTransport, Key, MessageStatus,
+    Reached, Store, StoreOptions,
 };
 use passerelle_server::Method;
 use passerelle_server::demo::SeededPerson;
@@ -316,4 +317,82 @@ fn referrals_reach_the_whole_mentorship(
     for d in [mentor, survivor, caregiver, &&coordinator] {
         assert!(d.store.sync_issues().unwrap().is_empty());
     }
+}
+
+/// A phone whose app was at schema version 2 received referral notices it could not read (a
+/// collection it did not know): it skipped them and its cursors moved on. Upgraded, it pulls
+/// every scope again and the notices arrive.
+#[test]
+fn a_device_upgraded_from_version_2_receives_the_notices_it_skipped() {
+    let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
+    server.service.import_directory(sample(0));
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    mentor.sync();
+    let sophie = mentor
+        .store
+        .caseload()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.survivor_name == "Sophie")
+        .unwrap();
+    let service = search(&mentor, "aidants")[0].0.clone();
+    mentor
+        .store
+        .record_checkin(CheckInInput {
+            mentorship_id: sophie.mentorship_id,
+            occurred_at: mentor.store.now() - 3_600_000,
+            mode: ContactMode::Phone,
+            duration_minutes: 15,
+            reached: Reached::Survivor,
+            dimensions: vec![Dimension::CaregiverSupport],
+            wellbeing: None,
+            notes: "Told her about the respite service".into(),
+            resources_shared: vec![service.clone()],
+            follow_up: None,
+            concern: None,
+        })
+        .unwrap();
+    mentor.sync();
+
+    // Sophie's phone, unencrypted so the test can turn it back into what version 2 left.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sophie.db");
+    let open = || Store::open(&path, Key::Unencrypted, StoreOptions::default()).unwrap();
+    let transport = HttpTransport::new(&server.url).unwrap();
+    let store = open();
+    store
+        .enrol(
+            &transport,
+            &server.url,
+            &seeded(&people, "Sophie").enrolment_code,
+        )
+        .unwrap();
+    store.sync(&transport, None).unwrap();
+    let shared = |s: &Store| -> Vec<String> {
+        s.shared_services()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.service.id)
+            .collect()
+    };
+    assert_eq!(shared(&store), [service.clone()]);
+    drop(store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DROP TABLE referral;
+             INSERT INTO sync_issue (kind, collection, row_id, reason, at)
+             VALUES ('unreadable', 'referral', 'skipped', 'unknown collection', 0);
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+
+    let store = open();
+    assert!(shared(&store).is_empty(), "the notice was skipped");
+    assert!(
+        store.sync_issues().unwrap().is_empty(),
+        "the upgrade closed the issue about it"
+    );
+    store.sync(&transport, None).unwrap();
+    assert_eq!(shared(&store), [service]);
 }

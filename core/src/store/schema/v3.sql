@@ -26,3 +26,10 @@ CREATE TABLE referral (
 ) STRICT;
 CREATE INDEX referral_by_mentorship ON referral (mentorship_id, referred_at);
 CREATE INDEX referral_by_carrier ON referral (via_id);
+
+-- A device of version 2 skipped the notices it was sent as unreadable (a collection it did not
+-- know), and its cursors moved past them. So every scope is pulled again from the start at the
+-- next sync, as on a new device (rows already held merge as usual; the outbox is untouched),
+-- and the issues about those notices are closed.
+DELETE FROM sync_scope;
+DELETE FROM sync_issue WHERE kind = 'unreadable' AND collection = 'referral';
