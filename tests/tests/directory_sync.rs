@@ -375,7 +375,7 @@ fn a_device_upgraded_from_version_2_receives_the_notices_it_skipped() {
             .map(|s| s.service.id)
             .collect()
     };
-    assert_eq!(shared(&store), [service.clone()]);
+    assert_eq!(shared(&store), std::slice::from_ref(&service));
     drop(store);
     rusqlite::Connection::open(&path)
         .unwrap()
