@@ -917,8 +917,11 @@ impl<S: ServerStore> World<S> {
             7 | 8 => {
                 let (id, r) = self.rng.pick(&mentorships).clone();
                 let action = match text(&r, "status").as_str() {
-                    "active" => "pause",
                     "ended" => return Ok(()),
+                    // Now and then the programme ends one: its mentor loses it at their next
+                    // sync, while what they recorded before the end still arrives.
+                    "active" | "paused" if self.rng.chance(150) => "end",
+                    "active" => "pause",
                     _ => "activate",
                 };
                 self.log(format!(
