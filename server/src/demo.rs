@@ -108,7 +108,7 @@ pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, A
         .store()
         .transaction(|tx| tx.objects(DEMO_MEMBER, DEMO_PROGRAMME))?;
     if !members.is_empty() {
-        return reissue_codes(service, &members);
+        return issue_codes_as_operator(service, &members);
     }
     let coordinator = bootstrap_coordinator(service, "Claire", "Stroke unit, demo hospital")?;
     let claire = Actor {
@@ -196,20 +196,24 @@ pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, A
     Ok(people)
 }
 
-/// A fresh one-time code for each person of the demo programme already in the store.
-fn reissue_codes<S: ServerStore>(
+/// A fresh one-time enrolment code for each of `people`, issued by the server's operator (the
+/// command line): how someone nobody in the programme may issue a code for — the first
+/// coordinator after losing their phone — signs in again. Their other devices stay signed in.
+///
+/// # Errors
+/// `not_found` if one of them does not exist (and then no code is issued).
+pub fn issue_codes_as_operator<S: ServerStore>(
     service: &Service<S>,
-    members: &[String],
+    people: &[String],
 ) -> Result<Vec<SeededPerson>, ApiError> {
     let ttl = service.config().code_ttl_ms;
     service.act_as(&system(), |ctx| {
-        let mut people = Vec::new();
-        for id in members {
-            let Some(person) = rows::load(ctx.writer.tx(), "person", id)? else {
-                continue;
-            };
+        let mut issued = Vec::new();
+        for id in people {
+            let person = rows::load(ctx.writer.tx(), "person", id)?
+                .ok_or(ApiError::not_found("no such person"))?;
             let enrolled = coordinator::issue_code(ctx.writer.tx(), id, ctx.now, ttl)?;
-            people.push(SeededPerson {
+            issued.push(SeededPerson {
                 role: rows::text(&person, "role").unwrap_or_default().to_owned(),
                 display_name: rows::text(&person, "display_name")
                     .unwrap_or_default()
@@ -224,7 +228,54 @@ fn reissue_codes<S: ServerStore>(
                 .iter()
                 .position(|r| *r == role)
         };
-        people.sort_by_key(|p| rank(&p.role));
-        Ok(people)
+        issued.sort_by_key(|p| rank(&p.role));
+        Ok(issued)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::{ApiRequest, Config, Method};
+    use crate::store::sqlite::SqliteStore;
+
+    fn enrol(service: &Service<SqliteStore>, code: &str, device: &str) -> (u16, String) {
+        let body = serde_json::to_vec(&json!({ "code": code, "device_id": device })).unwrap();
+        let answer = service.handle(&ApiRequest {
+            method: Method::Post,
+            path: "/v1/auth/enrol".into(),
+            bearer: None,
+            client: "test".into(),
+            body,
+        });
+        let person =
+            serde_json::from_slice::<serde_json::Value>(&answer.body).unwrap()["person_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+        (answer.status, person)
+    }
+
+    /// The operator's code signs the first coordinator in again on a new phone; an unknown
+    /// person gets no code.
+    #[test]
+    fn the_operator_issues_codes_to_people_already_enrolled() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let service = Service::new(store, Config::default(), passerelle_core::Clock::system());
+        let claire = bootstrap_coordinator(&service, "Claire", "Stroke unit").unwrap();
+        let phone = "01900000-0000-7000-8000-0000000000e1";
+        assert_eq!(enrol(&service, &claire.enrolment_code, phone).0, 200);
+
+        let again =
+            issue_codes_as_operator(&service, std::slice::from_ref(&claire.person_id)).unwrap();
+        let new_phone = "01900000-0000-7000-8000-0000000000e2";
+        assert_eq!(
+            enrol(&service, &again[0].enrolment_code, new_phone),
+            (200, claire.person_id.clone())
+        );
+        let unknown = "01900000-0000-7000-8000-0000000000ff".to_owned();
+        let refused = issue_codes_as_operator(&service, &[claire.person_id, unknown]);
+        assert_eq!(refused.unwrap_err().status, 404);
+    }
 }

@@ -78,6 +78,16 @@ enum Command {
         #[arg(long, default_value = "Stroke unit")]
         team: String,
     },
+    /// Print a fresh one-time enrolment code for people already enrolled (the first
+    /// coordinator after losing their phone, say): the operator's way in when no professional
+    /// may issue one.
+    IssueCode {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Their person ids.
+        #[arg(required = true)]
+        people: Vec<String>,
+    },
     /// Import a community-resource file into the directory every device pulls.
     ImportDirectory {
         #[command(flatten)]
@@ -134,6 +144,17 @@ fn run<S: ServerStore>(
                 "coordinator {} enrolment code: {}",
                 p.person_id, p.enrolment_code
             );
+            Ok(())
+        }
+        Command::IssueCode { people, .. } => {
+            let issued =
+                demo::issue_codes_as_operator(&service, people).map_err(|e| e.to_string())?;
+            for p in &issued {
+                println!(
+                    "{} {} enrolment code: {}",
+                    p.role, p.person_id, p.enrolment_code
+                );
+            }
             Ok(())
         }
         Command::ImportDirectory {
@@ -237,9 +258,9 @@ fn main() -> Result<(), String> {
                 ..Config::default()
             },
         ),
-        Command::Bootstrap { store, .. } | Command::ImportDirectory { store, .. } => {
-            (store, Config::default())
-        }
+        Command::Bootstrap { store, .. }
+        | Command::IssueCode { store, .. }
+        | Command::ImportDirectory { store, .. } => (store, Config::default()),
     };
     with_store(store, &command, config)
 }
