@@ -129,6 +129,19 @@ fn with_store(args: &StoreArgs, command: &Command, config: Config) -> Result<(),
     }
 }
 
+/// `issue-code`: prints each person's new code (their id, never their name).
+#[allow(clippy::print_stdout)]
+fn issue_codes<S: ServerStore>(service: &Service<S>, people: &[String]) -> Result<(), String> {
+    let issued = demo::issue_codes_as_operator(service, people).map_err(|e| e.to_string())?;
+    for p in &issued {
+        println!(
+            "{} {} enrolment code: {}",
+            p.role, p.person_id, p.enrolment_code
+        );
+    }
+    Ok(())
+}
+
 #[allow(clippy::print_stdout)]
 fn run<S: ServerStore>(
     store: S,
@@ -146,17 +159,7 @@ fn run<S: ServerStore>(
             );
             Ok(())
         }
-        Command::IssueCode { people, .. } => {
-            let issued =
-                demo::issue_codes_as_operator(&service, people).map_err(|e| e.to_string())?;
-            for p in &issued {
-                println!(
-                    "{} {} enrolment code: {}",
-                    p.role, p.person_id, p.enrolment_code
-                );
-            }
-            Ok(())
-        }
+        Command::IssueCode { people, .. } => issue_codes(&service, people),
         Command::ImportDirectory {
             source,
             format,
