@@ -8,6 +8,7 @@ use passerelle_core::sync::protocol::{Op, WireRow};
 
 use crate::auth::Actor;
 use crate::rows::{self, text};
+use crate::scopes;
 use crate::store::{StoreResult, StoreTx};
 
 /// Why a write is refused, as a stable code the app shows or maps to a sentence.
@@ -44,11 +45,17 @@ pub fn may_write(
             let role_fits = rows::person_role(tx, &person)? == Some(expected);
             let link_fits = collection != "caregiver_profile"
                 || rows::person_role(tx, &field("survivor_id"))? == Some(Role::Survivor);
-            role_fits && link_fits && (pro || person == me)
+            // A survivor's profile is written by the professionals responsible for them.
+            let pro_fits =
+                pro && (collection != "survivor_profile" || scopes::cares_for(tx, me, &person)?);
+            role_fits && link_fits && (pro_fits || person == me)
         }
+        // Proposing makes its coordinator responsible for the survivor (their profile, their
+        // consents, new enrolment codes): only a professional already responsible may.
         ("mentorship", Op::Insert) => {
             pro && field("coordinator_id") == me
                 && rows::person_role(tx, &field("survivor_id"))? == Some(Role::Survivor)
+                && scopes::cares_for(tx, me, &field("survivor_id"))?
                 && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
         }
         ("mentorship", Op::Update) => pro && field("coordinator_id") == me,
@@ -84,7 +91,7 @@ pub fn may_write(
         }
         ("consent", op) => {
             let survivor = field("survivor_id");
-            let actor_fits = pro || survivor == me;
+            let actor_fits = survivor == me || (pro && scopes::cares_for(tx, me, &survivor)?);
             let survivor_fits = rows::person_role(tx, &survivor)? == Some(Role::Survivor);
             let recorder_fits = op == Op::Update || text(row, "recorded_by") == Some(me);
             let withdrawer_fits = row

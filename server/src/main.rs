@@ -150,6 +150,10 @@ fn run<S: ServerStore>(
     config: Config,
 ) -> Result<(), String> {
     let service = Arc::new(Service::new(store, config, Clock::system()));
+    let moved = service.apply_scope_rules().map_err(|e| e.to_string())?;
+    if moved > 0 {
+        tracing::info!(rows = moved, "rows moved to the current scope rules");
+    }
     match command {
         Command::Bootstrap { name, team, .. } => {
             let p = demo::bootstrap_coordinator(&service, name, team).map_err(|e| e.to_string())?;

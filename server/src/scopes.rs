@@ -6,7 +6,8 @@
 //! | scope | members | rows |
 //! |---|---|---|
 //! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks; for a caregiver, the person row (not the profile) of the survivor their profile names |
-//! | `staff` | every professional | people, profiles, mentorships, training, supervision, consents |
+//! | `staff` | every professional | people, the profiles of mentors, caregivers and professionals, mentorships, training, supervision |
+//! | `care:<survivor>` | the professionals responsible for that survivor: whoever enrolled them, and the coordinators of their mentorships | the survivor's profile and consents |
 //! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents, referral notices (which service the mentor shared, never the note or the message) |
 //! | `conversation:<id>` | survivor, mentor*, sharing caregivers | messages and read receipts |
 //! | `casenotes:<id>` | mentor*, coordinator | check-ins, escalations and their events |
@@ -24,6 +25,7 @@ use passerelle_core::sync::protocol::WireRow;
 use crate::auth::Actor;
 use crate::rows::{self, consent_active, text};
 use crate::store::{StoreResult, StoreTx};
+use crate::write::{ENROLLED_BY, Writer};
 
 /// Profiles travel with their person.
 pub const PROFILE_COLLECTIONS: &[&str] = &[
@@ -44,9 +46,13 @@ pub fn membership(tx: &mut dyn StoreTx, actor: &Actor) -> StoreResult<BTreeSet<S
     match actor.role {
         Role::Professional => {
             scopes.insert("staff".to_owned());
-            for m in tx.subjects("coordinator", me)? {
-                scopes.insert(format!("mentorship:{m}"));
-                scopes.insert(format!("casenotes:{m}"));
+            for m in rows::mentorships_of(tx, "coordinator", me)? {
+                scopes.insert(format!("mentorship:{}", m.id));
+                scopes.insert(format!("casenotes:{}", m.id));
+                scopes.insert(format!("care:{}", m.survivor));
+            }
+            for person in tx.subjects(ENROLLED_BY, me)? {
+                scopes.insert(format!("care:{person}"));
             }
         }
         Role::Survivor => {
@@ -76,6 +82,21 @@ pub fn membership(tx: &mut dyn StoreTx, actor: &Actor) -> StoreResult<BTreeSet<S
         }
     }
     Ok(scopes)
+}
+
+/// Whether `professional` is responsible for `survivor` (a member of `care:<survivor>`): they
+/// enrolled them, or coordinate one of their mentorships.
+pub fn cares_for(tx: &mut dyn StoreTx, professional: &str, survivor: &str) -> StoreResult<bool> {
+    if tx
+        .objects(ENROLLED_BY, survivor)?
+        .iter()
+        .any(|p| p == professional)
+    {
+        return Ok(true);
+    }
+    Ok(rows::mentorships_of(tx, "survivor", survivor)?
+        .iter()
+        .any(|m| m.coordinator == professional))
 }
 
 /// The scopes a person's row (and profile) belongs to.
@@ -126,6 +147,14 @@ pub fn row_scopes(
             }
             s
         }
+        // A survivor's profile (health details: needs, stroke and discharge dates, goals) goes
+        // to the professionals responsible for them, not to every professional.
+        "survivor_profile" => {
+            let mut s = person_scopes(tx, id)?;
+            s.remove("staff");
+            s.insert(format!("care:{id}"));
+            s
+        }
         c if PROFILE_COLLECTIONS.contains(&c) => person_scopes(tx, id)?,
         "mentorship" => BTreeSet::from(["staff".to_owned(), format!("mentorship:{id}")]),
         "mentorship_event" => {
@@ -157,7 +186,7 @@ pub fn row_scopes(
         "consent" => {
             let survivor = text(row, "survivor_id").unwrap_or_default().to_owned();
             let mut s = BTreeSet::from([
-                "staff".to_owned(),
+                format!("care:{survivor}"),
                 format!("self:{survivor}"),
                 format!("circle:{survivor}"),
             ]);
@@ -279,4 +308,41 @@ fn other_share_consent(
         }
     }
     Ok(false)
+}
+
+/// Marks a change of the scope rules as applied to the stored rows (a relation, so both
+/// stores keep it without a schema change).
+const RULES_APPLIED: &str = "scope_rules_applied";
+
+/// Survivors' profiles and consents once went to every professional (`staff`); now to those
+/// responsible for the survivor (`care:`). Rows stored before keep their old scopes until
+/// re-stamped: this moves them, once (the next pull of every other professional's device
+/// removes them). Returns how many rows moved.
+pub fn move_survivor_records_out_of_staff(writer: &mut Writer<'_>) -> StoreResult<usize> {
+    const STEP: &str = "care_scopes";
+    let tx = writer.tx();
+    if tx.objects(RULES_APPLIED, STEP)?.iter().any(|d| d == "done") {
+        return Ok(0);
+    }
+    let mut moved = Vec::new();
+    let mut after = 0;
+    loop {
+        let entries = tx.scope_entries("staff", after, 1_000)?;
+        let Some(last) = entries.last() else { break };
+        after = last.seq;
+        moved.extend(
+            entries
+                .into_iter()
+                .filter(|e| {
+                    e.data.is_some()
+                        && matches!(e.collection.as_str(), "survivor_profile" | "consent")
+                })
+                .map(|e| (e.collection, e.id)),
+        );
+    }
+    tx.add_relation(RULES_APPLIED, STEP, "done")?;
+    for (collection, id) in &moved {
+        writer.restamp(collection, id);
+    }
+    Ok(moved.len())
 }

@@ -448,6 +448,24 @@ impl<S: ServerStore> Service<S> {
         Ok(self.store.transaction(|tx| tx.collect_garbage(before))?)
     }
 
+    /// Brings rows stored under earlier scope rules into the current ones (once; a no-op
+    /// after): run at start-up, before serving. Returns how many rows moved.
+    ///
+    /// # Errors
+    /// A store failure; nothing moved then.
+    pub fn apply_scope_rules(&self) -> Result<usize, ApiError> {
+        let server = Actor {
+            person_id: "system".to_owned(),
+            role: passerelle_core::Role::Professional,
+            device_id: "server".to_owned(),
+        };
+        self.act_as(&server, |ctx| {
+            Ok(crate::scopes::move_survivor_records_out_of_staff(
+                ctx.writer,
+            )?)
+        })
+    }
+
     /// Runs `f` as `actor` inside one transaction with a writer: for the demo seed and tools
     /// that act without a device (a bootstrap coordinator).
     pub fn act_as<R>(

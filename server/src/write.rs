@@ -129,6 +129,12 @@ impl<'t> Writer<'t> {
         self.tx
     }
 
+    /// Re-stamps a stored row at [`Self::finish`] without changing it: its scopes are computed
+    /// again, and it leaves those it no longer belongs to (after a change of the scope rules).
+    pub fn restamp(&mut self, collection: &str, id: &str) {
+        self.touch(collection, id);
+    }
+
     fn touch(&mut self, collection: &str, id: &str) {
         let key = (collection.to_owned(), id.to_owned());
         if self.seen.insert(key.clone()) {

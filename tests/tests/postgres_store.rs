@@ -541,3 +541,65 @@ fn a_read_snapshot_does_not_see_commits_made_after_it() {
     assert_eq!(snapshot.0, snapshot.1);
     assert_eq!(snapshot.0, vec!["c1".to_owned()]);
 }
+
+/// Survivors' profiles and consents stored when they went to every professional (`staff`)
+/// move to `care:<survivor>` once, at start-up, on both stores.
+fn survivor_records_leave_staff<S: ServerStore>(store: S) {
+    use passerelle_server::{Config, Service, demo};
+    let service = Service::new(store, Config::default(), passerelle_core::Clock::system());
+    let people = demo::seed(&service).unwrap();
+    let sophie = people
+        .iter()
+        .find(|p| p.display_name == "Sophie")
+        .unwrap()
+        .person_id
+        .clone();
+    let staff = |service: &Service<S>| -> Vec<(String, String, bool)> {
+        tx(service.store(), |t| t.scope_entries("staff", 0, 10_000))
+            .into_iter()
+            .filter(|e| matches!(e.collection.as_str(), "survivor_profile" | "consent"))
+            .map(|e| (e.collection, e.id, e.data.is_some()))
+            .collect()
+    };
+    assert!(staff(&service).is_empty(), "new rows never go to staff");
+    // As the earlier rules stamped them.
+    let consents = tx(service.store(), |t| t.objects("consent_of", &sophie));
+    assert!(!consents.is_empty());
+    let mut old = vec![RowStamp {
+        collection: "survivor_profile".into(),
+        id: sophie.clone(),
+        scopes: vec![("staff".into(), false)],
+    }];
+    for c in &consents {
+        old.push(RowStamp {
+            collection: "consent".into(),
+            id: c.clone(),
+            scopes: vec![("staff".into(), false)],
+        });
+    }
+    tx(service.store(), |t| t.stamp_rows(&old, 1));
+    assert!(staff(&service).iter().all(|(_, _, held)| *held));
+
+    assert_eq!(service.apply_scope_rules().unwrap(), old.len());
+    let left = staff(&service);
+    assert_eq!(left.len(), old.len());
+    assert!(left.iter().all(|(_, _, held)| !held), "{left:?}");
+    let care = tx(service.store(), |t| {
+        t.scope_entries(&format!("care:{sophie}"), 0, 10_000)
+    });
+    for stamp in &old {
+        assert!(
+            care.iter()
+                .any(|e| e.collection == stamp.collection && e.id == stamp.id && e.data.is_some())
+        );
+    }
+    assert_eq!(service.apply_scope_rules().unwrap(), 0, "once");
+}
+
+#[test]
+fn survivor_records_stored_under_the_old_rules_leave_staff_once() {
+    let db = TestDatabase::create();
+    survivor_records_leave_staff(PostgresStore::open(&db.url).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    survivor_records_leave_staff(SqliteStore::open(&dir.path().join("s.db")).unwrap());
+}
