@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use passerelle_core::{Clock, HttpTransport, Key, Person, Store, StoreOptions, SyncSummary};
+use passerelle_core::{
+    CheckInInput, Clock, ContactMode, Dimension, HttpTransport, Key, Person, Reached, Store,
+    StoreOptions, SyncSummary,
+};
 use passerelle_server::demo::{self, SeededPerson};
 use passerelle_server::store::StoreFailure;
 use passerelle_server::{
@@ -249,6 +252,39 @@ impl Device {
     /// Syncs, returning the error if any.
     pub fn try_sync(&self) -> passerelle_core::Result<SyncSummary> {
         self.store.sync(&self.transport, None)
+    }
+
+    /// The id of the mentorship this mentor's caseload holds with the survivor `name`.
+    ///
+    /// # Panics
+    ///
+    /// If the caseload cannot be read or has no such survivor.
+    pub fn mentorship_with(&self, name: &str) -> String {
+        self.store
+            .caseload()
+            .expect("caseload")
+            .into_iter()
+            .find(|c| c.survivor_name == name)
+            .expect("a mentee of that name")
+            .mentorship_id
+    }
+}
+
+/// A home visit in `mentorship_id` at `at`, reaching both, with `notes`: the check-in the
+/// suites record, changed with struct update where a test needs more.
+pub fn contact(mentorship_id: &str, at: i64, notes: &str) -> CheckInInput {
+    CheckInInput {
+        mentorship_id: mentorship_id.to_owned(),
+        occurred_at: at,
+        mode: ContactMode::HomeVisit,
+        duration_minutes: 45,
+        reached: Reached::Both,
+        dimensions: vec![Dimension::Emotional, Dimension::CaregiverSupport],
+        wellbeing: Some(3),
+        notes: notes.to_owned(),
+        resources_shared: vec![],
+        follow_up: None,
+        concern: None,
     }
 }
 

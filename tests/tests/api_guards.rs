@@ -17,12 +17,12 @@ use passerelle_core::sync::protocol::{
     EnrolResponse, Mutation, MutationStatus, Op, PushRequest, PushResponse, Tokens, WireRow,
 };
 use passerelle_core::{
-    CheckInInput, Clock, ContactMode, Dimension, Error, HttpTransport, MessageStatus, Problem,
-    Reached, SyncError, Transport,
+    CheckInInput, Clock, ContactMode, Error, HttpTransport, MessageStatus, Problem, Reached,
+    SyncError, Transport,
 };
 use passerelle_server::error::ApiError;
 use passerelle_server::{ApiRequest, ApiResponse, Config, Method};
-use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::{Value, json};
 
 const DAY: i64 = 86_400_000;
@@ -457,18 +457,12 @@ fn oversized_bodies_over_http_get_the_json_error() {
     // keeps every change queued.
     let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     mentor.sync();
-    let sophie = mentor
-        .store
-        .caseload()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.survivor_name == "Sophie")
-        .unwrap();
+    let sophie = mentor.mentorship_with("Sophie");
     let now = mentor.store.now();
     for i in 0..10 {
         mentor
             .store
-            .record_checkin(long_checkin(&sophie.mentorship_id, now - 60_000 * (i + 1)))
+            .record_checkin(long_checkin(&sophie, now - 60_000 * (i + 1)))
             .unwrap();
     }
     let refused = mentor.try_sync().unwrap_err();
@@ -483,19 +477,11 @@ fn oversized_bodies_over_http_get_the_json_error() {
 /// resources of 200 (about 16 KB as JSON).
 fn long_checkin(mentorship_id: &str, at: i64) -> CheckInInput {
     CheckInInput {
-        mentorship_id: mentorship_id.to_owned(),
-        occurred_at: at,
-        mode: ContactMode::Phone,
-        duration_minutes: 30,
-        reached: Reached::Survivor,
-        dimensions: vec![Dimension::Emotional],
-        wellbeing: Some(3),
         notes: "é".repeat(4_000),
         resources_shared: (0..20)
             .map(|i| format!("{i:02}{}", "é".repeat(198)))
             .collect(),
-        follow_up: None,
-        concern: None,
+        ..contact(mentorship_id, at, "")
     }
 }
 

@@ -5,10 +5,10 @@
 //! leaving the stored rows as they were.
 #![allow(clippy::unwrap_used)]
 
-use passerelle_core::{CheckInInput, ConcernCategory, ContactMode, NewConcern, Reached, Urgency};
+use passerelle_core::{CheckInInput, ConcernCategory, NewConcern, Urgency};
 use passerelle_server::Method;
 use passerelle_tests::api::{ApiClient, uuid_from};
-use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::{Value as Json, json};
 
 fn client(server: &TestServer, code: &str, n: u8) -> ApiClient {
@@ -247,21 +247,12 @@ fn raise_concern(mentor: &Device) -> passerelle_core::Escalation {
     mentor
         .store
         .record_checkin(CheckInInput {
-            mentorship_id: sophie,
-            occurred_at: mentor.store.now() - 600_000,
-            mode: ContactMode::Phone,
-            duration_minutes: 20,
-            reached: Reached::Survivor,
-            dimensions: vec![],
-            wellbeing: Some(2),
-            notes: "Sounded low".into(),
-            resources_shared: vec![],
-            follow_up: None,
             concern: Some(NewConcern {
                 category: ConcernCategory::Mood,
                 urgency: Urgency::Soon,
                 summary: "Low mood".into(),
             }),
+            ..contact(&sophie, mentor.store.now() - 600_000, "Sounded low")
         })
         .unwrap()
         .escalation

@@ -8,14 +8,13 @@ use passerelle_core::directory::ReferralVia;
 use passerelle_core::directory::sync::COLLECTION as DIRECTORY_COLLECTION;
 use passerelle_core::sync::protocol::{MutationStatus, Op, WireRow};
 use passerelle_core::{
-    CheckInInput, ContactMode, Dimension, DirectoryQuery, HttpTransport, Key, MessageStatus,
-    Reached, Store, StoreOptions,
+    CheckInInput, DirectoryQuery, HttpTransport, Key, MessageStatus, Store, StoreOptions,
 };
 use passerelle_server::Method;
 use passerelle_server::demo::SeededPerson;
 use passerelle_server::directory::{ImportFileBody, ImportRequest};
 use passerelle_tests::api::{ApiClient, uuid_from};
-use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::json;
 
 fn sample(drop: usize) -> ImportRequest {
@@ -233,17 +232,12 @@ fn referrals_reach_the_whole_mentorship(
 
     let now = passerelle_core::Clock::system().now();
     let input = CheckInInput {
-        mentorship_id: mentorship.clone(),
-        occurred_at: now - 3_600_000,
-        mode: ContactMode::HomeVisit,
-        duration_minutes: 40,
-        reached: Reached::Both,
-        dimensions: vec![Dimension::SocialAdministrative],
-        wellbeing: None,
-        notes: "Talked about getting out again".into(),
         resources_shared: vec![by_checkin.to_uppercase(), "the leaflet on fatigue".into()],
-        follow_up: None,
-        concern: None,
+        ..contact(
+            &mentorship,
+            now - 3_600_000,
+            "Talked about getting out again",
+        )
     };
     let checkin = mentor.store.record_checkin(input.clone()).unwrap().checkin;
     mentor.sync();
@@ -328,28 +322,17 @@ fn a_device_upgraded_from_version_2_receives_the_notices_it_skipped() {
     server.service.import_directory(sample(0));
     let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     mentor.sync();
-    let sophie = mentor
-        .store
-        .caseload()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.survivor_name == "Sophie")
-        .unwrap();
+    let sophie = mentor.mentorship_with("Sophie");
     let service = search(&mentor, "aidants")[0].0.clone();
     mentor
         .store
         .record_checkin(CheckInInput {
-            mentorship_id: sophie.mentorship_id,
-            occurred_at: mentor.store.now() - 3_600_000,
-            mode: ContactMode::Phone,
-            duration_minutes: 15,
-            reached: Reached::Survivor,
-            dimensions: vec![Dimension::CaregiverSupport],
-            wellbeing: None,
-            notes: "Told her about the respite service".into(),
             resources_shared: vec![service.clone()],
-            follow_up: None,
-            concern: None,
+            ..contact(
+                &sophie,
+                mentor.store.now() - 3_600_000,
+                "Told her about the respite service",
+            )
         })
         .unwrap();
     mentor.sync();

@@ -6,28 +6,11 @@
 use std::cell::Cell;
 
 use passerelle_core::{
-    CheckInInput, ConcernCategory, ContactMode, Dimension, EndingReason, EscalationStatus,
-    HttpTransport, MessageStatus, NewConcern, Reached, SyncProgress, SyncStage, TimelineEntry,
-    Urgency,
+    ConcernCategory, EndingReason, EscalationStatus, HttpTransport, MessageStatus, NewConcern,
+    SyncProgress, SyncStage, TimelineEntry, Urgency,
 };
 use passerelle_server::Config;
-use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
-
-fn contact(mentorship_id: &str, at: i64, notes: &str) -> CheckInInput {
-    CheckInInput {
-        mentorship_id: mentorship_id.to_owned(),
-        occurred_at: at,
-        mode: ContactMode::HomeVisit,
-        duration_minutes: 45,
-        reached: Reached::Both,
-        dimensions: vec![Dimension::Emotional, Dimension::CaregiverSupport],
-        wellbeing: Some(3),
-        notes: notes.to_owned(),
-        resources_shared: vec![],
-        follow_up: None,
-        concern: None,
-    }
-}
+use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 
 #[test]
 fn offline_checkins_reach_the_coordinator() {
@@ -217,18 +200,8 @@ fn a_concern_raised_offline_reaches_the_coordinator_and_the_acknowledgement_come
     let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
     mentor.sync();
     coordinator.sync();
-    let sophie = mentor
-        .store
-        .caseload()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.survivor_name == "Sophie")
-        .unwrap();
-    let mut visit = contact(
-        &sophie.mentorship_id,
-        mentor.store.now() - 600_000,
-        "Worried",
-    );
+    let sophie = mentor.mentorship_with("Sophie");
+    let mut visit = contact(&sophie, mentor.store.now() - 600_000, "Worried");
     visit.concern = Some(NewConcern {
         category: ConcernCategory::Mood,
         urgency: Urgency::Urgent,
@@ -372,17 +345,11 @@ fn a_large_outbox_drains_in_pushes_under_the_body_limit() {
     assert_eq!(Config::default().max_body_bytes, 4 * 1024 * 1024);
     let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     mentor.sync();
-    let sophie = mentor
-        .store
-        .caseload()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.survivor_name == "Sophie")
-        .unwrap();
+    let sophie = mentor.mentorship_with("Sophie");
     let now = mentor.store.now();
     let ids: Vec<String> = (0..300)
         .map(|i| {
-            let mut input = contact(&sophie.mentorship_id, now - 60_000 * (i + 1), "");
+            let mut input = contact(&sophie, now - 60_000 * (i + 1), "");
             input.notes = "é".repeat(4_000);
             input.resources_shared = (0..20)
                 .map(|r| format!("{r:02}{}", "é".repeat(198)))
