@@ -68,7 +68,8 @@ fn concurrent_read_modify_writes_lose_nothing() {
 }
 
 /// Runs `first` in a transaction that stays open 200 ms after it ran, and `meanwhile` in its
-/// own transaction as soon as `first` ran; returns what each gave and when each committed.
+/// own transaction as soon as `first` ran; returns what each gave, when the first was about to
+/// commit and when the other had committed.
 fn while_open<F: Send, M>(
     store: &PostgresStore,
     first: impl FnOnce(&mut dyn StoreTx) -> StoreResult<F> + Send,
@@ -78,14 +79,15 @@ fn while_open<F: Send, M>(
     let ran = Barrier::new(2);
     std::thread::scope(|s| {
         let holder = s.spawn(|| {
-            let out = tx(store, |t| {
+            // Taken before the commit: the commit's reply can reach this thread after the
+            // waiter it released has already finished, so a later instant would race.
+            tx(store, |t| {
                 let out = first(t)?;
                 ran.wait();
                 std::thread::sleep(Duration::from_millis(200));
                 then(t)?;
-                Ok(out)
-            });
-            (out, Instant::now())
+                Ok((out, Instant::now()))
+            })
         });
         ran.wait();
         let other = tx(store, meanwhile);
@@ -172,13 +174,13 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
     let reserved = Barrier::new(3);
     let (first, second, elsewhere, seen_meanwhile) = std::thread::scope(|s| {
         let first = s.spawn(|| {
-            let seq = tx(&store, |t| {
+            // Its instant is taken just before its commit (as in `while_open`).
+            tx(&store, |t| {
                 let seq = stamp(t, "a", "staff")?;
                 reserved.wait();
                 std::thread::sleep(Duration::from_secs(1));
-                Ok(seq)
-            });
-            (seq, Instant::now())
+                Ok((seq, Instant::now()))
+            })
         });
         let elsewhere = s.spawn(|| {
             reserved.wait();
@@ -203,7 +205,7 @@ fn sequence_numbers_become_visible_in_order_in_each_scope() {
     });
     assert!(seen_meanwhile.is_empty(), "{seen_meanwhile:?}");
     assert!(second.0 > first.0, "drawn after the first one committed");
-    assert!(second.1 >= first.1, "committed in seq order");
+    assert!(second.1 >= first.1, "finished after the first one's commit");
     // A writer into another scope waited for nobody.
     assert!(
         elsewhere.1 < first.1,
@@ -415,7 +417,8 @@ fn garbage_collection_waits_for_writers_in_flight() {
         |_| Ok(()),
         |t| t.collect_garbage(i64::MAX),
     );
-    // Had it not waited, its horizon could pass the writer's pending seq.
+    // Had it not waited, it would have finished 200 ms before the writer's last statement, and
+    // its horizon could have passed the writer's pending seq.
     assert!(collected >= written);
 }
 
