@@ -1,8 +1,9 @@
 //! The deterministic simulation: many seeded cases, each a few devices and the server in one
 //! process behind a faulty network (dropped requests and replies, duplicates, late
-//! re-deliveries, devices killed mid-sync, clocks days off, consents withdrawn while devices
-//! are offline), then a fault-free round and the invariants — convergence, no acknowledged
-//! write lost, outboxes drained, no row outside the holder's scopes.
+//! re-deliveries, devices killed mid-sync and inside a sync's transactions, full disks, clocks
+//! days off, consents withdrawn while devices are offline), then a fault-free round and the
+//! invariants — convergence, no acknowledged write lost, outboxes drained, no row outside the
+//! holder's scopes.
 //!
 //! The same cases run with the server on SQLite and on PostgreSQL. `SIM_CASES` (default 2000,
 //! SQLite), `SIM_PG_CASES` (default 300, PostgreSQL) and `SIM_STEPS` (default 24) size the run; `SIM_SEED=<seed>`
@@ -90,7 +91,8 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
     let sum = |f: &dyn Fn(&Report) -> u64| totals.iter().map(f).sum::<u64>();
     println!(
         "simulation on {kind:?}: {} cases of {steps} steps in {:.1}s; {} devices, {} syncs ({} failed), \
-         {} acknowledged writes ({} refused and reported), {} re-enrolments, {} reopened stores, \
+         {} acknowledged writes ({} refused and reported), {} re-enrolments, {} reopened stores \
+         ({} after dying part-way through a sync), \
          {} revoked scopes, {} reset scopes; network: {} requests, {} dropped, {} replies lost, \
          {} duplicated, {} delayed, {} re-delivered, {} kills",
         totals.len(),
@@ -102,6 +104,7 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
         sum(&|r| r.refused as u64),
         sum(&|r| r.reenrolled as u64),
         sum(&|r| r.reopened as u64),
+        sum(&|r| r.cut_mid_transaction as u64),
         sum(&|r| r.revoked_scopes),
         sum(&|r| r.reset_scopes),
         sum(&|r| r.net.requests),

@@ -1,8 +1,8 @@
 //! One simulated case: the server in process (its own clock), a handful of real device
 //! stores (each with its own, possibly skewed, clock) behind a faulty [`Network`], and a
 //! coordinator's desk using the API. Random steps — local writes, syncs, coordinator actions,
-//! time passing, devices going offline or being killed — then a fault-free quiescent round and
-//! the invariants.
+//! time passing, devices going offline, being killed or dying inside a sync's transaction —
+//! then a fault-free quiescent round and the invariants.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -14,7 +14,7 @@ use passerelle_core::store::rows::Collection;
 use passerelle_core::{
     CheckInInput, Clock, ConcernCategory, ConsentScope, ContactMode, Dimension, Durability, Error,
     FollowUp, Key, MentorshipStatus, NewConcern, NewConsent, NewSupervision, NewTraining, Profile,
-    Reached, Role, Store, StoreOptions, SupervisionFormat, SyncError, Urgency,
+    Reached, Role, Store, StoreError, StoreOptions, SupervisionFormat, SyncError, Urgency,
 };
 use passerelle_server::demo::SeededPerson;
 use passerelle_server::{
@@ -57,6 +57,8 @@ pub struct Report {
     pub reenrolled: usize,
     /// Devices whose store was dropped and reopened.
     pub reopened: usize,
+    /// Syncs cut off part-way (most inside a transaction) by a kill or a full disk.
+    pub cut_mid_transaction: usize,
     /// Scopes purged on devices.
     pub revoked_scopes: u64,
     /// Scopes reset past the tombstone horizon.
@@ -96,6 +98,17 @@ struct Dev {
     offline_until: usize,
     /// Check-in lineages this device recorded.
     lineages: Vec<String>,
+    /// The app dies during its current sync.
+    dying: Option<Death>,
+}
+
+/// How an app dies part-way through a sync.
+#[derive(Debug, Clone, Copy)]
+enum Death {
+    /// Killed after a number of SQLite instructions.
+    Killed,
+    /// Its storage is full: the first transaction that needs a new page fails.
+    DiskFull,
 }
 
 impl Dev {
@@ -130,7 +143,7 @@ fn template() -> &'static [u8] {
     TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("template.db");
-        drop(open_store(&path, &Arc::new(AtomicI64::new(0)), 0));
+        drop(open_store(&path, &Arc::new(AtomicI64::new(0)), 0, None));
         let conn = rusqlite::Connection::open(&path).expect("open template");
         conn.execute("DELETE FROM device", [])
             .expect("forget the device row");
@@ -139,7 +152,12 @@ fn template() -> &'static [u8] {
     })
 }
 
-fn open_store(path: &PathBuf, now: &Arc<AtomicI64>, skew: i64) -> Store {
+fn open_store(
+    path: &PathBuf,
+    now: &Arc<AtomicI64>,
+    skew: i64,
+    max_size_bytes: Option<u64>,
+) -> Store {
     let clock = now.clone();
     Store::open(
         path,
@@ -147,6 +165,7 @@ fn open_store(path: &PathBuf, now: &Arc<AtomicI64>, skew: i64) -> Store {
         StoreOptions {
             clock: Clock::from_fn(move || clock.load(Ordering::SeqCst) + skew),
             durability: Durability::Normal,
+            max_size_bytes,
             ..StoreOptions::default()
         },
     )
@@ -315,7 +334,7 @@ impl<S: ServerStore> World<S> {
             self.rng.range(-90_000, 90_000)
         };
         std::fs::write(&path, template()).expect("copy the device template");
-        let store = open_store(&path, &self.now, skew);
+        let store = open_store(&path, &self.now, skew, None);
         let link = self.net.link(index);
         let me = store.enrol(&link, "in-process", code).expect("enrol");
         let device_id = store.device_id().to_owned();
@@ -336,6 +355,7 @@ impl<S: ServerStore> World<S> {
             link,
             offline_until: 0,
             lineages: Vec::new(),
+            dying: None,
         });
     }
 
@@ -414,9 +434,15 @@ impl<S: ServerStore> World<S> {
                     self.devs[i].offline_until = until;
                     self.log(format!("device {i} goes offline until step {until}"));
                 }
-                95..=96 => {
+                95 => {
                     let i = self.rng.index(self.devs.len());
                     self.reopen(i);
+                }
+                96..=98 => {
+                    let i = self.rng.index(self.devs.len());
+                    if self.devs[i].offline_until <= step {
+                        self.sync_and_die(i)?;
+                    }
                 }
                 _ => {
                     let n = self.rng.index(3) + 1;
@@ -432,9 +458,45 @@ impl<S: ServerStore> World<S> {
     fn reopen(&mut self, i: usize) {
         let dev = &mut self.devs[i];
         drop(dev.store.take());
-        dev.store = Some(open_store(&dev.path, &self.now, dev.skew));
+        dev.store = Some(open_store(&dev.path, &self.now, dev.skew, None));
+        dev.dying = None;
         self.report.reopened += 1;
         self.log(format!("device {i} killed and reopened"));
+    }
+
+    /// Device `i`'s app dies part-way through a sync, most often inside one of its
+    /// transactions: killed after a random number of SQLite instructions, or out of storage so that
+    /// the first transaction needing a new page fails. SQLite rolls back the writes in
+    /// flight; the app is opened again.
+    fn sync_and_die(&mut self, i: usize) -> Result<(), String> {
+        if self.rng.chance(700) {
+            // Spread over the orders of magnitude a sync's writes span (a row pulled is a few
+            // hundred instructions), so the death falls anywhere from the first statement on.
+            let scale = 1 << self.rng.range(0, 14);
+            let steps = u32::try_from(scale + self.rng.range(0, scale)).unwrap_or(0);
+            self.devs[i].store().die_after_instructions(steps);
+            self.devs[i].dying = Some(Death::Killed);
+            self.log(format!(
+                "device {i} syncs and dies after {steps} instructions"
+            ));
+        } else {
+            let (pages, page_size): (i64, i64) = self.devs[i]
+                .reader
+                .query_row(
+                    "SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| format!("device {i}: page count: {e}"))?;
+            let slack = self.rng.range(0, 6);
+            let dev = &mut self.devs[i];
+            drop(dev.store.take());
+            let room = u64::try_from((pages + slack) * page_size).unwrap_or(0);
+            dev.store = Some(open_store(&dev.path, &self.now, dev.skew, Some(room)));
+            dev.dying = Some(Death::DiskFull);
+            self.log(format!("device {i} syncs with {slack} free pages"));
+        }
+        self.sync(i).map(drop)
     }
 
     /// Collects the outbox entries a local write just queued as acknowledged writes.
@@ -987,7 +1049,18 @@ impl<S: ServerStore> World<S> {
             let dev = &self.devs[i];
             dev.store().sync(&dev.link, None)
         };
-        if self.net.take_killed(i) {
+        let died = matches!(
+            (self.devs[i].dying, &result),
+            (
+                Some(Death::Killed),
+                Err(Error::Store(StoreError::Interrupted))
+            ) | (
+                Some(Death::DiskFull),
+                Err(Error::Store(StoreError::DiskFull))
+            )
+        );
+        // A dying app is opened again whether or not its death struck before the sync ended.
+        if self.net.take_killed(i) || self.devs[i].dying.is_some() {
             self.reopen(i);
         }
         match result {
@@ -1008,6 +1081,12 @@ impl<S: ServerStore> World<S> {
             Err(Error::Sync(SyncError::Offline)) => {
                 self.report.failed_syncs += 1;
                 self.log(format!("device {i} sync failed: offline"));
+                Ok(false)
+            }
+            Err(e) if died => {
+                self.report.failed_syncs += 1;
+                self.report.cut_mid_transaction += 1;
+                self.log(format!("device {i} died mid-sync: {e}"));
                 Ok(false)
             }
             Err(Error::Sync(SyncError::Unauthorized)) => {
