@@ -2,16 +2,17 @@
 //! pragmas every connection needs, and — when the file refuses the key — a diagnosis that tells
 //! a wrong key from a damaged file without writing to it.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
 use super::key::{self, Key, KeyCheck};
-use crate::error::{Result, StoreError};
+use crate::error::{Error, Result, StoreError};
 
 /// How hard a commit works to reach the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,6 +55,30 @@ pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
     let conn = open_file(path, flags).map_err(StoreError::from)?;
+    // SQLite quietly opens a file it may not write (a read-only medium, a protected file) for
+    // reading only; a writer there would fail later, on its first WAL access, as "cannot open".
+    if !read_only && conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        return Err(StoreError::ReadOnly.into());
+    }
+    match unlock(conn, path, key) {
+        // A WAL file can be read without its `-wal` and `-shm` companions only as immutable:
+        // on a read-only medium after a clean close (no `-wal` left), the file holds it all.
+        Err(Error::Store(StoreError::CannotOpen))
+            if read_only && !companion(path, "-wal").exists() =>
+        {
+            let conn = open_file(
+                Path::new(&immutable_uri(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .map_err(StoreError::from)?;
+            unlock(conn, path, key)
+        }
+        other => other,
+    }
+}
+
+/// Applies `key` to `conn` (opened on `path`) and checks it opens the file.
+fn unlock(conn: Connection, path: &Path, key: &Key) -> Result<Connection> {
     // SQLCipher logs HMAC failures to stderr by itself; app logs must stay free of it.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")
         .map_err(StoreError::from)?;
@@ -76,6 +101,28 @@ pub(crate) fn open(path: &Path, key: &Key, read_only: bool) -> Result<Connection
         }
         Err(e) => Err(StoreError::from(e).into()),
     }
+}
+
+/// The file beside `path` with `suffix` (`-wal`, `-shm`).
+fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// A `file:` URI for `path` opened as immutable, with the characters URIs reserve escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' | 0x80.. => {
+                let _ = write!(uri, "%{byte:02X}");
+            }
+            _ => uri.push(char::from(*byte)),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Pins query plans (`SQLITE_DBCONFIG_ENABLE_QPSG`). Without it SQLite re-prepares a cached
@@ -112,9 +159,7 @@ fn check_length(conn: &Connection, path: &Path) -> Result<()> {
         return Ok(());
     }
     let page = page_size(conn)?.max(512) as u64;
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    let wal_len = std::fs::metadata(std::path::PathBuf::from(wal)).map_or(0, |m| m.len());
+    let wal_len = std::fs::metadata(companion(path, "-wal")).map_or(0, |m| m.len());
     let pages: i64 = conn
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .map_err(StoreError::from)?;
@@ -199,6 +244,24 @@ fn opens_without_key(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_immutable_uri_names_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Hélène ?#%20.db");
+        drop(Connection::open(&path).unwrap());
+        let uri = immutable_uri(&path);
+        assert!(uri.ends_with("%3F%23%2520.db?immutable=1"), "{uri}");
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .unwrap();
+        let file: String = conn
+            .query_row("SELECT file FROM pragma_database_list", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(Path::new(&file), path);
+    }
 
     #[test]
     fn cached_statements_are_not_reprepared_when_their_parameters_change() {
