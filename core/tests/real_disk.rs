@@ -1,8 +1,8 @@
 //! The store on a file system that is really full or really read-only — a small tmpfs mounted
-//! for each test — where `store.rs` imitates both (a size ceiling, a read-only open). Mounting
-//! needs root with `CAP_SYS_ADMIN`, which CI's machines have; elsewhere each test says why it
-//! did not run and passes, unless `PASSERELLE_REAL_DISK_TESTS=required` (set by `.ci/run`)
-//! makes that a failure.
+//! for each test — where `store.rs` imitates both (a size ceiling, a read-only open); and a
+//! directory snapshot read from a read-only app bundle. Mounting needs root with
+//! `CAP_SYS_ADMIN`, which CI's machines have; elsewhere each test says why it did not run and
+//! passes, unless `PASSERELLE_REAL_DISK_TESTS=required` (set by `.ci/run`) makes that a failure.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
 mod common;
@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{T0, TestClock, contact, options, programme};
+use passerelle_core::directory::{
+    ImportFile, ImportFormat, ImportOptions, build_directory_snapshot,
+};
 use passerelle_core::{Error, Key, Store, StoreError, StoreOptions};
 
 /// A tmpfs mounted on a temporary directory, unmounted when dropped.
@@ -144,4 +147,37 @@ fn a_really_read_only_disk_is_refused_for_writing_and_readable_when_asked() {
     drop(ro);
     let after: Vec<Vec<u8>> = names.iter().map(|p| file_bytes(p)).collect();
     assert!(before == after, "nothing on the disk changed");
+}
+
+#[test]
+fn a_snapshot_shipped_on_a_read_only_medium_loads() {
+    // An iOS app bundle is read-only: the snapshot the app ships is read from there.
+    let Some(bundle) = Mount::tmpfs(4096) else {
+        return;
+    };
+    let snapshot = bundle.path("directory.db");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory/lyon-hsds.json");
+    build_directory_snapshot(
+        &snapshot,
+        Key::Unencrypted,
+        ImportFormat::HsdsJson,
+        vec![ImportFile {
+            name: "lyon-hsds.json".into(),
+            content: std::fs::read_to_string(sample).unwrap(),
+        }],
+        ImportOptions {
+            source: "lyon-demo".into(),
+            skip_invalid: false,
+            dry_run: false,
+            remove_missing: false,
+        },
+    )
+    .unwrap();
+    bundle.remount("ro");
+    let app = common::new_db();
+    let stats = app
+        .store
+        .load_directory_snapshot(&snapshot, Key::Unencrypted)
+        .unwrap();
+    assert_eq!(stats.services, 19);
 }

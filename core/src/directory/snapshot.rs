@@ -6,14 +6,14 @@
 
 use std::path::Path;
 
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags};
 
 use super::import::{ImportFile, ImportFormat, ImportOptions, ImportReport};
 use super::index;
 use crate::error::{Error, Result, StoreError};
 use crate::store::{
-    Durability, Key, SCHEMA_VERSION, Store, StoreOptions, diagnose, schema_version,
+    Durability, Key, SCHEMA_VERSION, Store, StoreOptions, open_connection, schema_version,
 };
 
 /// What a snapshot holds.
@@ -39,26 +39,6 @@ const TABLES: &[&str] = &[
     "dir_phone",
     "dir_schedule",
 ];
-
-fn raw(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
-    let c = crate::store::open_file(path, flags).map_err(StoreError::from)?;
-    c.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(StoreError::from)?;
-    if let Some(literal) = key.pragma_literal() {
-        c.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))
-            .map_err(StoreError::from)?;
-    }
-    // Reading the schema is what proves the key opens the file; why it does not (a wrong key,
-    // a damaged or truncated file, a plain file given a key) is told as for a store.
-    c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::Corrupt | StoreError::WrongKey => diagnose(path, key),
-        other => other,
-    })?;
-    Ok(c)
-}
 
 fn count(c: &Connection, table: &str) -> Result<u32> {
     Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
@@ -94,7 +74,7 @@ pub fn build_directory_snapshot(
         }
     };
     drop(store);
-    let c = raw(path, &key, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let c = open_connection(path, &key, false)?;
     // No device identity travels with a snapshot. Nor does derived state: the loading store
     // reads the rows with full scans and rebuilds its own search rows, full-text index and
     // secondary indexes (a third of a snapshot's size). VACUUM then packs it to its smallest.
@@ -147,7 +127,7 @@ impl Store {
     /// rows are added, or replace the rows with the same ids, and are indexed for search.
     /// A snapshot from a newer schema is refused; the snapshot file is only read.
     pub fn load_directory_snapshot(&self, path: &Path, key: Key) -> Result<SnapshotStats> {
-        let snap = raw(path, &key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let snap = open_connection(path, &key, true)?;
         let version = schema_version(&snap)?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {

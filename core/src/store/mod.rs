@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use rusqlite::{Connection, InterruptHandle, OptionalExtension, TransactionBehavior};
 
-pub(crate) use connection::diagnose;
+pub(crate) use connection::open as open_connection;
 pub use connection::{Durability, open_file, pin_query_plans};
 pub use key::Key;
 pub use migrate::{MIGRATIONS, Migration, SCHEMA_VERSION, schema_version};
