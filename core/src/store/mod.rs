@@ -244,22 +244,24 @@ impl Store {
     }
 
     /// Makes the writer connection fail every statement once it has run `instructions` more
-    /// SQLite virtual-machine instructions, as if the process died there —
-    /// most likely in the middle of a transaction, whose writes SQLite then rolls back. Only
-    /// dropping the store ends it, as only a restart ends a dead process. For the
-    /// simulation; app builds do not have it.
+    /// SQLite virtual-machine instructions, as if the process died there — most likely in the
+    /// middle of a transaction, whose writes SQLite then rolls back. Only dropping the store
+    /// ends it, as only a restart ends a dead process. For the simulation; app builds do not
+    /// have it.
     #[cfg(feature = "fault-injection")]
-    pub fn die_after_instructions(&self, instructions: u32) {
+    pub fn die_after_instructions(&self, instructions: u32) -> Result<()> {
         let mut left = instructions;
         let mut w = lock(&self.writer);
-        // Installing a handler cannot fail (the Result is rusqlite's signature only).
-        let _ = w.conn.progress_handler(
-            1,
-            Some(move || {
-                left = left.saturating_sub(1);
-                left == 0
-            }),
-        );
+        w.conn
+            .progress_handler(
+                1,
+                Some(move || {
+                    left = left.saturating_sub(1);
+                    left == 0
+                }),
+            )
+            .map_err(StoreError::from)?;
+        Ok(())
     }
 
     /// Registers the listener told about changes (one at a time; `None` removes it).

@@ -473,11 +473,14 @@ impl<S: ServerStore> World<S> {
             // Spread over the orders of magnitude a sync's writes span (a row pulled is a few
             // hundred instructions), so the death falls anywhere from the first statement on.
             let scale = 1 << self.rng.range(0, 14);
-            let steps = u32::try_from(scale + self.rng.range(0, scale)).unwrap_or(0);
-            self.devs[i].store().die_after_instructions(steps);
+            let instructions = u32::try_from(scale + self.rng.range(0, scale)).unwrap_or(0);
+            self.devs[i]
+                .store()
+                .die_after_instructions(instructions)
+                .map_err(|e| format!("device {i}: cannot arm its death: {e}"))?;
             self.devs[i].dying = Some(Death::Killed);
             self.log(format!(
-                "device {i} syncs and dies after {steps} instructions"
+                "device {i} syncs and dies after {instructions} instructions"
             ));
         } else {
             let (pages, page_size): (i64, i64) = self.devs[i]
