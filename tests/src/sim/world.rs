@@ -440,9 +440,8 @@ impl<S: ServerStore> World<S> {
                 }
                 96..=98 => {
                     let i = self.rng.index(self.devs.len());
-                    if self.devs[i].offline_until <= step {
-                        self.sync_and_die(i)?;
-                    }
+                    let online = self.devs[i].offline_until <= step;
+                    self.die_mid_write(i, online)?;
                 }
                 _ => {
                     let n = self.rng.index(3) + 1;
@@ -464,11 +463,13 @@ impl<S: ServerStore> World<S> {
         self.log(format!("device {i} killed and reopened"));
     }
 
-    /// Device `i`'s app dies part-way through a sync, most often inside one of its
-    /// transactions: killed after a random number of SQLite instructions, or out of storage so that
-    /// the first transaction needing a new page fails. SQLite rolls back the writes in
-    /// flight; the app is opened again.
-    fn sync_and_die(&mut self, i: usize) -> Result<(), String> {
+    /// Device `i`'s app dies part-way through a sync (when `online`, most of the time) or a
+    /// local write, often inside one of its transactions: killed after a random number of
+    /// SQLite instructions, or out of storage so that the first transaction needing a new page
+    /// fails. SQLite rolls back the writes in flight; the app is opened again. A local write
+    /// cut off this way was never reported saved, and must leave nothing behind — a row
+    /// without its outbox entry would never reach the server, and break convergence.
+    fn die_mid_write(&mut self, i: usize, online: bool) -> Result<(), String> {
         if self.rng.chance(700) {
             // Spread over the orders of magnitude a sync's writes span (a row pulled is a few
             // hundred instructions), so the death falls anywhere from the first statement on.
@@ -479,9 +480,7 @@ impl<S: ServerStore> World<S> {
                 .die_after_instructions(instructions)
                 .map_err(|e| format!("device {i}: cannot arm its death: {e}"))?;
             self.devs[i].dying = Some(Death::Killed);
-            self.log(format!(
-                "device {i} syncs and dies after {instructions} instructions"
-            ));
+            self.log(format!("device {i} dies after {instructions} instructions"));
         } else {
             let (pages, page_size): (i64, i64) = self.devs[i]
                 .reader
@@ -497,9 +496,14 @@ impl<S: ServerStore> World<S> {
             let room = u64::try_from((pages + slack) * page_size).unwrap_or(0);
             dev.store = Some(open_store(&dev.path, &self.now, dev.skew, Some(room)));
             dev.dying = Some(Death::DiskFull);
-            self.log(format!("device {i} syncs with {slack} free pages"));
+            self.log(format!("device {i} has {slack} free pages"));
         }
-        self.sync(i).map(drop)
+        if online && self.rng.chance(700) {
+            return self.sync(i).map(drop);
+        }
+        self.local_op(i);
+        self.reopen(i);
+        Ok(())
     }
 
     /// Collects the outbox entries a local write just queued as acknowledged writes.
