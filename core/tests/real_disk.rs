@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{T0, TestClock, contact, options, programme};
+use common::{T0, TestClock, contact, options, programme, record_until_refused};
 use passerelle_core::directory::{
     ImportFile, ImportFormat, ImportOptions, build_directory_snapshot,
 };
@@ -87,16 +87,7 @@ fn a_really_full_disk_fails_the_write_and_keeps_every_saved_check_in() {
     let store = Store::open(&path, key.clone(), options(&clock)).unwrap();
     let p = programme(&store);
     store.set_device_owner(&p.mentor.id).unwrap();
-    let mut saved = 0;
-    let err = loop {
-        let mut c = contact(&p.mentorship.id, T0);
-        c.notes = "x".repeat(3_000);
-        match store.record_checkin(c) {
-            Ok(_) => saved += 1,
-            Err(e) => break e,
-        }
-        assert!(saved < 10_000, "the disk never filled");
-    };
+    let (saved, err) = record_until_refused(&store, &p.mentorship.id);
     assert!(matches!(err, Error::Store(StoreError::DiskFull)), "{err:?}");
     assert!(saved > 0);
     // The open store still answers reads while the disk is full.

@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::io::{Seek, SeekFrom, Write};
 
-use common::{T0, contact, new_db, options, programme, raw_connection};
+use common::{T0, contact, new_db, options, programme, raw_connection, record_until_refused};
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::{Error, Key, NewPerson, Role, Store, StoreError, StoreOptions};
 
@@ -219,16 +219,7 @@ fn a_full_disk_fails_the_write_and_keeps_what_was_saved() {
     )
     .unwrap();
     store.set_device_owner(&p.mentor.id).unwrap();
-    let mut saved = 0;
-    let err = loop {
-        let mut c = contact(&p.mentorship.id, T0);
-        c.notes = "x".repeat(3_000);
-        match store.record_checkin(c) {
-            Ok(_) => saved += 1,
-            Err(e) => break e,
-        }
-        assert!(saved < 10_000, "the size ceiling was never hit");
-    };
+    let (saved, err) = record_until_refused(&store, &p.mentorship.id);
     assert!(matches!(err, Error::Store(StoreError::DiskFull)), "{err:?}");
     drop(store);
     let store = Store::open(&db.path, db.key.clone(), options(&db.clock)).unwrap();

@@ -249,3 +249,18 @@ pub fn contact(mentorship_id: &str, at: i64) -> CheckInInput {
         concern: None,
     }
 }
+
+/// Records check-ins with long notes in `mentorship_id` until a write is refused (a full
+/// disk, real or imitated); returns how many were saved and the refusal.
+pub fn record_until_refused(store: &Store, mentorship_id: &str) -> (u32, passerelle_core::Error) {
+    let mut saved = 0;
+    loop {
+        let mut c = contact(mentorship_id, T0);
+        c.notes = "x".repeat(3_000);
+        match store.record_checkin(c) {
+            Ok(_) => saved += 1,
+            Err(e) => return (saved, e),
+        }
+        assert!(saved < 10_000, "no write was ever refused");
+    }
+}
