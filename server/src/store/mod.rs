@@ -6,6 +6,7 @@
 //! reply — which the idempotency records make safe to ask for again.
 
 mod checkpoint;
+mod ledger;
 pub mod postgres;
 pub mod sqlite;
 

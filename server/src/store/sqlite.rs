@@ -13,18 +13,24 @@
 //! member gets the failure. Under load this turns hundreds of commits a second into a few
 //! dozen; alone, a request commits at once as before.
 //!
+//! **Flushes.** The writer commits without waiting for the disk; with the durable default the
+//! requests waiting for their answer flush the write-ahead log, one flush for every group
+//! committed before it, and a request is answered once its group is on the disk
+//! (`ledger.rs`): the next group runs while the last one is flushed.
+//!
 //! **Checkpoints** of the write-ahead log run on a thread and connection of their own
 //! (`checkpoint.rs`), so no commit stops to copy the log into the database.
 
-use std::collections::BTreeSet;
+use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::checkpoint::{BACKSTOP_PAGES, Checkpointer};
+use super::ledger::{Flush, Ledger};
 use super::{
     AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult,
     StoreTx, StoredRecord, TokenRecord,
@@ -44,9 +50,8 @@ pub struct SqliteStore {
     writer: Mutex<Writer>,
     /// Requests waiting for the writer: while there are some, a group stays open for them.
     queued: AtomicUsize,
-    /// Which groups have ended, and which of those failed.
-    commits: Mutex<Commits>,
-    committed: Condvar,
+    /// Which groups have ended, which of those failed, which are on the disk.
+    ledger: Ledger,
     /// Keeps checkpoints out of the writer's commits (see [`Checkpointer`]).
     _checkpointer: Option<Checkpointer>,
 }
@@ -61,14 +66,6 @@ struct Writer {
     members: usize,
     /// Something failed that the savepoints could not undo: the group must roll back.
     broken: bool,
-}
-
-#[derive(Default)]
-struct Commits {
-    /// The last group that ended.
-    ended: u64,
-    /// Recent groups that rolled back instead of committing.
-    failed: BTreeSet<u64>,
 }
 
 /// One request's turn with the writer. Dropping it (also when the request panics) ends the
@@ -110,14 +107,7 @@ impl Drop for Turn<'_> {
         }
         w.open = false;
         w.broken = false;
-        let mut commits = self.store.commits();
-        commits.ended = w.group;
-        if !ok {
-            commits.failed.insert(w.group);
-            let keep_after = w.group.saturating_sub(10_000);
-            commits.failed.retain(|g| *g > keep_after);
-        }
-        self.store.committed.notify_all();
+        self.store.ledger.ended(w.group, ok);
     }
 }
 
@@ -143,7 +133,19 @@ impl SqliteStore {
     /// again. Only for a server on storage that survives power loss (battery-backed cache),
     /// or for benchmarks.
     pub fn open_with(path: &Path, durability: Durability) -> StoreResult<Self> {
-        let conn = Self::connect(path, durability)?;
+        Self::open_flushing(path, || match durability {
+            Durability::Full => log_flush(path).map(Some),
+            Durability::Normal => Ok(None),
+        })
+    }
+
+    /// Opens the store at `path`, flushing its log with what `flush` gives once the schema
+    /// is in place (the log exists from then on), or never.
+    fn open_flushing(
+        path: &Path,
+        flush: impl FnOnce() -> StoreResult<Option<Flush>>,
+    ) -> StoreResult<Self> {
+        let conn = Self::connect(path)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(fail("open"))?;
@@ -171,6 +173,7 @@ impl SqliteStore {
             .map_err(fail("open"))?;
         conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_PAGES)
             .map_err(fail("open"))?;
+        let ledger = Ledger::new(flush()?);
         Ok(Self {
             writer: Mutex::new(Writer {
                 conn,
@@ -180,18 +183,14 @@ impl SqliteStore {
                 broken: false,
             }),
             queued: AtomicUsize::new(0),
-            commits: Mutex::new(Commits::default()),
-            committed: Condvar::new(),
+            ledger,
             _checkpointer: Checkpointer::start(path),
         })
     }
 
-    fn commits(&self) -> MutexGuard<'_, Commits> {
-        self.commits.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Waits for the writer, joins (or begins) the group and opens the request's savepoint.
     fn turn(&self) -> StoreResult<Turn<'_>> {
+        self.ledger.check_writable()?;
         self.queued.fetch_add(1, Ordering::SeqCst);
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         self.queued.fetch_sub(1, Ordering::SeqCst);
@@ -218,38 +217,24 @@ impl SqliteStore {
         Ok(turn)
     }
 
-    /// Waits until `group` has ended; its failure if it rolled back.
+    /// Waits until `group` has ended — and is on the disk, if the store flushes — and
+    /// returns its failure if it rolled back or could not be flushed.
     fn wait_for(&self, group: u64) -> StoreResult<()> {
-        let mut commits = self.commits();
-        while commits.ended < group {
-            commits = self
-                .committed
-                .wait(commits)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        if commits.failed.contains(&group) {
-            Err(StoreFailure::Database("commit"))
-        } else {
-            Ok(())
-        }
+        self.ledger.wait_for(group)
     }
 
-    fn connect(path: &Path, durability: Durability) -> StoreResult<Connection> {
+    fn connect(path: &Path) -> StoreResult<Connection> {
         let conn =
             passerelle_core::store::open_file(path, OpenFlags::default()).map_err(fail("open"))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(fail("open"))?;
         passerelle_core::store::pin_query_plans(&conn)
             .map_err(|_| StoreFailure::Database("open"))?;
-        // Group commit shares each commit's flush between the requests that queued for it.
-        let synchronous = match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        };
-        conn.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;
+        // `NORMAL`: a commit does not wait for the disk; the flusher does, off the writer.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
              PRAGMA trusted_schema = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
-        ))
+        )
         .map_err(fail("open"))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
@@ -279,6 +264,23 @@ impl ServerStore for SqliteStore {
     fn kind(&self) -> &'static str {
         "sqlite"
     }
+}
+
+/// Flushes the store's write-ahead log: `fdatasync` on the log file, as SQLite itself does
+/// with `synchronous = FULL`. The directory is flushed once, so the log's name survives a
+/// power cut as well as its content.
+fn log_flush(path: &Path) -> StoreResult<Flush> {
+    let failed = |_| StoreFailure::Database("open: write-ahead log");
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    let log = File::open(&name).map_err(failed)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    File::open(dir).and_then(|d| d.sync_all()).map_err(failed)?;
+    log.sync_data().map_err(failed)?;
+    Ok(Box::new(move || log.sync_data()))
 }
 
 /// Mentorships with their survivor (as the relations index names it) and that survivor's
@@ -791,7 +793,8 @@ mod tests {
         tx.put_record("message", id, "{}", 1)
     }
 
-    /// Acknowledged writes reach the disk unless the operator says otherwise.
+    /// Acknowledged writes reach the disk unless the operator says otherwise: by the flusher,
+    /// so the writer's own commits do not wait for the disk.
     #[test]
     fn commits_are_flushed_unless_asked_otherwise() {
         let synchronous = |store: &SqliteStore| -> i64 {
@@ -801,10 +804,72 @@ mod tests {
                 .unwrap()
         };
         let (_dir, full) = store();
-        assert_eq!(synchronous(&full), 2, "FULL by default");
+        assert!(full.ledger.flushes(), "flushed by default");
+        assert_eq!(synchronous(&full), 1);
         let dir = tempfile::tempdir().unwrap();
         let normal = SqliteStore::open_with(&dir.path().join("n.db"), Durability::Normal).unwrap();
-        assert_eq!(synchronous(&normal), 1);
+        assert!(!normal.ledger.flushes());
+    }
+
+    /// A request is answered only after a flush that began once its work was written, and
+    /// every request, reading or writing, waits for it.
+    #[test]
+    fn answers_wait_for_a_flush_begun_after_their_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let flushes_began = Arc::new(Mutex::new(Vec::<std::time::Instant>::new()));
+        let began = Arc::clone(&flushes_began);
+        let store = SqliteStore::open_flushing(&dir.path().join("f.db"), move || {
+            Ok(Some(Box::new(move || {
+                began.lock().unwrap().push(std::time::Instant::now());
+                std::thread::sleep(Duration::from_millis(3));
+                Ok(())
+            })))
+        })
+        .unwrap();
+        for i in 0..10 {
+            let written = store
+                .transaction(|tx| {
+                    if i % 2 == 0 {
+                        put(tx, &format!("m{i}"))?;
+                    } else {
+                        tx.record("message", "m0")?;
+                    }
+                    Ok::<_, StoreFailure>(std::time::Instant::now())
+                })
+                .unwrap();
+            let began = flushes_began.lock().unwrap();
+            assert!(
+                began.iter().any(|at| *at >= written),
+                "request {i} answered before its flush"
+            );
+        }
+    }
+
+    /// A flush that fails fails the requests waiting for it and every request after, which
+    /// write nothing: what is on the disk is unknown until a restart recovers it.
+    #[test]
+    fn a_failed_flush_refuses_every_request_until_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.db");
+        let store = SqliteStore::open_flushing(&path, || {
+            Ok(Some(Box::new(|| Err(std::io::Error::other("EIO")))))
+        })
+        .unwrap();
+        let first = store.transaction(|tx| put(tx, "m1"));
+        assert!(matches!(first, Err(StoreFailure::Database("flush"))));
+        let ran = std::cell::Cell::new(false);
+        let next = store.transaction(|tx| {
+            ran.set(true);
+            put(tx, "m2")
+        });
+        assert!(matches!(next, Err(StoreFailure::Database("flush"))));
+        assert!(!ran.get(), "nothing runs once the log's state is unknown");
+        drop(store);
+        let reopened = SqliteStore::open(&path).unwrap();
+        let m2 = reopened
+            .transaction(|tx| tx.record("message", "m2"))
+            .unwrap();
+        assert_eq!(m2, None);
     }
 
     /// A version 1 file (tokens without a parent) opens, gets the column, and keeps its
