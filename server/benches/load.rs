@@ -29,7 +29,7 @@
 //!
 //! Environment: `PASSERELLE_LOAD_DEVICES` (500), `PASSERELLE_LOAD_RATE` (target pushes/s, 2000),
 //! `PASSERELLE_LOAD_SECS` (paced phase, 20; capacity and half-capacity run half as long),
-//! `PASSERELLE_LOAD_STORES` (`sqlite,sqlite-normal,postgres`: SQLite at its default `synchronous=FULL` and at `NORMAL`), `PASSERELLE_LOAD_PG_POOL` (connections, 2 per core + 2), and `PASSERELLE_TEST_POSTGRES_URL` for an
+//! `PASSERELLE_LOAD_STORES` (`sqlite,sqlite-normal,postgres`: SQLite at its default, every answer after its commit is flushed, and with `--sqlite-durability normal`), `PASSERELLE_LOAD_PG_POOL` (connections, 2 per core + 2), and `PASSERELLE_TEST_POSTGRES_URL` for an
 //! existing cluster (otherwise a private one is started, see tests/src/pg_cluster.rs).
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a benchmark reports on stdout and stops on setup failures
 
@@ -765,14 +765,14 @@ fn main() {
             "sqlite" => {
                 let dir = tempfile::tempdir().unwrap();
                 let store = SqliteStore::open(&dir.path().join("load.db")).unwrap();
-                lines.push(run(store, "sqlite", &p, " (synchronous=FULL, WAL)"));
+                lines.push(run(store, "sqlite", &p, " (flushed before answering, WAL)"));
             }
             // `--sqlite-durability normal`: for storage that survives power loss.
             "sqlite-normal" => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("load.db");
                 let store = SqliteStore::open_with(&path, Durability::Normal).unwrap();
-                lines.push(run(store, "sqlite", &p, " (synchronous=NORMAL, WAL)"));
+                lines.push(run(store, "sqlite", &p, " (not flushed, WAL)"));
             }
             "postgres" => {
                 let db = pg_cluster::TestDatabase::create();
