@@ -3,8 +3,7 @@
 //! log holding that commit is on the disk.
 //!
 //! SQLite's own `synchronous = FULL` flushes the log inside `COMMIT`, while the one writer is
-//! held: every request queued behind it waits out the disk as well as the work (about 0.5 ms a
-//! flush here, a third of the server's capacity). Here the writer commits without flushing
+//! held: every request queued behind it waits out the disk as well as the work. Here the writer commits without flushing
 //! (`NORMAL`) and goes on with the next group. Requests waiting for their answer flush the log
 //! themselves, one at a time: the first to find no flush under way leads one, which releases
 //! every group committed before it began, and whoever is still waiting when it ends leads the

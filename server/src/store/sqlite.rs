@@ -217,12 +217,6 @@ impl SqliteStore {
         Ok(turn)
     }
 
-    /// Waits until `group` has ended — and is on the disk, if the store flushes — and
-    /// returns its failure if it rolled back or could not be flushed.
-    fn wait_for(&self, group: u64) -> StoreResult<()> {
-        self.ledger.wait_for(group)
-    }
-
     fn connect(path: &Path) -> StoreResult<Connection> {
         let conn =
             passerelle_core::store::open_file(path, OpenFlags::default()).map_err(fail("open"))?;
@@ -230,7 +224,8 @@ impl SqliteStore {
             .map_err(fail("open"))?;
         passerelle_core::store::pin_query_plans(&conn)
             .map_err(|_| StoreFailure::Database("open"))?;
-        // `NORMAL`: a commit does not wait for the disk; the flusher does, off the writer.
+        // `NORMAL`: a commit does not wait for the disk; the requests waiting for their answers
+        // flush the log, off the writer (`ledger.rs`).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
              PRAGMA trusted_schema = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;",
@@ -254,8 +249,9 @@ impl ServerStore for SqliteStore {
             turn.end_request(out.is_ok());
             (turn.writer.group, out)
         };
-        // Answer only once the work is committed (or failed with its group).
-        let ended = self.wait_for(group);
+        // Answer only once the work is committed — and on the disk, if the store flushes —
+        // or failed with its group.
+        let ended = self.ledger.wait_for(group);
         let value = out?;
         ended?;
         Ok(value)
@@ -793,8 +789,8 @@ mod tests {
         tx.put_record("message", id, "{}", 1)
     }
 
-    /// Acknowledged writes reach the disk unless the operator says otherwise: by the flusher,
-    /// so the writer's own commits do not wait for the disk.
+    /// Acknowledged writes reach the disk unless the operator says otherwise: flushed by the
+    /// ledger, so the writer's own commits do not wait for the disk.
     #[test]
     fn commits_are_flushed_unless_asked_otherwise() {
         let synchronous = |store: &SqliteStore| -> i64 {
