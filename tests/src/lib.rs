@@ -1,10 +1,12 @@
 //! Support for the workspace-level tests: a real server on loopback with devices talking to it
-//! over HTTP, raw protocol clients in process (`api`), the deterministic simulation (`sim`), and
-//! the expected content of the check-ins that the durability writer records.
+//! over HTTP, raw protocol clients in process (`api`), the deterministic simulation (`sim`), a
+//! disk that loses power (`power_loss`), and the expected content of the check-ins that the
+//! durability writer records.
 
 pub mod api;
 pub mod harness;
 pub mod pg_cluster;
+pub mod power_loss;
 pub mod sim;
 
 use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
@@ -33,4 +35,12 @@ pub fn durability_checkin(
         follow_up: None,
         concern: None,
     }
+}
+
+/// The id and content of the `n`-th row the power-cut writer's thread `thread` writes in round
+/// `round`: the content derives from the id, so the test can tell an intact row from a torn one.
+pub fn power_loss_row(round: u32, thread: u32, n: u32) -> (String, String) {
+    let id = format!("r{round}-t{thread}-{n}");
+    let data = serde_json::json!({ "id": id, "text": "x".repeat((n % 97) as usize) }).to_string();
+    (id, data)
 }
