@@ -1,8 +1,8 @@
 //! A check-in the API reported saved survives the app being killed: a writer process records
 //! check-ins and is killed with SIGKILL at random moments, many times over; after each kill
 //! the database opens, passes its integrity checks, and holds every acknowledged check-in
-//! intact.
-#![allow(clippy::unwrap_used)]
+//! intact. Then the same with a power cut after each kill: only what was flushed survives.
+#![allow(clippy::unwrap_used, clippy::print_stdout)] // a test stops on setup failures and prints its seed
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,6 +13,7 @@ use passerelle_core::{
     ConsentScope, Key, NewConsent, NewMentorship, NewPerson, Role, Store, StoreOptions,
 };
 use passerelle_tests::durability_checkin;
+use passerelle_tests::power_loss::{PowerCut, cut_power, settle};
 use rand::{Rng, SeedableRng};
 
 const ROUNDS: u32 = 30;
@@ -60,8 +61,10 @@ fn mentor_store(path: &Path, key: &Key) -> String {
     m.id
 }
 
-#[test]
-fn acknowledged_checkins_survive_sigkill_at_random_moments() {
+/// Rounds of a writer process recording check-ins, killed with SIGKILL at a random moment;
+/// with `power_cut`, the disk then loses what was not flushed. After each round the store
+/// opens, is sound, and holds every acknowledged check-in intact.
+fn kill_rounds(power_cut: Option<&PowerCut>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mentor.db");
     let key = Key::generate();
@@ -73,13 +76,18 @@ fn acknowledged_checkins_survive_sigkill_at_random_moments() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut acknowledged: Vec<(String, u32, u32)> = Vec::new();
     for round in 0..ROUNDS {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_durability_writer"))
-            .args([
-                path.to_str().unwrap(),
-                &key_hex,
-                &mentorship_id,
-                &round.to_string(),
-            ])
+        let mut writer = Command::new(env!("CARGO_BIN_EXE_durability_writer"));
+        writer.args([
+            path.to_str().unwrap(),
+            &key_hex,
+            &mentorship_id,
+            &round.to_string(),
+        ]);
+        if let Some(cut) = power_cut {
+            settle(dir.path());
+            writer.envs(cut.env(dir.path()));
+        }
+        let mut child = writer
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -102,6 +110,9 @@ fn acknowledged_checkins_survive_sigkill_at_random_moments() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let acks = reader.join().unwrap();
+        if power_cut.is_some() {
+            cut_power(dir.path());
+        }
         println!(
             "round {round}: killed after {:?}, {} acknowledged",
             started.elapsed(),
@@ -133,4 +144,16 @@ fn acknowledged_checkins_survive_sigkill_at_random_moments() {
         outbox >= acknowledged.len() as u64,
         "every acknowledged check-in kept its outbox entry"
     );
+}
+
+#[test]
+fn acknowledged_checkins_survive_sigkill_at_random_moments() {
+    kill_rounds(None);
+}
+
+/// A phone's battery dying: only what the store flushed is left (the disk emulated by
+/// `passerelle_tests::power_loss`).
+#[test]
+fn acknowledged_checkins_survive_a_power_cut_at_random_moments() {
+    kill_rounds(Some(&PowerCut::build()));
 }
