@@ -9,7 +9,25 @@ pub mod pg_cluster;
 pub mod power_loss;
 pub mod sim;
 
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::thread::JoinHandle;
+
 use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
+
+/// Collects, on a thread, the text after `ACK ` on each line a writer child prints, until the
+/// child dies: the test kills it at any moment and joins the handle for what it acknowledged.
+/// The child must have been spawned with a piped stdout.
+pub fn read_acks(child: &mut Child) -> JoinHandle<Vec<String>> {
+    let stdout = child.stdout.take().expect("the writer's stdout is piped");
+    std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|l| l.strip_prefix("ACK ").map(str::to_owned))
+            .collect()
+    })
+}
 
 /// The check-in the writer records as its `n`-th in round `round`: every field derives from
 /// `(round, n)`, so the test can tell an intact row from a torn one.

@@ -4,7 +4,6 @@
 //! intact. Then the same with a power cut after each kill: only what was flushed survives.
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a test stops on setup failures and prints its seed
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,8 +11,8 @@ use std::time::{Duration, Instant};
 use passerelle_core::{
     ConsentScope, Key, NewConsent, NewMentorship, NewPerson, Role, Store, StoreOptions,
 };
-use passerelle_tests::durability_checkin;
 use passerelle_tests::power_loss::{PowerCut, cut_power, settle};
+use passerelle_tests::{durability_checkin, read_acks};
 use rand::{Rng, SeedableRng};
 
 const ROUNDS: u32 = 30;
@@ -92,24 +91,22 @@ fn kill_rounds(power_cut: Option<&PowerCut>) {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| {
-                    let mut parts = l.strip_prefix("ACK ")?.split(' ');
-                    Some((parts.next()?.to_owned(), parts.next()?.parse::<u32>().ok()?))
-                })
-                .collect::<Vec<_>>()
-        });
+        let reader = read_acks(&mut child);
         // Kill somewhere between right after start-up and well into a burst of writes.
         let delay = Duration::from_millis(rng.random_range(5..250));
         let started = Instant::now();
         std::thread::sleep(delay);
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        let acks = reader.join().unwrap();
+        let acks: Vec<(String, u32)> = reader
+            .join()
+            .unwrap()
+            .iter()
+            .filter_map(|ack| {
+                let (id, n) = ack.split_once(' ')?;
+                Some((id.to_owned(), n.parse().ok()?))
+            })
+            .collect();
         if power_cut.is_some() {
             cut_power(dir.path());
         }

@@ -8,7 +8,6 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a test stops on setup failures and prints its seed
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -16,7 +15,7 @@ use std::time::Duration;
 use passerelle_server::store::StoreFailure;
 use passerelle_server::{ServerStore, SqliteStore};
 use passerelle_tests::power_loss::{PowerCut, cut_power, settle};
-use passerelle_tests::power_loss_row;
+use passerelle_tests::{power_loss_row, read_acks};
 use rand::{Rng, SeedableRng};
 
 /// Runs the writer on `durability` for `rounds` rounds of write, kill and power cut; returns
@@ -42,14 +41,7 @@ fn cut_rounds(durability: &str, rounds: u32, until_loss: bool) -> (usize, Vec<St
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let stdout = writer.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| l.strip_prefix("ACK ").map(str::to_owned))
-                .collect::<Vec<_>>()
-        });
+        let reader = read_acks(&mut writer);
         std::thread::sleep(Duration::from_millis(rng.random_range(30..300)));
         writer.kill().unwrap(); // SIGKILL on Unix
         writer.wait().unwrap();
