@@ -130,7 +130,8 @@ fn check(outcome: &Outcome) -> Result<(), ApiError> {
     }
 }
 
-fn professional(actor: &Actor) -> Result<(), ApiError> {
+/// Refuses anyone but a professional.
+pub fn professional(actor: &Actor) -> Result<(), ApiError> {
     if actor.role == Role::Professional {
         Ok(())
     } else {

@@ -96,7 +96,7 @@ pub fn bootstrap_coordinator<S: ServerStore>(
 
 /// The relation naming each person of the demo programme (`programme` → person), so seeding
 /// a store that already holds it does not enrol a second one.
-const DEMO_MEMBER: &str = "demo_member";
+pub const DEMO_MEMBER: &str = "demo_member";
 const DEMO_PROGRAMME: &str = "programme";
 
 /// Enrols the demo programme: a coordinator, two mentors, three survivors, a caregiver;

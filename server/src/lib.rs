@@ -1,6 +1,6 @@
 //! Passerelle's sync server: enrols devices, authenticates every request, authorizes every
 //! row it accepts or sends against current assignments and consents, keeps a per-scope change
-//! log, and offers the coordinator's operations. Storage is embedded SQLite by default and
+//! log, and offers the coordinator's operations and a person's export and erasure. Storage is embedded SQLite by default and
 //! PostgreSQL for deployments. See docs/sync.md and docs/openapi.yaml.
 
 pub mod auth;
@@ -10,6 +10,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod rights;
 pub mod rows;
 pub mod scopes;
 pub mod service;

@@ -21,6 +21,7 @@ use crate::coordinator::{
 };
 use crate::directory;
 use crate::error::ApiError;
+use crate::rights;
 use crate::rows::{self, text};
 use crate::store::{ServerStore, StoreTx};
 use crate::sync::{self, SyncLimits};
@@ -235,14 +236,19 @@ impl<S: ServerStore> Service<S> {
                 json_body(&self.import_directory(Some(&actor), parse(&req.body)?)?)
             }
             (Method::Post, ["v1", "people", person, "enrolment-code"]) => {
-                // A refusal commits too: its audit line.
                 let ttl = self.config.code_ttl_ms;
-                let answer = self.store.transaction(|tx| {
-                    let actor = auth::authenticate(tx, req.bearer.as_deref(), now)?;
-                    self.limit(&format!("device:{}", actor.device_id), now)?;
-                    coordinator::reissue_code(tx, &actor, person, now, ttl)
-                })?;
-                json_body(&answer?)
+                self.audited_refusals(req, now, |tx, actor| {
+                    coordinator::reissue_code(tx, actor, person, now, ttl)
+                })
+            }
+            (Method::Get, ["v1", "people", person, "export"]) => {
+                self.audited_refusals(req, now, |tx, actor| rights::export(tx, actor, person, now))
+            }
+            (Method::Post, ["v1", "people", person, "erase"]) => {
+                let body: rights::EraseRequest = parse(&req.body)?;
+                self.audited_refusals(req, now, |tx, actor| {
+                    rights::erase(tx, actor, person, &body, now)
+                })
             }
             // One transaction per request: checking the token is part of the request's own
             // transaction, not a second one (SQLite runs transactions one at a time).
@@ -252,6 +258,22 @@ impl<S: ServerStore> Service<S> {
                 self.authed(tx, method, path, &actor, &req.body, now)
             }),
         }
+    }
+
+    /// Runs an operation whose refusals are committed too (their audit lines): `op`'s outer
+    /// error rolls the transaction back, its inner one is answered after the commit.
+    fn audited_refusals<T: Serialize>(
+        &self,
+        req: &ApiRequest,
+        now: i64,
+        op: impl FnOnce(&mut dyn StoreTx, &Actor) -> Result<Result<T, ApiError>, ApiError>,
+    ) -> Result<Vec<u8>, ApiError> {
+        let answer = self.store.transaction(|tx| {
+            let actor = auth::authenticate(tx, req.bearer.as_deref(), now)?;
+            self.limit(&format!("device:{}", actor.device_id), now)?;
+            op(tx, &actor)
+        })?;
+        json_body(&answer?)
     }
 
     fn limit(&self, key: &str, now: i64) -> Result<(), ApiError> {

@@ -17,7 +17,9 @@ use passerelle_core::{CheckInInput, ContactMode, Dimension, Reached};
 
 /// Collects, on a thread, the text after `ACK ` on each line a writer child prints, until the
 /// child dies: the test kills it at any moment and joins the handle for what it acknowledged.
-/// The child must have been spawned with a piped stdout.
+///
+/// # Panics
+/// If the child was not spawned with a piped stdout.
 pub fn read_acks(child: &mut Child) -> JoinHandle<Vec<String>> {
     let stdout = child.stdout.take().expect("the writer's stdout is piped");
     std::thread::spawn(move || {

@@ -109,6 +109,19 @@ pub struct TokenRecord {
     pub revoked_at: Option<i64>,
 }
 
+/// What an audit line can say was done: `read`, `write`, `denied`, and `erase` (a record
+/// erased at its subject's request, `rights`).
+pub const AUDIT_ACTIONS: &[&str] = &["read", "write", "denied", "erase"];
+
+/// An action as stored, as one of [`AUDIT_ACTIONS`] (`other` for anything else).
+pub fn audit_action(stored: &str) -> &'static str {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|a| **a == stored)
+        .copied()
+        .unwrap_or("other")
+}
+
 /// One line of the audit trail: who did what to which record, never its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -118,7 +131,7 @@ pub struct AuditEntry {
     pub person_id: String,
     /// Their device.
     pub device_id: String,
-    /// `read`, `write` or `denied`.
+    /// One of [`AUDIT_ACTIONS`].
     pub action: &'static str,
     /// Collection.
     pub collection: String,
@@ -184,6 +197,9 @@ pub trait StoreTx {
     }
     /// Creates or replaces a row.
     fn put_record(&mut self, collection: &str, id: &str, data: &str, seq: i64) -> StoreResult<()>;
+    /// Deletes a row for good (an erasure): its scope-log entries stay, and a pull sends each
+    /// as a removal once [`Self::stamp_rows`] has marked it so.
+    fn delete_record(&mut self, collection: &str, id: &str) -> StoreResult<()>;
     /// Gives each row a new seq, increasing in row order, and writes it into the row's record
     /// and scope-log entries (changed at `at`). In each scope, seqs become visible in the order
     /// they were handed out (a puller's cursor never passes one still pending). The last
@@ -304,6 +320,11 @@ pub trait StoreTx {
     }
     /// How many audit lines mention a row (for tests and the audit export).
     fn audit_count(&mut self, collection: &str, row_id: &str, action: &str) -> StoreResult<i64>;
+    /// Every audit line whose row key is one of `row_ids`, oldest first (a person's export:
+    /// one scan of the trail, which has no index by row).
+    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>>;
+    /// Revokes every token of a person's devices and spends their unused enrolment codes.
+    fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()>;
 
     /// Forgets removal entries made before `removed_before` (UTC ms) and moves the horizon past
     /// them: a device whose cursor is older must reset that scope.

@@ -35,7 +35,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AuditEntry, MentorshipFacts, MutationRecord, MutationStart, RowStamp, ScopeEntry, ScopeWalk,
-    ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord, TokenRecord, cut_walks,
+    ServerStore, StoreFailure, StoreResult, StoreTx, StoredRecord, TokenRecord, audit_action,
+    cut_walks,
 };
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
@@ -568,6 +569,15 @@ impl StoreTx for PgTx<'_> {
         Ok(())
     }
 
+    fn delete_record(&mut self, collection: &str, id: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM records WHERE collection = $1 AND id = $2",
+            &[&collection, &id],
+            "delete record",
+        )?;
+        Ok(())
+    }
+
     fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());
@@ -1009,6 +1019,40 @@ impl StoreTx for PgTx<'_> {
             )?
             .ok_or(StoreFailure::Database("read audit"))?;
         row.try_get(0).map_err(fail("read audit"))
+    }
+
+    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
+        self.query(
+            "SELECT at, person_id, device_id, action, collection, row_id FROM audit
+             WHERE row_id = ANY($1) ORDER BY id",
+            &[&row_ids],
+            "read audit",
+        )?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                at: r.try_get(0)?,
+                person_id: r.try_get(1)?,
+                device_id: r.try_get(2)?,
+                action: audit_action(r.try_get(3)?),
+                collection: r.try_get(4)?,
+                row_id: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<_, postgres::Error>>()
+        .map_err(fail("read audit"))
+    }
+
+    fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()> {
+        self.execute(
+            "WITH codes AS (
+                 UPDATE enrolment_codes SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL
+             )
+             UPDATE tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL",
+            &[&person_id, &now],
+            "revoke tokens",
+        )?;
+        Ok(())
     }
 
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()> {

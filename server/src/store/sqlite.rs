@@ -36,7 +36,7 @@ use super::checkpoint::{BACKSTOP_PAGES, Checkpointer};
 use super::ledger::{Flush, Ledger};
 use super::{
     AuditEntry, MentorshipFacts, RowStamp, ScopeEntry, ServerStore, StoreFailure, StoreResult,
-    StoreTx, StoredRecord, TokenRecord,
+    StoreTx, StoredRecord, TokenRecord, audit_action,
 };
 use passerelle_core::Durability;
 
@@ -492,6 +492,16 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn delete_record(&mut self, collection: &str, id: &str) -> StoreResult<()> {
+        self.tx
+            .execute(
+                "DELETE FROM records WHERE collection = ?1 AND id = ?2",
+                [collection, id],
+            )
+            .map_err(fail("delete record"))?;
+        Ok(())
+    }
+
     fn stamp_rows(&mut self, rows: &[RowStamp], at: i64) -> StoreResult<()> {
         if rows.is_empty() {
             return Ok(());
@@ -763,6 +773,46 @@ impl StoreTx for SqliteTx<'_> {
                 |r| r.get(0),
             )
             .map_err(fail("read audit"))
+    }
+
+    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
+        let ids =
+            serde_json::to_string(row_ids).map_err(|_| StoreFailure::Database("read audit"))?;
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT at, person_id, device_id, action, collection, row_id FROM audit
+                 WHERE row_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+            )
+            .map_err(fail("read audit"))?;
+        stmt.query_map([ids], |r| {
+            Ok(AuditEntry {
+                at: r.get(0)?,
+                person_id: r.get(1)?,
+                device_id: r.get(2)?,
+                action: audit_action(&r.get::<_, String>(3)?),
+                collection: r.get(4)?,
+                row_id: r.get(5)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(fail("read audit"))
+    }
+
+    fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()> {
+        self.tx
+            .execute(
+                "UPDATE tokens SET revoked_at = ?2 WHERE person_id = ?1 AND revoked_at IS NULL",
+                params![person_id, now],
+            )
+            .and_then(|_| {
+                self.tx.execute(
+                    "UPDATE enrolment_codes SET used_at = ?2 WHERE person_id = ?1 AND used_at IS NULL",
+                    params![person_id, now],
+                )
+            })
+            .map_err(fail("revoke tokens"))?;
+        Ok(())
     }
 
     fn collect_garbage(&mut self, removed_before: i64) -> StoreResult<()> {

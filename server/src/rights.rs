@@ -1,0 +1,408 @@
+//! A person's rights over what the server holds about them (GDPR articles 15, 17 and 20; the
+//! privacy rules of DESIGN.md): an export of every record about them, with who read, wrote or
+//! erased each one, and the erasure of a survivor's records once their consent to take part
+//! has been withdrawn.
+//!
+//! **A person's records**: their person row and profiles; every row naming them in a person
+//! field (consents, bookmarks, training and supervision, mentorships they belong to, check-ins
+//! they wrote, messages they sent, receipts, escalation steps they took); and for a survivor,
+//! every row of their mentorships — the case notes, the conversation and the referrals are
+//! about them, whoever wrote them. Another person's person row or profile is never part of it.
+//!
+//! **Who asks**: a professional responsible for the person (`coordinator::responsible_for`, or
+//! for a survivor anyone who enrolled them or coordinates one of their mentorships). The
+//! programme answers a request as the controller: an export holds third parties' words (a
+//! mentor's case notes), which the professional reviews before handing it over (art. 15(4)).
+//! Every exported row is audited as a read; a refusal as `denied`.
+//!
+//! **Erasure** (survivors): the rows leave every scope they were in, so each device deletes
+//! them at its next pull, and members who lose a scope with them purge it whole; the relations
+//! they defined go; the survivor's tokens are revoked and unused enrolment codes spent. What
+//! stays: the audit trail (ids and actions, never content — including an `erase` line per row),
+//! past pushes' idempotency results (statuses and reasons only) and the scope log's removal
+//! entries until garbage collection. A mentor's, caregiver's or professional's own rows stay.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use passerelle_core::Role;
+use passerelle_core::sync::protocol::WireRow;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::auth::Actor;
+use crate::coordinator::{self, professional};
+use crate::error::ApiError;
+use crate::rows::{self, consent_active, text};
+use crate::scopes::{self, PROFILE_COLLECTIONS};
+use crate::store::{AuditEntry, RowStamp, StoreResult, StoreTx};
+use crate::write::ENROLLED_BY;
+
+/// Fields that name a person.
+const PERSON_FIELDS: &[&str] = &[
+    "survivor_id",
+    "mentor_id",
+    "coordinator_id",
+    "caregiver_id",
+    "person_id",
+    "sender_id",
+    "author_id",
+    "actor_id",
+    "raised_by",
+    "assigned_to",
+    "supervisor_id",
+    "recorded_by",
+    "withdrawn_by",
+    "referred_by",
+];
+
+/// Every kind of relation the service derives from rows (`scopes::update_relations`, the
+/// writer, the demo seed): erasing a row removes those it defined.
+const RELATION_KINDS: &[&str] = &[
+    "survivor",
+    "mentor",
+    "coordinator",
+    "caregiver_of",
+    "programme_consent",
+    "share_consent",
+    "consent_of",
+    "assigned_to",
+    "escalation_event_of",
+    ENROLLED_BY,
+    crate::demo::DEMO_MEMBER,
+];
+
+/// `GET /v1/people/{id}/export`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PersonExport {
+    /// Whose records.
+    pub person_id: String,
+    /// When the export was made (UTC ms).
+    pub exported_at: i64,
+    /// Every record about the person, by collection then id.
+    pub records: Vec<ExportedRecord>,
+    /// Who read, wrote or erased any of them (or was refused), oldest first.
+    pub access: Vec<AccessLine>,
+}
+
+/// One record of an export, as the server stores it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportedRecord {
+    /// Collection.
+    pub collection: String,
+    /// Row key.
+    pub id: String,
+    /// Every synced field.
+    pub data: Json,
+}
+
+/// One audit line about a record of the export.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccessLine {
+    /// When (UTC ms).
+    pub at: i64,
+    /// Who acted.
+    pub person_id: String,
+    /// From which device.
+    pub device_id: String,
+    /// `read`, `write`, `denied` or `erase`.
+    pub action: String,
+    /// Collection.
+    pub collection: String,
+    /// Row key.
+    pub row_id: String,
+}
+
+/// `POST /v1/people/{id}/erase`: the person's id again, so no erasure happens by a slip.
+#[derive(Debug, Deserialize)]
+pub struct EraseRequest {
+    /// Must equal the id in the path.
+    pub confirm: String,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Erasure {
+    /// Whose records.
+    pub person_id: String,
+    /// Rows erased per collection.
+    pub erased: BTreeMap<String, u32>,
+}
+
+/// A record about the person, as read from a scope.
+struct Found {
+    collection: String,
+    id: String,
+    data: String,
+}
+
+/// Exports every record about `person`. The outer error rolls back; the inner one is a refusal
+/// whose audit line is committed all the same.
+pub fn export(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    person: &str,
+    now: i64,
+) -> Result<Result<PersonExport, ApiError>, ApiError> {
+    let role = match allowed(tx, actor, person, now)? {
+        Ok(role) => role,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let found = records_about(tx, person, role)?;
+    let mut records = Vec::with_capacity(found.len());
+    let mut reads = Vec::new();
+    for f in found {
+        if crate::write::audited(&f.collection) {
+            reads.push(line(actor, now, "read", &f.collection, &f.id));
+        }
+        let data = serde_json::from_str(&f.data).unwrap_or(Json::String(f.data));
+        records.push(ExportedRecord {
+            collection: f.collection,
+            id: f.id,
+            data,
+        });
+    }
+    let mut ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+    ids.push(person.to_owned());
+    ids.sort_unstable();
+    ids.dedup();
+    let keys: BTreeSet<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.collection.as_str(), r.id.as_str()))
+        .collect();
+    let access = tx
+        .audit_lines(&ids)?
+        .into_iter()
+        // An id is unique within its collection only; lines about the person themselves
+        // (codes issued to them, refusals) are theirs too.
+        .filter(|l| l.row_id == person || keys.contains(&(l.collection.as_str(), &l.row_id)))
+        .map(|l| AccessLine {
+            at: l.at,
+            person_id: l.person_id,
+            device_id: l.device_id,
+            action: l.action.to_owned(),
+            collection: l.collection,
+            row_id: l.row_id,
+        })
+        .collect();
+    tx.audit(&reads)?;
+    Ok(Ok(PersonExport {
+        person_id: person.to_owned(),
+        exported_at: now,
+        records,
+        access,
+    }))
+}
+
+/// Erases a survivor's records (see the module's documentation). The outer error rolls back;
+/// the inner one is a refusal (audited, nothing else changed).
+pub fn erase(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    person: &str,
+    req: &EraseRequest,
+    now: i64,
+) -> Result<Result<Erasure, ApiError>, ApiError> {
+    if req.confirm != person {
+        return Ok(Err(ApiError::bad_request(
+            "confirmation_mismatch",
+            "confirm must repeat the id of the person whose records are erased",
+        )));
+    }
+    let role = match allowed(tx, actor, person, now)? {
+        Ok(role) => role,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if role != Role::Survivor {
+        return Ok(Err(ApiError::conflict(
+            "erasure covers a survivor's records; other people's rows are part of survivors' records",
+        )));
+    }
+    if programme_consent_in_force(tx, person)? {
+        return Ok(Err(ApiError::conflict(
+            "withdraw the survivor's consent to take part first",
+        )));
+    }
+    let found = records_about(tx, person, role)?;
+    for f in &found {
+        tx.lock_record(&f.collection, &f.id)?;
+    }
+    let mut stamps = Vec::with_capacity(found.len());
+    let mut audit = Vec::with_capacity(found.len());
+    let mut erased: BTreeMap<String, u32> = BTreeMap::new();
+    for f in &found {
+        let scopes = tx.record_scopes(&f.collection, &f.id)?;
+        tx.delete_record(&f.collection, &f.id)?;
+        stamps.push(RowStamp {
+            collection: f.collection.clone(),
+            id: f.id.clone(),
+            scopes: scopes.into_iter().map(|s| (s, true)).collect(),
+        });
+        audit.push(line(actor, now, "erase", &f.collection, &f.id));
+        *erased.entry(f.collection.clone()).or_default() += 1;
+    }
+    let mut ids: BTreeSet<&str> = found.iter().map(|f| f.id.as_str()).collect();
+    ids.insert(person);
+    for id in ids {
+        forget_relations(tx, id)?;
+    }
+    tx.revoke_person(person, now)?;
+    tx.audit(&audit)?;
+    // Last: on PostgreSQL the scopes stamped stay locked until the commit.
+    tx.stamp_rows(&stamps, now)?;
+    Ok(Ok(Erasure {
+        person_id: person.to_owned(),
+        erased,
+    }))
+}
+
+/// The person's role if `actor` may ask for their export or erasure; a refusal otherwise,
+/// audited as `denied` on `rights` keyed by the person.
+fn allowed(
+    tx: &mut dyn StoreTx,
+    actor: &Actor,
+    person: &str,
+    now: i64,
+) -> Result<Result<Role, ApiError>, ApiError> {
+    let deny = |tx: &mut dyn StoreTx, refused: ApiError| -> Result<_, ApiError> {
+        tx.audit(&[line(actor, now, "denied", "rights", person)])?;
+        Ok(Err(refused))
+    };
+    if let Err(refused) = professional(actor) {
+        return deny(tx, refused);
+    }
+    let Some(role) = rows::person_role(tx, person)? else {
+        return Ok(Err(ApiError::not_found("person")));
+    };
+    let responsible = coordinator::responsible_for(tx, &actor.person_id, person)?
+        || (role == Role::Survivor && scopes::cares_for(tx, &actor.person_id, person)?);
+    if !responsible {
+        return deny(tx, ApiError::forbidden("not allowed for this person"));
+    }
+    Ok(Ok(role))
+}
+
+fn line(actor: &Actor, now: i64, action: &'static str, collection: &str, id: &str) -> AuditEntry {
+    AuditEntry {
+        at: now,
+        person_id: actor.person_id.clone(),
+        device_id: actor.device_id.clone(),
+        action,
+        collection: collection.to_owned(),
+        row_id: id.to_owned(),
+    }
+}
+
+fn programme_consent_in_force(tx: &mut dyn StoreTx, survivor: &str) -> StoreResult<bool> {
+    for consent in tx.objects("consent_of", survivor)? {
+        if let Some(row) = rows::load(tx, "consent", &consent)? {
+            if text(&row, "scope") == Some("programme") && consent_active(&row) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The scopes that can hold a record about `person`: their own, and those of the
+/// mentorships, circles and caseloads they belong to.
+fn scopes_to_search(
+    tx: &mut dyn StoreTx,
+    person: &str,
+    role: Role,
+) -> StoreResult<BTreeSet<String>> {
+    let mut search = BTreeSet::from([format!("self:{person}")]);
+    for kind in ["survivor", "mentor", "coordinator"] {
+        for m in tx.subjects(kind, person)? {
+            for prefix in ["mentorship", "conversation", "casenotes"] {
+                search.insert(format!("{prefix}:{m}"));
+            }
+        }
+    }
+    match role {
+        Role::Survivor => {
+            search.insert(format!("care:{person}"));
+            search.insert(format!("circle:{person}"));
+        }
+        Role::Caregiver => {
+            for survivor in tx.subjects("share_consent", person)? {
+                search.insert(format!("circle:{survivor}"));
+                for m in tx.subjects("survivor", &survivor)? {
+                    search.insert(format!("conversation:{m}"));
+                }
+            }
+        }
+        // Supervision sessions they ran, training they recorded.
+        Role::Professional => {
+            search.insert("staff".to_owned());
+        }
+        Role::Mentor => {}
+    }
+    Ok(search)
+}
+
+/// Every record about `person` (see the module's documentation), by collection then id.
+fn records_about(tx: &mut dyn StoreTx, person: &str, role: Role) -> StoreResult<Vec<Found>> {
+    let theirs: BTreeSet<String> = if role == Role::Survivor {
+        tx.subjects("survivor", person)?.into_iter().collect()
+    } else {
+        BTreeSet::new()
+    };
+    let mut found: BTreeMap<(String, String), String> = BTreeMap::new();
+    for scope in scopes_to_search(tx, person, role)? {
+        // Every row of a survivor's mentorship is about them.
+        let whole = scope
+            .split_once(':')
+            .is_some_and(|(_, m)| theirs.contains(m));
+        let mut after = 0;
+        loop {
+            let entries = tx.scope_entries(&scope, after, 1_000)?;
+            let Some(last) = entries.last() else { break };
+            after = last.seq;
+            for e in entries {
+                let Some(data) = e.data else { continue };
+                let key = (e.collection, e.id);
+                if found.contains_key(&key) {
+                    continue;
+                }
+                let about = rows::parse(&data)
+                    .is_some_and(|row| is_about(&key.0, &key.1, &row, person, whole));
+                if about {
+                    found.insert(key, data);
+                }
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|((collection, id), data)| Found {
+            collection,
+            id,
+            data,
+        })
+        .collect())
+}
+
+/// Whether a row is about `person`; `whole`: it was found in a scope of one of their
+/// mentorships as survivor.
+fn is_about(collection: &str, id: &str, row: &WireRow, person: &str, whole: bool) -> bool {
+    if collection == "person" || PROFILE_COLLECTIONS.contains(&collection) {
+        return id == person;
+    }
+    whole
+        || PERSON_FIELDS
+            .iter()
+            .any(|field| text(row, field) == Some(person))
+}
+
+/// Removes every relation `id` is the subject or the object of.
+fn forget_relations(tx: &mut dyn StoreTx, id: &str) -> StoreResult<()> {
+    for kind in RELATION_KINDS {
+        for object in tx.objects(kind, id)? {
+            tx.remove_relation(kind, id, &object)?;
+        }
+        for subject in tx.subjects(kind, id)? {
+            tx.remove_relation(kind, &subject, id)?;
+        }
+    }
+    Ok(())
+}

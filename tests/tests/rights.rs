@@ -1,0 +1,312 @@
+//! A person's rights over their data, on both stores: the coordinator exports everything the
+//! server holds about a survivor (and who read or wrote each record), then — once the survivor
+//! has withdrawn their consent — erases it. The erased rows leave every phone at its next sync,
+//! the survivor's phone is signed out, a mentor's change queued offline is refused and reported
+//! rather than bringing anything back, and everyone else's records stay. Each refusal (the wrong
+//! person asking, consent still in force, a missing confirmation, another role) changes nothing.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+
+use passerelle_server::Method;
+use passerelle_tests::api::{ApiClient, uuid_from};
+use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
+use serde_json::{Value as Json, json};
+
+fn client(server: &TestServer, code: &str, n: u8) -> ApiClient {
+    ApiClient::enrol(server.service.clone(), code, &uuid_from([n; 16]))
+}
+
+/// The `(collection, id)` of every record of an export.
+fn exported(export: &Json) -> BTreeSet<(String, String)> {
+    export["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["collection"].as_str().unwrap().to_owned(),
+                r["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn key(collection: &str, id: &str) -> (String, String) {
+    (collection.to_owned(), id.to_owned())
+}
+
+#[test]
+fn a_survivors_records_are_exported_then_erased_everywhere() {
+    for kind in store_kinds() {
+        export_then_erase_on(kind);
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one story, told in order
+fn export_then_erase_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let id = |name: &str| seeded(&people, name).person_id.clone();
+    let (sophie, marc, paul, claire) = (id("Sophie"), id("Marc"), id("Paul"), id("Claire"));
+    let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
+    let claire_code =
+        desk.post_ok(&format!("/v1/people/{claire}/enrolment-code"), &Json::Null)["enrolment_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+    // The programme at work: a check-in with a concern, messages both ways, everyone synced.
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (caregiver, _) = Device::enrol(&server.url, &seeded(&people, "Paul").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &claire_code);
+    mentor.sync();
+    let mentorship = mentor.mentorship_with("Sophie");
+    let jeanne_mentorship = mentor.mentorship_with("Jeanne");
+    let now = mentor.store.now();
+    let mut visit = contact(&mentorship, now - 3_600_000, "Talked about the stairs");
+    visit.concern = Some(passerelle_core::NewConcern {
+        category: passerelle_core::ConcernCategory::Mood,
+        urgency: passerelle_core::Urgency::Soon,
+        summary: "Low since the discharge".into(),
+    });
+    let checkin = mentor.store.record_checkin(visit).unwrap();
+    let from_mentor = mentor
+        .store
+        .send_message(&mentorship, "See you Thursday")
+        .unwrap();
+    mentor.sync();
+    survivor.sync();
+    let from_sophie = survivor
+        .store
+        .send_message(&mentorship, "Thank you")
+        .unwrap();
+    survivor.sync();
+    for phone in [&mentor, &caregiver, &coordinator] {
+        phone.sync();
+    }
+    assert!(coordinator.store.person(&sophie).is_ok());
+    assert!(caregiver.store.person(&sophie).is_ok());
+    let checkin_id = checkin.checkin.id.clone();
+
+    // The export: every record about Sophie, nobody else's person row or profile.
+    let mut nadia = desk.post_ok(
+        "/v1/people",
+        &json!({"role": "professional", "display_name": "Nadia"}),
+    );
+    let nadia = client(&server, nadia["enrolment_code"].take().as_str().unwrap(), 2);
+    let marc_api = client(
+        &server,
+        desk.post_ok(&format!("/v1/people/{marc}/enrolment-code"), &Json::Null)["enrolment_code"]
+            .as_str()
+            .unwrap(),
+        3,
+    );
+    let path = format!("/v1/people/{sophie}/export");
+    for (who, c) in [
+        ("a mentor", &marc_api),
+        ("a professional not responsible", &nadia),
+    ] {
+        let refused = c.call(Method::Get, &path, &Json::Null);
+        assert_eq!(
+            refused.status, 403,
+            "{who} gets no export: {}",
+            refused.body
+        );
+    }
+    assert_eq!(
+        server.service.audit_count("rights", &sophie, "denied"),
+        2,
+        "each refusal is audited"
+    );
+    let missing = desk.call(
+        Method::Get,
+        &format!("/v1/people/{}/export", uuid_from([9; 16])),
+        &Json::Null,
+    );
+    assert_eq!(missing.status, 404);
+
+    let reads_before = server.service.audit_count("checkin", &checkin_id, "read");
+    let export = desk.call(Method::Get, &path, &Json::Null);
+    assert_eq!(export.status, 200, "{}", export.body);
+    let export = export.body;
+    assert_eq!(export["person_id"], sophie.as_str());
+    let records = exported(&export);
+    for expected in [
+        key("person", &sophie),
+        key("survivor_profile", &sophie),
+        key("mentorship", &mentorship),
+        key("checkin", &checkin_id),
+        key("message", &from_mentor.id),
+        key("message", &from_sophie.id),
+    ] {
+        assert!(records.contains(&expected), "{expected:?} is in the export");
+    }
+    let collections: BTreeSet<&str> = records.iter().map(|(c, _)| c.as_str()).collect();
+    for expected in ["consent", "escalation", "mentorship_event"] {
+        assert!(
+            collections.contains(expected),
+            "{expected} rows are in the export"
+        );
+    }
+    for other in [
+        key("person", &marc),
+        key("person", &paul),
+        key("caregiver_profile", &paul),
+    ] {
+        assert!(!records.contains(&other), "{other:?} is someone else's");
+    }
+    assert!(
+        !records.contains(&key("mentorship", &jeanne_mentorship)),
+        "another survivor's mentorship with the same mentor"
+    );
+    let checkin_row = export["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == checkin_id.as_str())
+        .unwrap();
+    assert_eq!(checkin_row["data"]["notes"], "Talked about the stairs");
+    let access = export["access"].as_array().unwrap();
+    assert!(
+        access.iter().any(|l| l["row_id"] == checkin_id.as_str()
+            && l["action"] == "write"
+            && l["person_id"] == marc.as_str()),
+        "the export says who wrote the check-in"
+    );
+    assert!(
+        access.iter().any(|l| l["row_id"] == checkin_id.as_str()
+            && l["action"] == "read"
+            && l["person_id"] == claire.as_str()),
+        "and who read it"
+    );
+    assert_eq!(
+        server.service.audit_count("checkin", &checkin_id, "read"),
+        reads_before + 1,
+        "the export is audited as a read"
+    );
+
+    // Erasure: refused while the survivor takes part, without confirmation, or to anyone else.
+    let erase = format!("/v1/people/{sophie}/erase");
+    let confirm = json!({ "confirm": sophie });
+    let answer = desk.call(Method::Post, &erase, &confirm);
+    assert_eq!(
+        (answer.status, answer.body["error"].as_str()),
+        (409, Some("invalid_state")),
+        "{}",
+        answer.body
+    );
+    let consent = export["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collection"] == "consent" && r["data"]["scope"] == "programme")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    desk.post_ok(&format!("/v1/consents/{consent}/withdraw"), &Json::Null);
+    let wrong = desk.call(Method::Post, &erase, &json!({ "confirm": marc }));
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert_eq!(nadia.call(Method::Post, &erase, &confirm).status, 403);
+    assert_eq!(marc_api.call(Method::Post, &erase, &confirm).status, 403);
+    let not_survivor = desk.call(
+        Method::Post,
+        &format!("/v1/people/{paul}/erase"),
+        &json!({ "confirm": paul }),
+    );
+    assert_eq!(not_survivor.status, 409, "{}", not_survivor.body);
+    assert!(
+        server.service.stored_row("checkin", &checkin_id).is_some(),
+        "nothing changed yet"
+    );
+    assert!(server.service.stored_row("person", &paul).is_some());
+
+    // The mentor, offline, writes once more to Sophie before the erasure reaches him.
+    mentor
+        .store
+        .send_message(&mentorship, "Are you there?")
+        .unwrap();
+
+    let erased = desk.post_ok(&erase, &confirm);
+    assert_eq!(erased["erased"]["checkin"], 1);
+    assert_eq!(erased["erased"]["message"], 2);
+    assert_eq!(erased["erased"]["person"], 1);
+    for (collection, id) in &records {
+        assert!(
+            server.service.stored_row(collection, id).is_none(),
+            "{collection} {id} is gone from the server"
+        );
+        if collection == "checkin" {
+            assert_eq!(server.service.audit_count(collection, id, "erase"), 1);
+        }
+    }
+    for (collection, id) in [
+        ("person", &marc),
+        ("person", &paul),
+        ("caregiver_profile", &paul),
+        ("mentorship", &jeanne_mentorship),
+    ] {
+        assert!(
+            server.service.stored_row(collection, id).is_some(),
+            "{collection} {id} is not Sophie's and stays"
+        );
+    }
+    assert_eq!(
+        desk.call(Method::Get, &path, &Json::Null).status,
+        404,
+        "nobody is left to export"
+    );
+
+    // Every phone lets go at its next sync; the survivor's is signed out.
+    let summary = mentor.sync();
+    assert_eq!(mentor.store.outbox_len().unwrap(), 0);
+    let issues = mentor.store.sync_issues().unwrap();
+    let rejected: Vec<&str> = issues
+        .iter()
+        .filter(|i| i.kind == "rejected")
+        .map(|i| i.collection.as_str())
+        .collect();
+    assert!(
+        rejected.contains(&"message") && rejected.len() == summary.rejected as usize,
+        "the queued message is refused and reported, not dropped silently: {issues:?}"
+    );
+    coordinator.sync();
+    caregiver.sync();
+    for (who, phone) in [
+        ("mentor", &mentor),
+        ("coordinator", &coordinator),
+        ("caregiver", &caregiver),
+    ] {
+        assert!(
+            phone.store.person(&sophie).is_err(),
+            "Sophie is gone from the {who}'s phone"
+        );
+        assert!(
+            phone.store.mentorship(&mentorship).is_err(),
+            "and her mentorship"
+        );
+        assert!(
+            phone
+                .store
+                .checkin_history(&checkin.checkin.checkin_id)
+                .map_or(true, |h| h.is_empty())
+        );
+    }
+    assert!(coordinator.store.open_escalations().unwrap().is_empty());
+    assert_eq!(
+        mentor.store.caseload().unwrap().len(),
+        1,
+        "Marc keeps Jeanne"
+    );
+    assert!(coordinator.store.person(&marc).is_ok());
+    assert!(
+        survivor.try_sync().is_err(),
+        "the survivor's phone is signed out"
+    );
+    assert_eq!(
+        server.service.stored_row("message", &from_sophie.id),
+        None,
+        "and cannot bring anything back"
+    );
+}
