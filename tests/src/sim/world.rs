@@ -1,8 +1,9 @@
 //! One simulated case: the server in process (its own clock), a handful of real device
 //! stores (each with its own, possibly skewed, clock) behind a faulty [`Network`], and a
 //! coordinator's desk using the API. Random steps — local writes, syncs, coordinator actions,
-//! time passing, devices going offline, being killed or dying inside a sync's transaction —
-//! then a fault-free quiescent round and the invariants.
+//! time passing, devices going offline, being killed or dying inside a sync's transaction,
+//! now and then a survivor's records erased at the desk — then a fault-free quiescent round
+//! and the invariants.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -67,6 +68,8 @@ pub struct Report {
     pub net: NetStats,
     /// Rejection reasons seen on devices, with counts.
     pub reasons: BTreeMap<String, usize>,
+    /// Rows erased at the desk (a survivor's records, at their request).
+    pub erased: usize,
 }
 
 const MINUTE: i64 = 60_000;
@@ -128,6 +131,8 @@ pub struct World<S: ServerStore> {
     people: BTreeMap<&'static str, String>,
     devs: Vec<Dev>,
     acks: Vec<Ack>,
+    /// The rows erased at the desk, once it has erased a survivor's records.
+    erased: Option<BTreeSet<(String, String)>>,
     report: Report,
     step: usize,
     log: Vec<String>,
@@ -280,6 +285,7 @@ impl<S: ServerStore> World<S> {
             people,
             devs: Vec::new(),
             acks: Vec::new(),
+            erased: None,
             report: Report::default(),
             step: 0,
             log: Vec::new(),
@@ -918,6 +924,9 @@ impl<S: ServerStore> World<S> {
     /// while devices are offline.
     #[allow(clippy::too_many_lines)] // one match over the desk's actions, read top to bottom
     fn desk_op(&mut self) -> Result<(), String> {
+        if self.erased.is_none() && self.rng.chance(30) {
+            return self.erase_jeanne();
+        }
         let claire = self.people["claire"].clone();
         let view = inspect::server_view(&self.service, &claire);
         let text = |r: &passerelle_core::sync::protocol::WireRow, f: &str| {
@@ -1031,6 +1040,67 @@ impl<S: ServerStore> World<S> {
                 answer.status, answer.body
             ));
         }
+        Ok(())
+    }
+
+    /// Jeanne (who has no phone here; her mentor may) asks for her records to be erased: the
+    /// desk records the withdrawal of her consent to take part, exports her records (the rows
+    /// the erasure must remove) and erases them. Her mentor's phones, online or not, learn of
+    /// it at their next sync.
+    fn erase_jeanne(&mut self) -> Result<(), String> {
+        use passerelle_server::Method;
+        let jeanne = self.people["jeanne"].clone();
+        let export = |desk: &ApiClient| {
+            let answer = desk.call(
+                Method::Get,
+                &format!("/v1/people/{jeanne}/export"),
+                &Json::Null,
+            );
+            if answer.status == 200 {
+                Ok(answer.body)
+            } else {
+                Err(format!("export refused: {} {}", answer.status, answer.body))
+            }
+        };
+        for record in export(&self.desk)?["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if record["collection"] == "consent"
+                && record["data"]["scope"] == "programme"
+                && record["data"]["withdrawn_at"].is_null()
+            {
+                let id = record["id"].as_str().unwrap_or_default();
+                self.desk
+                    .post_ok(&format!("/v1/consents/{id}/withdraw"), &Json::Null);
+            }
+        }
+        let rows: BTreeSet<(String, String)> = export(&self.desk)?["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r["collection"].as_str().unwrap_or_default().to_owned(),
+                    r["id"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let answer = self.desk.call(
+            Method::Post,
+            &format!("/v1/people/{jeanne}/erase"),
+            &json!({ "confirm": jeanne }),
+        );
+        if answer.status != 200 {
+            return Err(format!(
+                "erasure refused: {} {}",
+                answer.status, answer.body
+            ));
+        }
+        self.log(format!("desk: erases Jeanne's {} rows", rows.len()));
+        self.report.erased += rows.len();
+        self.erased = Some(rows);
         Ok(())
     }
 
@@ -1183,6 +1253,12 @@ impl<S: ServerStore> World<S> {
             problems.extend(self.check_device(i)?);
         }
         problems.extend(self.check_acks()?);
+        // Nothing erased came back: no retry, late push or offline amendment revived a row.
+        for (collection, id) in self.erased.iter().flatten() {
+            if inspect::server_row(&self.service, collection, id).is_some() {
+                problems.push(format!("erased {collection} {id} is on the server again"));
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -1277,6 +1353,11 @@ impl<S: ServerStore> World<S> {
         let mut problems = Vec::new();
         for ack in &self.acks {
             let dev = &self.devs[ack.dev];
+            // Stored, then erased at the desk (a refused one is still reported below).
+            let key = (ack.collection.clone(), ack.row_id.clone());
+            if self.erased.as_ref().is_some_and(|e| e.contains(&key)) {
+                continue;
+            }
             let result = inspect::mutation_result(&self.service, &dev.device_id, ack.mutation_id);
             let stored = result.as_ref().is_some_and(|r| {
                 matches!(
