@@ -415,4 +415,14 @@ impl Passerelle {
     pub fn programme_report(&self, from: Millis, to: Millis) -> Result<ProgrammeReport> {
         Ok(self.store.programme_report(from, to)?)
     }
+
+    /// Everything this phone holds about its owner, as JSON text for the app to save or share
+    /// ("download my data"): `{"person_id", "exported_at", "records": [{"collection", "id",
+    /// "data"}]}`, records by collection then id.
+    pub fn export_my_data(&self) -> Result<String> {
+        let data = self.store.export_my_data()?;
+        serde_json::to_string(&data).map_err(|_| PasserelleError::Storage {
+            code: "encode".to_owned(),
+        })
+    }
 }

@@ -3,11 +3,9 @@
 //! erased each one, and the erasure of a survivor's records once their consent to take part
 //! has been withdrawn.
 //!
-//! **A person's records**: their person row and profiles; every row naming them in a person
-//! field (consents, bookmarks, training and supervision, mentorships they belong to, check-ins
-//! they wrote, messages they sent, receipts, escalation steps they took); and for a survivor,
-//! every row of their mentorships — the case notes, the conversation and the referrals are
-//! about them, whoever wrote them. Another person's person row or profile is never part of it.
+//! **A person's records**: the core's rule (`passerelle_core::rights::is_about`), applied to
+//! every row of the scopes the person belongs to; for a survivor, every row of their
+//! mentorships' scopes is about them.
 //!
 //! **Who asks**: a professional responsible for the person (`coordinator::responsible_for`, or
 //! for a survivor anyone who enrolled them or coordinates one of their mentorships). The
@@ -25,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use passerelle_core::Role;
-use passerelle_core::sync::protocol::WireRow;
+use passerelle_core::rights::{ExportedRecord, is_about};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -33,27 +31,9 @@ use crate::auth::Actor;
 use crate::coordinator::{self, professional};
 use crate::error::ApiError;
 use crate::rows::{self, consent_active, text};
-use crate::scopes::{self, PROFILE_COLLECTIONS};
+use crate::scopes;
 use crate::store::{AuditEntry, RowStamp, StoreResult, StoreTx};
 use crate::write::ENROLLED_BY;
-
-/// Fields that name a person.
-const PERSON_FIELDS: &[&str] = &[
-    "survivor_id",
-    "mentor_id",
-    "coordinator_id",
-    "caregiver_id",
-    "person_id",
-    "sender_id",
-    "author_id",
-    "actor_id",
-    "raised_by",
-    "assigned_to",
-    "supervisor_id",
-    "recorded_by",
-    "withdrawn_by",
-    "referred_by",
-];
 
 /// Every kind of relation the service derives from rows (`scopes::update_relations`, the
 /// writer, the demo seed): erasing a row removes those it defined.
@@ -82,17 +62,6 @@ pub struct PersonExport {
     pub records: Vec<ExportedRecord>,
     /// Who read, wrote or erased any of them (or was refused), oldest first.
     pub access: Vec<AccessLine>,
-}
-
-/// One record of an export, as the server stores it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ExportedRecord {
-    /// Collection.
-    pub collection: String,
-    /// Row key.
-    pub id: String,
-    /// Every synced field.
-    pub data: Json,
 }
 
 /// One audit line about a record of the export.
@@ -380,18 +349,6 @@ fn records_about(tx: &mut dyn StoreTx, person: &str, role: Role) -> StoreResult<
             data,
         })
         .collect())
-}
-
-/// Whether a row is about `person`; `whole`: it was found in a scope of one of their
-/// mentorships as survivor.
-fn is_about(collection: &str, id: &str, row: &WireRow, person: &str, whole: bool) -> bool {
-    if collection == "person" || PROFILE_COLLECTIONS.contains(&collection) {
-        return id == person;
-    }
-    whole
-        || PERSON_FIELDS
-            .iter()
-            .any(|field| text(row, field) == Some(person))
 }
 
 /// Removes every relation `id` is the subject or the object of.

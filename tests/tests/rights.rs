@@ -1,5 +1,6 @@
-//! A person's rights over their data, on both stores: the coordinator exports everything the
-//! server holds about a survivor (and who read or wrote each record), then — once the survivor
+//! A person's rights over their data, on both stores: each person takes what their phone holds
+//! about them; the coordinator exports everything the server holds about a survivor (and who
+//! read or wrote each record), then — once the survivor
 //! has withdrawn their consent — erases it. The erased rows leave every phone at its next sync,
 //! the survivor's phone is signed out, a mentor's change queued offline is refused and reported
 //! rather than bringing anything back, and everyone else's records stay. Each refusal (the wrong
@@ -88,6 +89,46 @@ fn export_then_erase_on(kind: StoreKind) {
     assert!(coordinator.store.person(&sophie).is_ok());
     assert!(caregiver.store.person(&sophie).is_ok());
     let checkin_id = checkin.checkin.id.clone();
+
+    // On her own phone, Sophie takes what it holds about her; Marc, what his holds about him.
+    let mine = survivor.store.export_my_data().unwrap();
+    assert_eq!(mine.person_id, sophie);
+    let held: BTreeSet<(String, String)> = mine
+        .records
+        .iter()
+        .map(|r| (r.collection.clone(), r.id.clone()))
+        .collect();
+    for expected in [
+        key("person", &sophie),
+        key("mentorship", &mentorship),
+        key("message", &from_mentor.id),
+        key("message", &from_sophie.id),
+    ] {
+        assert!(
+            held.contains(&expected),
+            "{expected:?} is in Sophie's own export"
+        );
+    }
+    assert!(!held.contains(&key("person", &marc)), "Marc's row is his");
+    let his = mentor.store.export_my_data().unwrap();
+    let his: BTreeSet<(String, String)> = his
+        .records
+        .iter()
+        .map(|r| (r.collection.clone(), r.id.clone()))
+        .collect();
+    assert!(
+        his.contains(&key("checkin", &checkin.checkin.id)),
+        "the check-in he wrote"
+    );
+    assert!(his.contains(&key("message", &from_mentor.id)));
+    assert!(
+        !his.contains(&key("message", &from_sophie.id)),
+        "Sophie's words are hers"
+    );
+    assert!(
+        !his.contains(&key("survivor_profile", &sophie)),
+        "her profile is on his phone, but not his"
+    );
 
     // The export: every record about Sophie, nobody else's person row or profile.
     let mut nadia = desk.post_ok(

@@ -103,6 +103,14 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(mentee.nextFollowUpDue, now + 2 * day)
         XCTAssertEqual(mentee.lastContactAt, now - hour)
 
+        // "Download my data": what this phone holds about Marc — his check-ins and profile,
+        // not Sophie's profile, which it holds for his work with her.
+        let mine = try api.exportMyData()
+        XCTAssertTrue(mine.hasPrefix("{\"person_id\":\"\(p.mentor.id)\""))
+        XCTAssertTrue(mine.contains(first.checkin.id))
+        XCTAssertTrue(mine.contains("\"collection\":\"mentor_profile\""))
+        XCTAssertFalse(mine.contains("\"collection\":\"survivor_profile\""), "Sophie's profile is hers")
+
         // The coordinator acknowledges the escalation and reads the report.
         _ = try api.setDeviceOwner(personId: p.coordinator.id)
         let open = try api.openEscalations()

@@ -85,6 +85,14 @@ class PasserelleTest {
             assertEquals(now + 2 * DAY, mentee.nextFollowUpDue)
             assertEquals(now - HOUR, mentee.lastContactAt)
 
+            // "Download my data": what this phone holds about Marc — his check-ins and profile,
+            // not Sophie's profile, which it holds for his work with her.
+            val mine = api.exportMyData()
+            assertTrue(mine.startsWith("{\"person_id\":\"${p.mentor.id}\""), mine.take(80))
+            assertTrue(first.checkin.id in mine)
+            assertTrue("\"collection\":\"mentor_profile\"" in mine)
+            assertFalse("\"collection\":\"survivor_profile\"" in mine, "Sophie's profile is hers")
+
             // The coordinator acknowledges the escalation and reads the report.
             api.setDeviceOwner(p.coordinator.id)
             val open = api.openEscalations()
