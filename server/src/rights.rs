@@ -104,8 +104,9 @@ struct Found {
     data: String,
 }
 
-/// Exports every record about `person`. The outer error rolls back; the inner one is a refusal
-/// whose audit line is committed all the same.
+/// Exports every record about `person`, audited as reads; the access lines come after the
+/// commit ([`attach_access`]). The outer error rolls back; the inner one is a refusal whose
+/// audit line is committed all the same.
 pub fn export(
     tx: &mut dyn StoreTx,
     actor: &Actor,
@@ -130,19 +131,36 @@ pub fn export(
             data,
         });
     }
-    let mut ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
-    ids.push(person.to_owned());
+    tx.audit(&reads)?;
+    Ok(Ok(PersonExport {
+        person_id: person.to_owned(),
+        exported_at: now,
+        records,
+        access: Vec::new(),
+    }))
+}
+
+/// The row keys whose audit lines an export reports: its records' and the person's own.
+pub fn audited_keys(export: &PersonExport) -> Vec<String> {
+    let mut ids: Vec<String> = export.records.iter().map(|r| r.id.clone()).collect();
+    ids.push(export.person_id.clone());
     ids.sort_unstable();
     ids.dedup();
-    let keys: BTreeSet<(&str, &str)> = records
+    ids
+}
+
+/// Adds to `export` the audit lines about its records, from `lines` (read for
+/// [`audited_keys`]): an id is unique within its collection only, and lines about the person
+/// themselves (codes issued to them, refusals) are theirs too.
+pub fn attach_access(export: &mut PersonExport, lines: Vec<AuditEntry>) {
+    let keys: BTreeSet<(&str, &str)> = export
+        .records
         .iter()
         .map(|r| (r.collection.as_str(), r.id.as_str()))
         .collect();
-    let access = tx
-        .audit_lines(&ids)?
+    let person = export.person_id.as_str();
+    let access = lines
         .into_iter()
-        // An id is unique within its collection only; lines about the person themselves
-        // (codes issued to them, refusals) are theirs too.
         .filter(|l| l.row_id == person || keys.contains(&(l.collection.as_str(), &l.row_id)))
         .map(|l| AccessLine {
             at: l.at,
@@ -153,13 +171,7 @@ pub fn export(
             row_id: l.row_id,
         })
         .collect();
-    tx.audit(&reads)?;
-    Ok(Ok(PersonExport {
-        person_id: person.to_owned(),
-        exported_at: now,
-        records,
-        access,
-    }))
+    export.access = access;
 }
 
 /// Erases a survivor's records (see the module's documentation). The outer error rolls back;

@@ -237,18 +237,24 @@ impl<S: ServerStore> Service<S> {
             }
             (Method::Post, ["v1", "people", person, "enrolment-code"]) => {
                 let ttl = self.config.code_ttl_ms;
-                self.audited_refusals(req, now, |tx, actor| {
+                json_body(&self.audited_refusals(req, now, |tx, actor| {
                     coordinator::reissue_code(tx, actor, person, now, ttl)
-                })
+                })?)
             }
             (Method::Get, ["v1", "people", person, "export"]) => {
-                self.audited_refusals(req, now, |tx, actor| rights::export(tx, actor, person, now))
+                let mut export = self.audited_refusals(req, now, |tx, actor| {
+                    rights::export(tx, actor, person, now)
+                })?;
+                // The trail is scanned after the commit: on SQLite, without the writer.
+                let lines = self.store.audit_trail_of(&rights::audited_keys(&export))?;
+                rights::attach_access(&mut export, lines);
+                json_body(&export)
             }
             (Method::Post, ["v1", "people", person, "erase"]) => {
                 let body: rights::EraseRequest = parse(&req.body)?;
-                self.audited_refusals(req, now, |tx, actor| {
+                json_body(&self.audited_refusals(req, now, |tx, actor| {
                     rights::erase(tx, actor, person, &body, now)
-                })
+                })?)
             }
             // One transaction per request: checking the token is part of the request's own
             // transaction, not a second one (SQLite runs transactions one at a time).
@@ -262,18 +268,17 @@ impl<S: ServerStore> Service<S> {
 
     /// Runs an operation whose refusals are committed too (their audit lines): `op`'s outer
     /// error rolls the transaction back, its inner one is answered after the commit.
-    fn audited_refusals<T: Serialize>(
+    fn audited_refusals<T>(
         &self,
         req: &ApiRequest,
         now: i64,
         op: impl FnOnce(&mut dyn StoreTx, &Actor) -> Result<Result<T, ApiError>, ApiError>,
-    ) -> Result<Vec<u8>, ApiError> {
-        let answer = self.store.transaction(|tx| {
+    ) -> Result<T, ApiError> {
+        self.store.transaction(|tx| {
             let actor = auth::authenticate(tx, req.bearer.as_deref(), now)?;
             self.limit(&format!("device:{}", actor.device_id), now)?;
             op(tx, &actor)
-        })?;
-        json_body(&answer?)
+        })?
     }
 
     fn limit(&self, key: &str, now: i64) -> Result<(), ApiError> {

@@ -320,9 +320,6 @@ pub trait StoreTx {
     }
     /// How many audit lines mention a row (for tests and the audit export).
     fn audit_count(&mut self, collection: &str, row_id: &str, action: &str) -> StoreResult<i64>;
-    /// Every audit line whose row key is one of `row_ids`, oldest first (a person's export:
-    /// one scan of the trail, which has no index by row).
-    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>>;
     /// Revokes every token of a person's devices and spends their unused enrolment codes.
     fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()>;
 
@@ -340,4 +337,9 @@ pub trait ServerStore: Send + Sync + 'static {
     ) -> Result<R, E>;
     /// A short name for logs and reports (`sqlite`, `postgres`).
     fn kind(&self) -> &'static str;
+    /// Every audit line whose row key is one of `row_ids`, oldest first, as committed: a
+    /// person's export. One scan of the trail (it has no index by row: about a second per
+    /// million lines), so it runs outside any request's transaction — on SQLite on a
+    /// connection of its own, never holding the writer.
+    fn audit_trail_of(&self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>>;
 }

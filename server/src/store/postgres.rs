@@ -333,6 +333,41 @@ impl ServerStore for PostgresStore {
     fn kind(&self) -> &'static str {
         "postgres"
     }
+
+    fn audit_trail_of(&self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
+        let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
+        let PgConn {
+            client,
+            statements,
+            broken,
+        } = &mut *conn;
+        // Never begun: the scan runs on its own, in no transaction.
+        PgTx {
+            client,
+            statements,
+            broken,
+            begun: false,
+        }
+        .query(
+            "SELECT at, person_id, device_id, action, collection, row_id FROM audit
+             WHERE row_id = ANY($1) ORDER BY id",
+            &[&row_ids],
+            "read audit",
+        )?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                at: r.try_get(0)?,
+                person_id: r.try_get(1)?,
+                device_id: r.try_get(2)?,
+                action: audit_action(r.try_get(3)?),
+                collection: r.try_get(4)?,
+                row_id: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<_, postgres::Error>>()
+        .map_err(fail("read audit"))
+    }
 }
 
 /// One transaction, begun lazily. Under READ COMMITTED every statement reads what was
@@ -1019,28 +1054,6 @@ impl StoreTx for PgTx<'_> {
             )?
             .ok_or(StoreFailure::Database("read audit"))?;
         row.try_get(0).map_err(fail("read audit"))
-    }
-
-    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
-        self.query(
-            "SELECT at, person_id, device_id, action, collection, row_id FROM audit
-             WHERE row_id = ANY($1) ORDER BY id",
-            &[&row_ids],
-            "read audit",
-        )?
-        .iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                at: r.try_get(0)?,
-                person_id: r.try_get(1)?,
-                device_id: r.try_get(2)?,
-                action: audit_action(r.try_get(3)?),
-                collection: r.try_get(4)?,
-                row_id: r.try_get(5)?,
-            })
-        })
-        .collect::<Result<_, postgres::Error>>()
-        .map_err(fail("read audit"))
     }
 
     fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()> {

@@ -25,7 +25,7 @@
 //! (`checkpoint.rs`), so no commit stops to copy the log into the database.
 
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -57,6 +57,8 @@ pub struct SqliteStore {
     ledger: Ledger,
     /// Keeps checkpoints out of the writer's commits (see [`Checkpointer`]).
     _checkpointer: Option<Checkpointer>,
+    /// The file, for reads made apart from the writer.
+    path: PathBuf,
 }
 
 struct Writer {
@@ -198,6 +200,7 @@ impl SqliteStore {
             queued: AtomicUsize::new(0),
             ledger,
             _checkpointer: Checkpointer::start(path),
+            path: path.to_owned(),
         })
     }
 
@@ -255,6 +258,29 @@ impl SqliteStore {
     }
 }
 
+/// The audit lines about `row_ids` (see [`ServerStore::audit_trail_of`]).
+fn read_audit_trail(conn: &Connection, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
+    let ids = serde_json::to_string(row_ids).map_err(|_| StoreFailure::Database("read audit"))?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT at, person_id, device_id, action, collection, row_id FROM audit
+             WHERE row_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .map_err(fail("read audit"))?;
+    stmt.query_map([ids], |r| {
+        Ok(AuditEntry {
+            at: r.get(0)?,
+            person_id: r.get(1)?,
+            device_id: r.get(2)?,
+            action: audit_action(&r.get::<_, String>(3)?),
+            collection: r.get(4)?,
+            row_id: r.get(5)?,
+        })
+    })
+    .and_then(Iterator::collect)
+    .map_err(fail("read audit"))
+}
+
 impl ServerStore for SqliteStore {
     fn transaction<R, E: From<StoreFailure>>(
         &self,
@@ -278,6 +304,14 @@ impl ServerStore for SqliteStore {
 
     fn kind(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn audit_trail_of(&self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
+        let conn = passerelle_core::store::open_file(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(fail("open"))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(fail("open"))?;
+        read_audit_trail(&conn, row_ids)
     }
 }
 
@@ -775,30 +809,6 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(fail("read audit"))
     }
 
-    fn audit_lines(&mut self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
-        let ids =
-            serde_json::to_string(row_ids).map_err(|_| StoreFailure::Database("read audit"))?;
-        let mut stmt = self
-            .tx
-            .prepare(
-                "SELECT at, person_id, device_id, action, collection, row_id FROM audit
-                 WHERE row_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-            )
-            .map_err(fail("read audit"))?;
-        stmt.query_map([ids], |r| {
-            Ok(AuditEntry {
-                at: r.get(0)?,
-                person_id: r.get(1)?,
-                device_id: r.get(2)?,
-                action: audit_action(&r.get::<_, String>(3)?),
-                collection: r.get(4)?,
-                row_id: r.get(5)?,
-            })
-        })
-        .and_then(Iterator::collect)
-        .map_err(fail("read audit"))
-    }
-
     fn revoke_person(&mut self, person_id: &str, now: i64) -> StoreResult<()> {
         self.tx
             .execute(
@@ -856,6 +866,36 @@ mod tests {
 
     fn put(tx: &mut dyn StoreTx, id: &str) -> StoreResult<()> {
         tx.put_record("message", id, "{}", 1)
+    }
+
+    /// A person's export scans the audit trail on a connection of its own: the scan reads what
+    /// was committed while a request holds the writer (were it to need the writer, this would
+    /// wait for itself), and finds every line about the rows asked for, none other.
+    #[test]
+    fn the_audit_trail_is_read_without_the_writer() {
+        let (_dir, store) = store();
+        let line = |row: &str, action| AuditEntry {
+            at: 1,
+            person_id: "p".into(),
+            device_id: "d".into(),
+            action,
+            collection: "checkin".into(),
+            row_id: row.into(),
+        };
+        store
+            .transaction(|tx| {
+                tx.audit(&[line("a", "read"), line("b", "write"), line("a", "erase")])
+            })
+            .unwrap();
+        let found = store
+            .transaction(|tx| {
+                tx.audit(&[line("a", "denied")])?;
+                store.audit_trail_of(&["a".to_owned(), "c".to_owned()])
+            })
+            .unwrap();
+        assert_eq!(found, vec![line("a", "read"), line("a", "erase")]);
+        let after = store.audit_trail_of(&["a".to_owned()]).unwrap();
+        assert_eq!(after.last(), Some(&line("a", "denied")));
     }
 
     /// Acknowledged writes reach the disk unless the operator says otherwise: flushed by the
