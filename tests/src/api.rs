@@ -322,3 +322,18 @@ impl Pulled {
             .contains_key(&(collection.to_owned(), id.to_owned()))
     }
 }
+
+/// The `(collection, id)` of every record of a person's export (`GET /v1/people/{id}/export`).
+pub fn exported_keys(export: &Json) -> std::collections::BTreeSet<(String, String)> {
+    export["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["collection"].as_str().unwrap_or_default().to_owned(),
+                r["id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}

@@ -9,8 +9,9 @@
 
 use std::collections::BTreeSet;
 
+use passerelle_core::MyData;
 use passerelle_server::Method;
-use passerelle_tests::api::{ApiClient, uuid_from};
+use passerelle_tests::api::{ApiClient, exported_keys, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::{Value as Json, json};
 
@@ -18,18 +19,11 @@ fn client(server: &TestServer, code: &str, n: u8) -> ApiClient {
     ApiClient::enrol(server.service.clone(), code, &uuid_from([n; 16]))
 }
 
-/// The `(collection, id)` of every record of an export.
-fn exported(export: &Json) -> BTreeSet<(String, String)> {
-    export["records"]
-        .as_array()
-        .unwrap()
+/// The `(collection, id)` of every record a phone's own export holds.
+fn held(data: &MyData) -> BTreeSet<(String, String)> {
+    data.records
         .iter()
-        .map(|r| {
-            (
-                r["collection"].as_str().unwrap().to_owned(),
-                r["id"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|r| (r.collection.clone(), r.id.clone()))
         .collect()
 }
 
@@ -93,11 +87,7 @@ fn export_then_erase_on(kind: StoreKind) {
     // On her own phone, Sophie takes what it holds about her; Marc, what his holds about him.
     let mine = survivor.store.export_my_data().unwrap();
     assert_eq!(mine.person_id, sophie);
-    let held: BTreeSet<(String, String)> = mine
-        .records
-        .iter()
-        .map(|r| (r.collection.clone(), r.id.clone()))
-        .collect();
+    let mine = held(&mine);
     for expected in [
         key("person", &sophie),
         key("mentorship", &mentorship),
@@ -105,11 +95,11 @@ fn export_then_erase_on(kind: StoreKind) {
         key("message", &from_sophie.id),
     ] {
         assert!(
-            held.contains(&expected),
+            mine.contains(&expected),
             "{expected:?} is in Sophie's own export"
         );
     }
-    assert!(!held.contains(&key("person", &marc)), "Marc's row is his");
+    assert!(!mine.contains(&key("person", &marc)), "Marc's row is his");
     let his = mentor.store.export_my_data().unwrap();
     let his: BTreeSet<(String, String)> = his
         .records
@@ -172,7 +162,7 @@ fn export_then_erase_on(kind: StoreKind) {
     assert_eq!(export.status, 200, "{}", export.body);
     let export = export.body;
     assert_eq!(export["person_id"], sophie.as_str());
-    let records = exported(&export);
+    let records = exported_keys(&export);
     for expected in [
         key("person", &sophie),
         key("survivor_profile", &sophie),

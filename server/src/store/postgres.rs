@@ -313,17 +313,7 @@ impl ServerStore for PostgresStore {
     ) -> Result<R, E> {
         // Every pooled connection busy for the whole timeout: the server is overloaded.
         let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
-        let PgConn {
-            client,
-            statements,
-            broken,
-        } = &mut *conn;
-        let mut stx = PgTx {
-            client,
-            statements,
-            broken,
-            begun: false,
-        };
+        let mut stx = conn.tx();
         // On error (or panic) `stx` is dropped, which rolls back what was begun.
         let out = f(&mut stx)?;
         stx.commit()?;
@@ -336,37 +326,27 @@ impl ServerStore for PostgresStore {
 
     fn audit_trail_of(&self, row_ids: &[String]) -> StoreResult<Vec<AuditEntry>> {
         let mut conn = self.pool.get().map_err(|_| StoreFailure::Busy)?;
-        let PgConn {
-            client,
-            statements,
-            broken,
-        } = &mut *conn;
         // Never begun: the scan runs on its own, in no transaction.
-        PgTx {
-            client,
-            statements,
-            broken,
-            begun: false,
-        }
-        .query(
-            "SELECT at, person_id, device_id, action, collection, row_id FROM audit
+        conn.tx()
+            .query(
+                "SELECT at, person_id, device_id, action, collection, row_id FROM audit
              WHERE row_id = ANY($1) ORDER BY id",
-            &[&row_ids],
-            "read audit",
-        )?
-        .iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                at: r.try_get(0)?,
-                person_id: r.try_get(1)?,
-                device_id: r.try_get(2)?,
-                action: audit_action(r.try_get(3)?),
-                collection: r.try_get(4)?,
-                row_id: r.try_get(5)?,
+                &[&row_ids],
+                "read audit",
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: r.try_get(0)?,
+                    person_id: r.try_get(1)?,
+                    device_id: r.try_get(2)?,
+                    action: audit_action(r.try_get(3)?),
+                    collection: r.try_get(4)?,
+                    row_id: r.try_get(5)?,
+                })
             })
-        })
-        .collect::<Result<_, postgres::Error>>()
-        .map_err(fail("read audit"))
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(fail("read audit"))
     }
 }
 
@@ -380,6 +360,18 @@ struct PgTx<'c> {
     statements: &'c mut HashMap<&'static str, Statement>,
     broken: &'c mut bool,
     begun: bool,
+}
+
+impl PgConn {
+    /// A transaction on this connection, begun at its first write or lock.
+    fn tx(&mut self) -> PgTx<'_> {
+        PgTx {
+            client: &mut self.client,
+            statements: &mut self.statements,
+            broken: &mut self.broken,
+            begun: false,
+        }
+    }
 }
 
 impl Drop for PgTx<'_> {

@@ -1076,17 +1076,7 @@ impl<S: ServerStore> World<S> {
                     .post_ok(&format!("/v1/consents/{id}/withdraw"), &Json::Null);
             }
         }
-        let rows: BTreeSet<(String, String)> = export(&self.desk)?["records"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                (
-                    r["collection"].as_str().unwrap_or_default().to_owned(),
-                    r["id"].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
+        let rows = crate::api::exported_keys(&export(&self.desk)?);
         let answer = self.desk.call(
             Method::Post,
             &format!("/v1/people/{jeanne}/erase"),
