@@ -1,38 +1,43 @@
 //! A person's rights over what the server holds about them (GDPR articles 15, 17 and 20; the
 //! privacy rules of DESIGN.md): an export of every record about them, with who read, wrote or
-//! erased each one, and the erasure of a survivor's records once their consent to take part
-//! has been withdrawn.
+//! erased each one, and the erasure of their records.
 //!
 //! **A person's records**: the core's rule (`passerelle_core::rights::is_about`), applied to
 //! every row of the scopes the person belongs to; for a survivor, every row of their
 //! mentorships' scopes is about them.
 //!
 //! **Who asks**: a professional responsible for the person (`coordinator::responsible_for`, or
-//! for a survivor anyone who enrolled them or coordinates one of their mentorships). The
-//! programme answers a request as the controller: an export holds third parties' words (a
-//! mentor's case notes), which the professional reviews before handing it over (art. 15(4)).
-//! Every exported row is audited as a read; a refusal as `denied`.
+//! for a survivor anyone who enrolled them or coordinates one of their mentorships), never the
+//! person themselves. The programme answers a request as the controller: an export holds third
+//! parties' words (a mentor's case notes), which the professional reviews before handing it
+//! over (art. 15(4)). Every exported row is audited as a read; a refusal as `denied`.
 //!
-//! **Erasure** (survivors): the rows leave every scope they were in, so each device deletes
-//! them at its next pull, and members who lose a scope with them purge it whole; the relations
-//! they defined go; the survivor's tokens are revoked and unused enrolment codes spent. What
-//! stays: the audit trail (ids and actions, never content — including an `erase` line per row),
-//! past pushes' idempotency results (statuses and reasons only) and the scope log's removal
-//! entries until garbage collection. A mentor's, caregiver's or professional's own rows stay.
+//! **Erasure**, through the request's writer (`Writer::erase`): each erased row leaves every
+//! scope it was in, so each device deletes it at its next pull; the person's tokens are revoked
+//! and unused enrolment codes spent. A *survivor's* records go whole (once their consent to take
+//! part is withdrawn), with the relations they defined, so members who lose a scope with them
+//! purge it. Anyone else's records are part of survivors' records (a check-in a mentor wrote, a
+//! message in a survivor's conversation), which stay: their own rows go (profile, bookmarks, a
+//! mentor's training and supervision) and their person row keeps only its id and role, its
+//! name replaced by [`ERASED_NAME`] everywhere — once a mentor's or coordinator's mentorships
+//! have ended, or a caregiver's sharing consents are withdrawn. What stays: the audit trail
+//! (ids and actions, never content — including an `erase` line per row), past pushes'
+//! idempotency results (statuses and reasons only) and the scope log's removal entries until
+//! garbage collection.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use passerelle_core::Role;
 use passerelle_core::rights::{ExportedRecord, is_about};
+use passerelle_core::{MentorshipStatus, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::auth::Actor;
-use crate::coordinator::{self, professional};
+use crate::coordinator::{self, Ctx, professional};
 use crate::error::ApiError;
 use crate::rows::{self, consent_active, text};
 use crate::scopes;
-use crate::store::{AuditEntry, RowStamp, StoreResult, StoreTx};
+use crate::store::{AuditEntry, StoreResult, StoreTx};
 use crate::write::ENROLLED_BY;
 
 /// Every kind of relation the service derives from rows (`scopes::update_relations`, the
@@ -174,15 +179,19 @@ pub fn attach_access(export: &mut PersonExport, lines: Vec<AuditEntry>) {
     export.access = access;
 }
 
-/// Erases a survivor's records (see the module's documentation). The outer error rolls back;
-/// the inner one is a refusal (audited, nothing else changed).
-pub fn erase(
+/// The name an erased person's row keeps: no language's word, so every app shows it as is.
+pub const ERASED_NAME: &str = "—";
+
+/// Whether `actor` may erase `person`'s records now: the person's role if so, a refusal
+/// otherwise (audited when it is about who asks; nothing else changes). The outer error rolls
+/// back.
+pub fn may_erase(
     tx: &mut dyn StoreTx,
     actor: &Actor,
     person: &str,
     req: &EraseRequest,
     now: i64,
-) -> Result<Result<Erasure, ApiError>, ApiError> {
+) -> Result<Result<Role, ApiError>, ApiError> {
     if req.confirm != person {
         return Ok(Err(ApiError::bad_request(
             "confirmation_mismatch",
@@ -193,47 +202,87 @@ pub fn erase(
         Ok(role) => role,
         Err(refused) => return Ok(Err(refused)),
     };
-    if role != Role::Survivor {
-        return Ok(Err(ApiError::conflict(
-            "erasure covers a survivor's records; other people's rows are part of survivors' records",
-        )));
+    let pending = |why: &'static str| Ok(Err(ApiError::conflict(why)));
+    if actor.person_id == person {
+        return pending("another professional responsible for them erases a person's records");
     }
-    if programme_consent_in_force(tx, person)? {
-        return Ok(Err(ApiError::conflict(
-            "withdraw the survivor's consent to take part first",
-        )));
+    match role {
+        Role::Survivor if programme_consent_in_force(tx, person)? => {
+            pending("withdraw the survivor's consent to take part first")
+        }
+        Role::Mentor if under_way(tx, "mentor", person)? => {
+            pending("end or reassign the mentor's mentorships first")
+        }
+        Role::Professional if under_way(tx, "coordinator", person)? => {
+            pending("end the mentorships they coordinate first")
+        }
+        Role::Caregiver if !tx.subjects("share_consent", person)?.is_empty() => {
+            pending("withdraw the consents sharing with them first")
+        }
+        _ => Ok(Ok(role)),
     }
-    let found = records_about(tx, person, role)?;
-    for f in &found {
-        tx.lock_record(&f.collection, &f.id)?;
-    }
-    let mut stamps = Vec::with_capacity(found.len());
-    let mut audit = Vec::with_capacity(found.len());
+}
+
+/// Erases `person`'s records through the request's writer ([`may_erase`] said yes; see the
+/// module's documentation): a survivor's records go whole; of anyone else, their own rows go
+/// and their person row keeps only its id and role, since survivors' records refer to it.
+pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure, ApiError> {
+    let found = records_about(ctx.writer.tx(), person, role)?;
     let mut erased: BTreeMap<String, u32> = BTreeMap::new();
-    for f in &found {
-        let scopes = tx.record_scopes(&f.collection, &f.id)?;
-        tx.delete_record(&f.collection, &f.id)?;
-        stamps.push(RowStamp {
-            collection: f.collection.clone(),
-            id: f.id.clone(),
-            scopes: scopes.into_iter().map(|s| (s, true)).collect(),
-        });
-        audit.push(line(actor, now, "erase", &f.collection, &f.id));
-        *erased.entry(f.collection.clone()).or_default() += 1;
+    let mut forget: BTreeSet<String> = BTreeSet::new();
+    for f in found {
+        let data = rows::parse(&f.data).unwrap_or_default();
+        let theirs = role == Role::Survivor
+            || f.id == person && f.collection != "person"
+            || f.collection == "bookmark"
+            || (matches!(
+                f.collection.as_str(),
+                "training_record" | "supervision_session"
+            ) && text(&data, "mentor_id") == Some(person));
+        if !theirs {
+            continue;
+        }
+        ctx.writer.erase(&f.collection, &f.id)?;
+        *erased.entry(f.collection).or_default() += 1;
+        forget.insert(f.id);
     }
-    let mut ids: BTreeSet<&str> = found.iter().map(|f| f.id.as_str()).collect();
-    ids.insert(person);
-    for id in ids {
-        forget_relations(tx, id)?;
+    if role == Role::Survivor {
+        forget.insert(person.to_owned());
+        for id in &forget {
+            forget_relations(ctx.writer.tx(), id)?;
+        }
+    } else {
+        let mut row = serde_json::Map::new();
+        row.insert("id".into(), person.into());
+        row.insert("display_name".into(), ERASED_NAME.into());
+        row.insert("updated_at".into(), ctx.now.into());
+        row.insert("hlc".into(), (ctx.stamp)().into());
+        let outcome = ctx.writer.apply(
+            "person",
+            passerelle_core::sync::protocol::Op::Update,
+            person,
+            row,
+            true,
+        )?;
+        if let Some(reason) = outcome.reason {
+            tracing::warn!(reason, "an erased person's name could not be removed");
+            return Err(ApiError::forbidden("not allowed for this person"));
+        }
     }
-    tx.revoke_person(person, now)?;
-    tx.audit(&audit)?;
-    // Last: on PostgreSQL the scopes stamped stay locked until the commit.
-    tx.stamp_rows(&stamps, now)?;
-    Ok(Ok(Erasure {
+    ctx.writer.tx().revoke_person(person, ctx.now)?;
+    Ok(Erasure {
         person_id: person.to_owned(),
         erased,
-    }))
+    })
+}
+
+/// Whether `person` is the `kind` (`mentor`, `coordinator`) of a mentorship not ended.
+fn under_way(tx: &mut dyn StoreTx, kind: &str, person: &str) -> StoreResult<bool> {
+    let ended = MentorshipStatus::Ended.code();
+    Ok(tx
+        .mentorships_of(kind, person)?
+        .iter()
+        .any(|m| rows::parse(&m.record.data).is_none_or(|row| text(&row, "status") != Some(ended))))
 }
 
 /// The person's role if `actor` may ask for their export or erasure; a refusal otherwise,

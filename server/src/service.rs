@@ -253,7 +253,12 @@ impl<S: ServerStore> Service<S> {
             (Method::Post, ["v1", "people", person, "erase"]) => {
                 let body: rights::EraseRequest = parse(&req.body)?;
                 json_body(&self.audited_refusals(req, now, |tx, actor| {
-                    rights::erase(tx, actor, person, &body, now)
+                    let role = match rights::may_erase(tx, actor, person, &body, now)? {
+                        Ok(role) => role,
+                        Err(refused) => return Ok(Err(refused)),
+                    };
+                    self.write_in(tx, actor, now, |ctx| rights::erase(ctx, person, role))
+                        .map(Ok)
                 })?)
             }
             // One transaction per request: checking the token is part of the request's own

@@ -99,6 +99,8 @@ pub struct Writer<'t> {
     locked: HashSet<(String, String)>,
     /// Rows that did not exist before this request: they are in no scope yet.
     created: HashSet<(String, String)>,
+    /// Rows this request deleted for good: they leave every scope at `finish`.
+    erased: Vec<(String, String)>,
     audit: Vec<AuditEntry>,
     /// Results of pushed mutations, kept with the audit lines.
     results: Vec<MutationRecord>,
@@ -119,6 +121,7 @@ impl<'t> Writer<'t> {
             written: HashMap::new(),
             locked: HashSet::new(),
             created: HashSet::new(),
+            erased: Vec::new(),
             audit: Vec::new(),
             results: Vec::new(),
         }
@@ -198,6 +201,21 @@ impl<'t> Writer<'t> {
             .iter()
             .find(|r| r.mutation_id == mutation_id)
             .map(|r| r.result.as_str())
+    }
+
+    /// Deletes a stored row for good (an erasure, `rights`): audited as `erase`, and at
+    /// [`Self::finish`] marked removed from every scope it was in, so each device deletes it at
+    /// its next pull.
+    pub fn erase(&mut self, collection: &str, id: &str) -> StoreResult<()> {
+        let key = (collection.to_owned(), id.to_owned());
+        if self.locked.insert(key.clone()) {
+            self.tx.lock_record(collection, id)?;
+        }
+        self.tx.delete_record(collection, id)?;
+        self.written.remove(&key);
+        self.record_audit("erase", collection, id);
+        self.erased.push(key);
+        Ok(())
     }
 
     /// Applies one change. `trusted` (coordinator API only) lets an update change fields that
@@ -310,7 +328,7 @@ impl<'t> Writer<'t> {
     }
 
     fn record_audit(&mut self, action: &'static str, collection: &str, row_id: &str) {
-        if audited(collection) || action == "denied" {
+        if audited(collection) || action == "denied" || action == "erase" {
             self.audit.push(AuditEntry {
                 at: self.now,
                 person_id: self.actor.person_id.clone(),
@@ -332,6 +350,7 @@ impl<'t> Writer<'t> {
             mut written,
             locked,
             created,
+            erased,
             audit,
             results,
             now,
@@ -375,6 +394,14 @@ impl<'t> Writer<'t> {
                 collection,
                 id,
                 scopes,
+            });
+        }
+        for (collection, id) in erased {
+            let scopes = tx.record_scopes(&collection, &id)?;
+            stamps.push(RowStamp {
+                collection,
+                id,
+                scopes: scopes.into_iter().map(|scope| (scope, true)).collect(),
             });
         }
         tx.keep_records(&audit, &results)?;

@@ -341,3 +341,133 @@ fn export_then_erase_on(kind: StoreKind) {
         "and cannot bring anything back"
     );
 }
+
+#[test]
+fn a_mentor_leaving_takes_their_own_rows_and_leaves_survivors_records_whole() {
+    for kind in store_kinds() {
+        mentor_leaves_on(kind);
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one story, told in order
+fn mentor_leaves_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let id = |name: &str| seeded(&people, name).person_id.clone();
+    let (marc, claire) = (id("Marc"), id("Claire"));
+    let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
+    let claire_code =
+        desk.post_ok(&format!("/v1/people/{claire}/enrolment-code"), &Json::Null)["enrolment_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &claire_code);
+    coordinator.sync();
+    let now = coordinator.store.now();
+    let training = coordinator
+        .store
+        .record_training(passerelle_core::NewTraining {
+            mentor_id: marc.clone(),
+            course: "Peer support after stroke, module 1".into(),
+            completed_at: now - 86_400_000,
+            valid_until: None,
+            notes: None,
+        })
+        .unwrap();
+    coordinator.sync();
+    mentor.sync();
+    let sophies = mentor.mentorship_with("Sophie");
+    let jeannes = mentor.mentorship_with("Jeanne");
+    let checkin = mentor
+        .store
+        .record_checkin(contact(&sophies, now - 3_600_000, "Walked to the bakery"))
+        .unwrap();
+    let said = mentor
+        .store
+        .send_message(&sophies, "Well done today")
+        .unwrap();
+    mentor.sync();
+    survivor.sync();
+    coordinator.sync();
+    assert_eq!(survivor.store.person(&marc).unwrap().display_name, "Marc");
+
+    // Not while he mentors anyone, nor by himself.
+    let erase = format!("/v1/people/{marc}/erase");
+    let confirm = json!({ "confirm": marc });
+    let refused = desk.call(Method::Post, &erase, &confirm);
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(server.service.stored_row("mentor_profile", &marc).is_some());
+    for m in [&sophies, &jeannes] {
+        desk.post_ok(
+            &format!("/v1/mentorships/{m}/end"),
+            &json!({ "reason": "mentor_unavailable" }),
+        );
+    }
+    let claire_self = desk.call(
+        Method::Post,
+        &format!("/v1/people/{claire}/erase"),
+        &json!({ "confirm": claire }),
+    );
+    assert_eq!(claire_self.status, 409, "nobody erases themselves");
+
+    let erased = desk.post_ok(&erase, &confirm);
+    assert_eq!(erased["erased"]["mentor_profile"], 1);
+    assert_eq!(erased["erased"]["training_record"], 1);
+    assert!(erased["erased"].get("checkin").is_none(), "{}", erased);
+    assert!(
+        server
+            .service
+            .stored_row("training_record", &training.id)
+            .is_none()
+    );
+    assert_eq!(
+        server.service.stored_row("person", &marc).unwrap()["display_name"],
+        passerelle_server::rights::ERASED_NAME
+    );
+
+    // Sophie's records stay whole, his name gone from every phone; his phone is signed out.
+    survivor.sync();
+    coordinator.sync();
+    for (who, phone) in [("survivor", &survivor), ("coordinator", &coordinator)] {
+        let shown = phone.store.person(&marc).unwrap();
+        assert_eq!(
+            shown.display_name,
+            passerelle_server::rights::ERASED_NAME,
+            "{who}"
+        );
+        let kept = phone.store.my_mentorships().unwrap();
+        assert!(
+            kept.iter().any(|m| m.id == sophies),
+            "the mentorship stays on the {who}'s phone"
+        );
+    }
+    let conversation = survivor.store.conversation(&sophies, 20).unwrap();
+    assert!(
+        conversation.messages.iter().any(|m| m.id == said.id),
+        "his message stays in Sophie's conversation"
+    );
+    assert_eq!(
+        coordinator
+            .store
+            .checkin_history(&checkin.checkin.checkin_id)
+            .unwrap()
+            .len(),
+        1,
+        "his check-in stays in her case notes"
+    );
+    assert!(
+        coordinator.store.profile(&marc).unwrap().is_none(),
+        "his profile is gone"
+    );
+    assert!(
+        coordinator
+            .store
+            .mentor_development(&marc)
+            .unwrap()
+            .trainings
+            .is_empty(),
+        "and his training record"
+    );
+    assert!(mentor.try_sync().is_err(), "his phone is signed out");
+}
