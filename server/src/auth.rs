@@ -22,6 +22,18 @@ pub struct Actor {
     pub device_id: String,
 }
 
+impl Actor {
+    /// The server acting on its own, not a person: to create the first coordinator, issue
+    /// codes from the command line, and for maintenance (scope rules, sweeping erasures).
+    pub fn system() -> Self {
+        Self {
+            person_id: "system".to_owned(),
+            role: Role::Professional,
+            device_id: "server".to_owned(),
+        }
+    }
+}
+
 /// A new random secret: 32 bytes, hex.
 pub fn secret() -> String {
     let mut bytes = [0u8; 32];

@@ -29,15 +29,6 @@ pub struct SeededPerson {
     pub enrolment_code: String,
 }
 
-/// The server acting on its own, only to create the first coordinator.
-fn system() -> Actor {
-    Actor {
-        person_id: "system".to_owned(),
-        role: Role::Professional,
-        device_id: "server".to_owned(),
-    }
-}
-
 fn profile(
     ctx: &mut Ctx<'_, '_>,
     collection: &str,
@@ -71,14 +62,14 @@ pub fn bootstrap_coordinator<S: ServerStore>(
     team: &str,
 ) -> Result<SeededPerson, ApiError> {
     let ttl = service.config().code_ttl_ms;
-    service.act_as(&system(), |ctx| {
+    service.act_as(&Actor::system(), |ctx| {
         let req = NewPersonRequest {
             role: "professional".into(),
             display_name: name.into(),
             caregiver_of: None,
             relationship: None,
         };
-        let enrolled = coordinator::enrol_person(ctx, &system(), req, ttl)?;
+        let enrolled = coordinator::enrol_person(ctx, &Actor::system(), req, ttl)?;
         profile(
             ctx,
             "professional_profile",
@@ -207,7 +198,7 @@ pub fn issue_codes_as_operator<S: ServerStore>(
     people: &[String],
 ) -> Result<Vec<SeededPerson>, ApiError> {
     let ttl = service.config().code_ttl_ms;
-    service.act_as(&system(), |ctx| {
+    service.act_as(&Actor::system(), |ctx| {
         let mut issued = Vec::new();
         for id in people {
             let person = rows::load(ctx.writer.tx(), "person", id)?

@@ -36,7 +36,7 @@ use crate::auth::Actor;
 use crate::coordinator::{self, Ctx, professional};
 use crate::error::ApiError;
 use crate::rows::{self, consent_active, text};
-use crate::scopes;
+use crate::scopes::{self, PROFILE_COLLECTIONS};
 use crate::store::{AuditEntry, StoreResult, StoreTx};
 use crate::write::ENROLLED_BY;
 
@@ -230,8 +230,29 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
     let found = records_about(ctx.writer.tx(), person, role)?;
     let mut erased: BTreeMap<String, u32> = BTreeMap::new();
     let mut forget: BTreeSet<String> = BTreeSet::new();
+    // The people whose rows the survivor's mentorships and circle carried: they leave those
+    // scopes too (nobody reads them any more, but the log should say so).
+    let mut members: BTreeSet<String> = if role == Role::Survivor {
+        ctx.writer
+            .tx()
+            .objects("share_consent", person)?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     for f in found {
         let data = rows::parse(&f.data).unwrap_or_default();
+        if role == Role::Survivor && f.collection == "mentorship" {
+            members.extend(
+                ["mentor_id", "coordinator_id"]
+                    .iter()
+                    .filter_map(|field| text(&data, field).map(str::to_owned)),
+            );
+            // A change checked against the mentorship before this commit may still land in
+            // it (PostgreSQL runs requests side by side): `sweep_erased` takes it away.
+            ctx.writer.tx().add_relation(ERASED, "mentorship", &f.id)?;
+        }
         let theirs = role == Role::Survivor
             || f.id == person && f.collection != "person"
             || f.collection == "bookmark"
@@ -250,6 +271,12 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
         forget.insert(person.to_owned());
         for id in &forget {
             forget_relations(ctx.writer.tx(), id)?;
+        }
+        for member in members {
+            ctx.writer.restamp("person", &member);
+            for profile in PROFILE_COLLECTIONS {
+                ctx.writer.restamp(profile, &member);
+            }
         }
     } else {
         let mut row = serde_json::Map::new();
@@ -274,6 +301,66 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
         person_id: person.to_owned(),
         erased,
     })
+}
+
+/// The relation marking an erased survivor's mentorships (`mentorship` → id).
+const ERASED: &str = "erased";
+
+/// Collections whose rows hang from one mentorship by their `mentorship_id`.
+const OF_A_MENTORSHIP: &[&str] = &[
+    "mentorship_event",
+    "checkin",
+    "escalation",
+    "message",
+    "conversation_read",
+    "referral",
+];
+
+/// Erases what reached an erased survivor's mentorships after their erasure: a change
+/// authorized against the mentorship before the erasure committed and written after it
+/// (PostgreSQL runs requests side by side; SQLite one at a time, so there it finds nothing).
+/// Run with garbage collection. Returns how many rows it erased.
+pub fn sweep_erased(ctx: &mut Ctx<'_, '_>) -> StoreResult<usize> {
+    let mut late = BTreeSet::new();
+    for m in ctx.writer.tx().objects(ERASED, "mentorship")? {
+        for prefix in ["mentorship", "conversation", "casenotes"] {
+            let scope = format!("{prefix}:{m}");
+            let mut after = 0;
+            loop {
+                let entries = ctx.writer.tx().scope_entries(&scope, after, 1_000)?;
+                let Some(last) = entries.last() else { break };
+                after = last.seq;
+                for e in entries {
+                    let Some(row) = e.data.as_deref().and_then(rows::parse) else {
+                        continue;
+                    };
+                    let hangs = match e.collection.as_str() {
+                        "mentorship" => e.id == m,
+                        "escalation_event" => text(&row, "escalation_id").is_some_and(|x| {
+                            // Its escalation was erased (or is late too, and goes now).
+                            late.contains(&("escalation".to_owned(), x.to_owned()))
+                                || ctx
+                                    .writer
+                                    .tx()
+                                    .record("escalation", x)
+                                    .is_ok_and(|r| r.is_none())
+                        }),
+                        c if OF_A_MENTORSHIP.contains(&c) => {
+                            text(&row, "mentorship_id") == Some(m.as_str())
+                        }
+                        _ => false,
+                    };
+                    if hangs {
+                        late.insert((e.collection, e.id));
+                    }
+                }
+            }
+        }
+    }
+    for (collection, id) in &late {
+        ctx.writer.erase(collection, id)?;
+    }
+    Ok(late.len())
 }
 
 /// Whether `person` is the `kind` (`mentor`, `coordinator`) of a mentorship not ended.

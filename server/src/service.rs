@@ -475,9 +475,16 @@ impl<S: ServerStore> Service<S> {
     }
 
     /// Forgets removals older than the tombstone horizon (run periodically).
+    /// Then erases what reached an erased survivor's mentorships after their erasure
+    /// ([`rights::sweep_erased`]).
     pub fn collect_garbage(&self) -> Result<(), ApiError> {
         let before = self.clock.now() - self.config.tombstone_horizon_ms;
-        Ok(self.store.transaction(|tx| tx.collect_garbage(before))?)
+        self.store.transaction(|tx| tx.collect_garbage(before))?;
+        let late = self.act_as(&Actor::system(), |ctx| Ok(rights::sweep_erased(ctx)?))?;
+        if late > 0 {
+            tracing::info!(rows = late, "late rows of erased records erased");
+        }
+        Ok(())
     }
 
     /// Brings rows stored under earlier scope rules into the current ones (once; a no-op
@@ -486,12 +493,7 @@ impl<S: ServerStore> Service<S> {
     /// # Errors
     /// A store failure; nothing moved then.
     pub fn apply_scope_rules(&self) -> Result<usize, ApiError> {
-        let server = Actor {
-            person_id: "system".to_owned(),
-            role: passerelle_core::Role::Professional,
-            device_id: "server".to_owned(),
-        };
-        self.act_as(&server, |ctx| {
+        self.act_as(&Actor::system(), |ctx| {
             Ok(crate::scopes::move_survivor_records_out_of_staff(
                 ctx.writer,
             )?)

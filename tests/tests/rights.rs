@@ -471,3 +471,82 @@ fn mentor_leaves_on(kind: StoreKind) {
     );
     assert!(mentor.try_sync().is_err(), "his phone is signed out");
 }
+
+/// On PostgreSQL a change authorized against a mentorship just before its survivor's erasure
+/// committed can be written just after it. The race is staged here by writing such a row
+/// straight into the store; the next garbage collection erases it, and only it.
+#[test]
+fn a_change_landing_in_an_erased_mentorship_is_swept_away() {
+    use passerelle_server::store::{RowStamp, ServerStore, StoreFailure};
+    use passerelle_server::{Config, Service, SqliteStore};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("server.db")).unwrap();
+    let service = std::sync::Arc::new(Service::new(
+        store,
+        Config::default(),
+        passerelle_core::Clock::system(),
+    ));
+    let people = passerelle_server::demo::seed(&service).unwrap();
+    let server = TestServer::from_service(service.clone());
+    let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
+    let jeanne = seeded(&people, "Jeanne").person_id.clone();
+    let export = desk.call(
+        Method::Get,
+        &format!("/v1/people/{jeanne}/export"),
+        &Json::Null,
+    );
+    let records = export.body["records"].as_array().unwrap().clone();
+    let of = |collection: &str| {
+        records
+            .iter()
+            .find(|r| r["collection"] == collection)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (mentorship, consent) = (of("mentorship"), of("consent"));
+    desk.post_ok(&format!("/v1/consents/{consent}/withdraw"), &Json::Null);
+    desk.post_ok(
+        &format!("/v1/people/{jeanne}/erase"),
+        &json!({ "confirm": jeanne }),
+    );
+
+    let late = uuid_from([7; 16]);
+    let row = json!({ "id": late, "mentorship_id": mentorship, "notes": "late" }).to_string();
+    service
+        .store()
+        .transaction(|tx| {
+            tx.put_record("checkin", &late, &row, 0)?;
+            tx.stamp_rows(
+                &[RowStamp {
+                    collection: "checkin".into(),
+                    id: late.clone(),
+                    scopes: vec![(format!("casenotes:{mentorship}"), false)],
+                }],
+                passerelle_core::Clock::system().now(),
+            )?;
+            Ok::<_, StoreFailure>(())
+        })
+        .unwrap();
+    let ahmed = seeded(&people, "Ahmed").person_id.clone();
+    assert!(server.service.stored_row("checkin", &late).is_some());
+
+    server.service.collect_garbage();
+    assert!(
+        server.service.stored_row("checkin", &late).is_none(),
+        "swept"
+    );
+    assert_eq!(server.service.audit_count("checkin", &late, "erase"), 1);
+    assert!(
+        server.service.stored_row("person", &ahmed).is_some(),
+        "nobody else's rows"
+    );
+    server.service.collect_garbage();
+    assert_eq!(
+        server.service.audit_count("checkin", &late, "erase"),
+        1,
+        "once"
+    );
+}
