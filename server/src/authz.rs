@@ -7,6 +7,7 @@ use passerelle_core::model::message::receipt_id;
 use passerelle_core::sync::protocol::{Op, WireRow};
 
 use crate::auth::Actor;
+use crate::rights;
 use crate::rows::{self, text};
 use crate::scopes;
 use crate::store::{StoreResult, StoreTx};
@@ -56,7 +57,7 @@ pub fn may_write(
             pro && field("coordinator_id") == me
                 && rows::person_role(tx, &field("survivor_id"))? == Some(Role::Survivor)
                 && scopes::cares_for(tx, me, &field("survivor_id"))?
-                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+                && rights::is_mentor(tx, &field("mentor_id"))?
         }
         ("mentorship", Op::Update) => pro && field("coordinator_id") == me,
         ("mentorship_event", _) => {
@@ -83,11 +84,11 @@ pub fn may_write(
         }
         ("training_record", _) => {
             pro && text(row, "recorded_by") == Some(me)
-                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+                && rights::is_mentor(tx, &field("mentor_id"))?
         }
         ("supervision_session", _) => {
             pro && text(row, "supervisor_id") == Some(me)
-                && rows::person_role(tx, &field("mentor_id"))? == Some(Role::Mentor)
+                && rights::is_mentor(tx, &field("mentor_id"))?
         }
         ("consent", op) => {
             let survivor = field("survivor_id");

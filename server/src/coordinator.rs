@@ -256,6 +256,10 @@ pub fn reissue_code(
     if tx.record("person", person)?.is_none() {
         return Ok(Err(ApiError::not_found("person")));
     }
+    if crate::rights::is_erased(tx, person)? {
+        audit(tx, "denied")?;
+        return Ok(Err(ApiError::conflict("this person's records were erased")));
+    }
     if !responsible_for(tx, &actor.person_id, person)? {
         audit(tx, "denied")?;
         return Ok(Err(ApiError::forbidden("not allowed for this person")));
@@ -404,7 +408,7 @@ pub fn act(
                 .mentor_id
                 .clone()
                 .ok_or(ApiError::bad_request("invalid", "mentor_id is required"))?;
-            if rows::person_role(op.writer.tx(), &mentor)? != Some(Role::Mentor) {
+            if !crate::rights::is_mentor(op.writer.tx(), &mentor)? {
                 return Err(ApiError::bad_request(
                     "invalid",
                     "mentor_id must name a mentor",

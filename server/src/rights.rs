@@ -296,6 +296,7 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
             return Err(ApiError::forbidden("not allowed for this person"));
         }
     }
+    ctx.writer.tx().add_relation(ERASED, "person", person)?;
     ctx.writer.tx().revoke_person(person, ctx.now)?;
     Ok(Erasure {
         person_id: person.to_owned(),
@@ -303,8 +304,20 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
     })
 }
 
-/// The relation marking an erased survivor's mentorships (`mentorship` → id).
+/// The relation marking what an erasure left behind: an erased person (`person` → id: their
+/// account cannot come back) and an erased survivor's mentorships (`mentorship` → id).
 const ERASED: &str = "erased";
+
+/// Whether `person`'s records were erased: no new enrolment code, mentorship, training or
+/// supervision for them.
+pub fn is_erased(tx: &mut dyn StoreTx, person: &str) -> StoreResult<bool> {
+    Ok(tx.subjects(ERASED, person)?.iter().any(|s| s == "person"))
+}
+
+/// Whether `person` is a mentor of the programme: a mentor whose records were not erased.
+pub fn is_mentor(tx: &mut dyn StoreTx, person: &str) -> StoreResult<bool> {
+    Ok(rows::person_role(tx, person)? == Some(Role::Mentor) && !is_erased(tx, person)?)
+}
 
 /// Collections whose rows hang from one mentorship by their `mentorship_id`.
 const OF_A_MENTORSHIP: &[&str] = &[

@@ -470,6 +470,36 @@ fn mentor_leaves_on(kind: StoreKind) {
         "and his training record"
     );
     assert!(mentor.try_sync().is_err(), "his phone is signed out");
+
+    // And his account does not come back: no new code, no new mentee, no new training.
+    let code = desk.call(
+        Method::Post,
+        &format!("/v1/people/{marc}/enrolment-code"),
+        &Json::Null,
+    );
+    assert_eq!(code.status, 409, "{}", code.body);
+    let proposal = json!({"survivor_id": id("Ahmed"), "mentor_id": marc,
+                          "planned_contacts": 6, "planned_weeks": 12});
+    assert_eq!(
+        desk.call(Method::Post, "/v1/mentorships", &proposal).status,
+        403
+    );
+    let mut with_ines = proposal.clone();
+    with_ines["mentor_id"] = json!(id("Inès"));
+    desk.post_ok("/v1/mentorships", &with_ines);
+    let retrain = coordinator
+        .store
+        .record_training(passerelle_core::NewTraining {
+            mentor_id: marc.clone(),
+            course: "Refresher".into(),
+            completed_at: now,
+            valid_until: None,
+            notes: None,
+        });
+    if retrain.is_ok() {
+        let summary = coordinator.sync();
+        assert_eq!(summary.rejected, 1, "the server refuses it");
+    }
 }
 
 /// On PostgreSQL a change authorized against a mentorship just before its survivor's erasure
