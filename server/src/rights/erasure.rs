@@ -1,43 +1,19 @@
-//! A person's rights over what the server holds about them (GDPR articles 15, 17 and 20; the
-//! privacy rules of DESIGN.md): an export of every record about them, with who read, wrote or
-//! erased each one, and the erasure of their records.
-//!
-//! **A person's records**: the core's rule (`passerelle_core::rights::is_about`), applied to
-//! every row of the scopes the person belongs to; for a survivor, every row of their
-//! mentorships' scopes is about them.
-//!
-//! **Who asks**: a professional responsible for the person (`coordinator::responsible_for`, or
-//! for a survivor anyone who enrolled them or coordinates one of their mentorships), never the
-//! person themselves. The programme answers a request as the controller: an export holds third
-//! parties' words (a mentor's case notes), which the professional reviews before handing it
-//! over (art. 15(4)). Every exported row is audited as a read; a refusal as `denied`.
-//!
-//! **Erasure**, through the request's writer (`Writer::erase`): each erased row leaves every
-//! scope it was in, so each device deletes it at its next pull; the person's tokens are revoked
-//! and unused enrolment codes spent. A *survivor's* records go whole (once their consent to take
-//! part is withdrawn), with the relations they defined, so members who lose a scope with them
-//! purge it. Anyone else's records are part of survivors' records (a check-in a mentor wrote, a
-//! message in a survivor's conversation), which stay: their own rows go (profile, bookmarks, a
-//! mentor's training and supervision) and their person row keeps only its id and role, its
-//! name replaced by [`ERASED_NAME`] everywhere — once a mentor's or coordinator's mentorships
-//! have ended, or a caregiver's sharing consents are withdrawn. What stays: the audit trail
-//! (ids and actions, never content — including an `erase` line per row), past pushes'
-//! idempotency results (statuses and reasons only) and the scope log's removal entries until
-//! garbage collection.
+//! Erasing a person's records (GDPR article 17): a survivor's whole, anyone else's own rows and
+//! name; the marks an erasure leaves (the account cannot come back), and the sweep of changes
+//! that reached an erased survivor's mentorships after the erasure committed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use passerelle_core::rights::{ExportedRecord, is_about};
 use passerelle_core::{MentorshipStatus, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
+use super::{allowed, records_about};
 use crate::auth::Actor;
-use crate::coordinator::{self, Ctx, professional};
+use crate::coordinator::Ctx;
 use crate::error::ApiError;
 use crate::rows::{self, consent_active, text};
-use crate::scopes::{self, PROFILE_COLLECTIONS};
-use crate::store::{AuditEntry, StoreResult, StoreTx};
+use crate::scopes::PROFILE_COLLECTIONS;
+use crate::store::{StoreResult, StoreTx};
 use crate::write::ENROLLED_BY;
 
 /// Every kind of relation the service derives from rows (`scopes::update_relations`, the
@@ -56,36 +32,6 @@ const RELATION_KINDS: &[&str] = &[
     crate::demo::DEMO_MEMBER,
 ];
 
-/// `GET /v1/people/{id}/export`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PersonExport {
-    /// Whose records.
-    pub person_id: String,
-    /// When the export was made (UTC ms).
-    pub exported_at: i64,
-    /// Every record about the person, by collection then id.
-    pub records: Vec<ExportedRecord>,
-    /// Who read, wrote or erased any of them (or was refused), oldest first.
-    pub access: Vec<AccessLine>,
-}
-
-/// One audit line about a record of the export.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AccessLine {
-    /// When (UTC ms).
-    pub at: i64,
-    /// Who acted.
-    pub person_id: String,
-    /// From which device.
-    pub device_id: String,
-    /// `read`, `write`, `denied` or `erase`.
-    pub action: String,
-    /// Collection.
-    pub collection: String,
-    /// Row key.
-    pub row_id: String,
-}
-
 /// `POST /v1/people/{id}/erase`: the person's id again, so no erasure happens by a slip.
 #[derive(Debug, Deserialize)]
 pub struct EraseRequest {
@@ -100,83 +46,6 @@ pub struct Erasure {
     pub person_id: String,
     /// Rows erased per collection.
     pub erased: BTreeMap<String, u32>,
-}
-
-/// A record about the person, as read from a scope.
-struct Found {
-    collection: String,
-    id: String,
-    data: String,
-}
-
-/// Exports every record about `person`, audited as reads; the access lines come after the
-/// commit ([`attach_access`]). The outer error rolls back; the inner one is a refusal whose
-/// audit line is committed all the same.
-pub fn export(
-    tx: &mut dyn StoreTx,
-    actor: &Actor,
-    person: &str,
-    now: i64,
-) -> Result<Result<PersonExport, ApiError>, ApiError> {
-    let role = match allowed(tx, actor, person, now)? {
-        Ok(role) => role,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    let found = records_about(tx, person, role)?;
-    let mut records = Vec::with_capacity(found.len());
-    let mut reads = Vec::new();
-    for f in found {
-        if crate::write::audited(&f.collection) {
-            reads.push(line(actor, now, "read", &f.collection, &f.id));
-        }
-        let data = serde_json::from_str(&f.data).unwrap_or(Json::String(f.data));
-        records.push(ExportedRecord {
-            collection: f.collection,
-            id: f.id,
-            data,
-        });
-    }
-    tx.audit(&reads)?;
-    Ok(Ok(PersonExport {
-        person_id: person.to_owned(),
-        exported_at: now,
-        records,
-        access: Vec::new(),
-    }))
-}
-
-/// The row keys whose audit lines an export reports: its records' and the person's own.
-pub fn audited_keys(export: &PersonExport) -> Vec<String> {
-    let mut ids: Vec<String> = export.records.iter().map(|r| r.id.clone()).collect();
-    ids.push(export.person_id.clone());
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// Adds to `export` the audit lines about its records, from `lines` (read for
-/// [`audited_keys`]): an id is unique within its collection only, and lines about the person
-/// themselves (codes issued to them, refusals) are theirs too.
-pub fn attach_access(export: &mut PersonExport, lines: Vec<AuditEntry>) {
-    let keys: BTreeSet<(&str, &str)> = export
-        .records
-        .iter()
-        .map(|r| (r.collection.as_str(), r.id.as_str()))
-        .collect();
-    let person = export.person_id.as_str();
-    let access = lines
-        .into_iter()
-        .filter(|l| l.row_id == person || keys.contains(&(l.collection.as_str(), &l.row_id)))
-        .map(|l| AccessLine {
-            at: l.at,
-            person_id: l.person_id,
-            device_id: l.device_id,
-            action: l.action.to_owned(),
-            collection: l.collection,
-            row_id: l.row_id,
-        })
-        .collect();
-    export.access = access;
 }
 
 /// The name an erased person's row keeps: no language's word, so every app shows it as is.
@@ -385,43 +254,6 @@ fn under_way(tx: &mut dyn StoreTx, kind: &str, person: &str) -> StoreResult<bool
         .any(|m| rows::parse(&m.record.data).is_none_or(|row| text(&row, "status") != Some(ended))))
 }
 
-/// The person's role if `actor` may ask for their export or erasure; a refusal otherwise,
-/// audited as `denied` on `rights` keyed by the person.
-fn allowed(
-    tx: &mut dyn StoreTx,
-    actor: &Actor,
-    person: &str,
-    now: i64,
-) -> Result<Result<Role, ApiError>, ApiError> {
-    let deny = |tx: &mut dyn StoreTx, refused: ApiError| -> Result<_, ApiError> {
-        tx.audit(&[line(actor, now, "denied", "rights", person)])?;
-        Ok(Err(refused))
-    };
-    if let Err(refused) = professional(actor) {
-        return deny(tx, refused);
-    }
-    let Some(role) = rows::person_role(tx, person)? else {
-        return Ok(Err(ApiError::not_found("person")));
-    };
-    let responsible = coordinator::responsible_for(tx, &actor.person_id, person)?
-        || (role == Role::Survivor && scopes::cares_for(tx, &actor.person_id, person)?);
-    if !responsible {
-        return deny(tx, ApiError::forbidden("not allowed for this person"));
-    }
-    Ok(Ok(role))
-}
-
-fn line(actor: &Actor, now: i64, action: &'static str, collection: &str, id: &str) -> AuditEntry {
-    AuditEntry {
-        at: now,
-        person_id: actor.person_id.clone(),
-        device_id: actor.device_id.clone(),
-        action,
-        collection: collection.to_owned(),
-        row_id: id.to_owned(),
-    }
-}
-
 fn programme_consent_in_force(tx: &mut dyn StoreTx, survivor: &str) -> StoreResult<bool> {
     for consent in tx.objects("consent_of", survivor)? {
         if let Some(row) = rows::load(tx, "consent", &consent)? {
@@ -431,85 +263,6 @@ fn programme_consent_in_force(tx: &mut dyn StoreTx, survivor: &str) -> StoreResu
         }
     }
     Ok(false)
-}
-
-/// The scopes that can hold a record about `person`: their own, and those of the
-/// mentorships, circles and caseloads they belong to.
-fn scopes_to_search(
-    tx: &mut dyn StoreTx,
-    person: &str,
-    role: Role,
-) -> StoreResult<BTreeSet<String>> {
-    let mut search = BTreeSet::from([format!("self:{person}")]);
-    for kind in ["survivor", "mentor", "coordinator"] {
-        for m in tx.subjects(kind, person)? {
-            for prefix in ["mentorship", "conversation", "casenotes"] {
-                search.insert(format!("{prefix}:{m}"));
-            }
-        }
-    }
-    match role {
-        Role::Survivor => {
-            search.insert(format!("care:{person}"));
-            search.insert(format!("circle:{person}"));
-        }
-        Role::Caregiver => {
-            for survivor in tx.subjects("share_consent", person)? {
-                search.insert(format!("circle:{survivor}"));
-                for m in tx.subjects("survivor", &survivor)? {
-                    search.insert(format!("conversation:{m}"));
-                }
-            }
-        }
-        // Supervision sessions they ran, training they recorded.
-        Role::Professional => {
-            search.insert("staff".to_owned());
-        }
-        Role::Mentor => {}
-    }
-    Ok(search)
-}
-
-/// Every record about `person` (see the module's documentation), by collection then id.
-fn records_about(tx: &mut dyn StoreTx, person: &str, role: Role) -> StoreResult<Vec<Found>> {
-    let theirs: BTreeSet<String> = if role == Role::Survivor {
-        tx.subjects("survivor", person)?.into_iter().collect()
-    } else {
-        BTreeSet::new()
-    };
-    let mut found: BTreeMap<(String, String), String> = BTreeMap::new();
-    for scope in scopes_to_search(tx, person, role)? {
-        // Every row of a survivor's mentorship is about them.
-        let whole = scope
-            .split_once(':')
-            .is_some_and(|(_, m)| theirs.contains(m));
-        let mut after = 0;
-        loop {
-            let entries = tx.scope_entries(&scope, after, 1_000)?;
-            let Some(last) = entries.last() else { break };
-            after = last.seq;
-            for e in entries {
-                let Some(data) = e.data else { continue };
-                let key = (e.collection, e.id);
-                if found.contains_key(&key) {
-                    continue;
-                }
-                let about = rows::parse(&data)
-                    .is_some_and(|row| is_about(&key.0, &key.1, &row, person, whole));
-                if about {
-                    found.insert(key, data);
-                }
-            }
-        }
-    }
-    Ok(found
-        .into_iter()
-        .map(|((collection, id), data)| Found {
-            collection,
-            id,
-            data,
-        })
-        .collect())
 }
 
 /// Removes every relation `id` is the subject or the object of.
