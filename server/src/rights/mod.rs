@@ -78,13 +78,7 @@ fn allowed(
     Ok(Ok(role))
 }
 
-fn line(
-    actor: &Actor,
-    now: i64,
-    action: &'static str,
-    collection: &str,
-    id: &str,
-) -> AuditEntry {
+fn line(actor: &Actor, now: i64, action: &'static str, collection: &str, id: &str) -> AuditEntry {
     AuditEntry {
         at: now,
         person_id: actor.person_id.clone(),
@@ -133,11 +127,7 @@ fn scopes_to_search(
 }
 
 /// Every record about `person` (see the module's documentation), by collection then id.
-fn records_about(
-    tx: &mut dyn StoreTx,
-    person: &str,
-    role: Role,
-) -> StoreResult<Vec<Found>> {
+fn records_about(tx: &mut dyn StoreTx, person: &str, role: Role) -> StoreResult<Vec<Found>> {
     let theirs: BTreeSet<String> = if role == Role::Survivor {
         tx.subjects("survivor", person)?.into_iter().collect()
     } else {

@@ -68,8 +68,12 @@ pub struct Report {
     pub net: NetStats,
     /// Rejection reasons seen on devices, with counts.
     pub reasons: BTreeMap<String, usize>,
-    /// Rows erased at the desk (a survivor's records, at their request).
+    /// Rows erased at the desk (someone's records, at their request).
     pub erased: usize,
+    /// Mentors erased (the other erasures are of a survivor).
+    pub mentors_erased: usize,
+    /// Phones signed out for good by their owner's erasure.
+    pub phones_retired: usize,
 }
 
 const MINUTE: i64 = 60_000;
@@ -131,8 +135,10 @@ pub struct World<S: ServerStore> {
     people: BTreeMap<&'static str, String>,
     devs: Vec<Dev>,
     acks: Vec<Ack>,
-    /// The rows erased at the desk, once it has erased a survivor's records.
+    /// The rows erased at the desk, once it has erased someone's records.
     erased: Option<BTreeSet<(String, String)>>,
+    /// Whose account was erased: their phones are signed out for good and take no further part.
+    retired: BTreeSet<&'static str>,
     report: Report,
     step: usize,
     log: Vec<String>,
@@ -286,6 +292,7 @@ impl<S: ServerStore> World<S> {
             devs: Vec::new(),
             acks: Vec::new(),
             erased: None,
+            retired: BTreeSet::new(),
             report: Report::default(),
             step: 0,
             log: Vec::new(),
@@ -410,11 +417,13 @@ impl<S: ServerStore> World<S> {
             match roll {
                 0..=39 => {
                     let i = self.rng.index(self.devs.len());
-                    self.local_op(i);
+                    if !self.is_retired(i) {
+                        self.local_op(i);
+                    }
                 }
                 40..=69 => {
                     let i = self.rng.index(self.devs.len());
-                    if self.devs[i].offline_until <= step {
+                    if self.devs[i].offline_until <= step && !self.is_retired(i) {
                         self.sync_with_retries(i)?;
                     }
                 }
@@ -447,7 +456,9 @@ impl<S: ServerStore> World<S> {
                 96..=98 => {
                     let i = self.rng.index(self.devs.len());
                     let online = self.devs[i].offline_until <= step;
-                    self.die_mid_write(i, online)?;
+                    if !self.is_retired(i) {
+                        self.die_mid_write(i, online)?;
+                    }
                 }
                 _ => {
                     let n = self.rng.index(3) + 1;
@@ -458,6 +469,11 @@ impl<S: ServerStore> World<S> {
         self.step = self.params.steps;
         self.quiesce()?;
         self.check_final()
+    }
+
+    /// Whether device `i` belongs to someone whose account was erased.
+    fn is_retired(&self, i: usize) -> bool {
+        self.retired.contains(self.devs[i].name)
     }
 
     fn reopen(&mut self, i: usize) {
@@ -925,7 +941,12 @@ impl<S: ServerStore> World<S> {
     #[allow(clippy::too_many_lines)] // one match over the desk's actions, read top to bottom
     fn desk_op(&mut self) -> Result<(), String> {
         if self.erased.is_none() && self.rng.chance(30) {
-            return self.erase_jeanne();
+            let who = if self.rng.chance(500) {
+                "jeanne"
+            } else {
+                "ines"
+            };
+            return self.erase(who);
         }
         let claire = self.people["claire"].clone();
         let view = inspect::server_view(&self.service, &claire);
@@ -1043,17 +1064,18 @@ impl<S: ServerStore> World<S> {
         Ok(())
     }
 
-    /// Jeanne (who has no phone here; her mentor may) asks for her records to be erased: the
-    /// desk records the withdrawal of her consent to take part, exports her records (the rows
-    /// the erasure must remove) and erases them. Her mentor's phones, online or not, learn of
-    /// it at their next sync.
-    fn erase_jeanne(&mut self) -> Result<(), String> {
+    /// Someone asks for their records to be erased: Jeanne (a survivor with no phone here; her
+    /// mentor may have one) or Inès (a mentor who may have a phone, and mentees who may). The
+    /// desk first does what erasure needs — records the withdrawal of Jeanne's consent to take
+    /// part, or ends Inès's mentorships — then erases. Phones learn of it at their next sync;
+    /// the erased person's own is signed out for good.
+    fn erase(&mut self, name: &'static str) -> Result<(), String> {
         use passerelle_server::Method;
-        let jeanne = self.people["jeanne"].clone();
+        let person = self.people[name].clone();
         let export = |desk: &ApiClient| {
             let answer = desk.call(
                 Method::Get,
-                &format!("/v1/people/{jeanne}/export"),
+                &format!("/v1/people/{person}/export"),
                 &Json::Null,
             );
             if answer.status == 200 {
@@ -1067,20 +1089,31 @@ impl<S: ServerStore> World<S> {
             .into_iter()
             .flatten()
         {
+            let data = &record["data"];
+            let id = record["id"].as_str().unwrap_or_default();
             if record["collection"] == "consent"
-                && record["data"]["scope"] == "programme"
-                && record["data"]["withdrawn_at"].is_null()
+                && data["survivor_id"] == person.as_str()
+                && data["scope"] == "programme"
+                && data["withdrawn_at"].is_null()
             {
-                let id = record["id"].as_str().unwrap_or_default();
                 self.desk
                     .post_ok(&format!("/v1/consents/{id}/withdraw"), &Json::Null);
             }
+            if record["collection"] == "mentorship"
+                && data["mentor_id"] == person.as_str()
+                && data["status"] != "ended"
+            {
+                self.desk.post_ok(
+                    &format!("/v1/mentorships/{id}/end"),
+                    &json!({ "reason": "mentor_unavailable" }),
+                );
+            }
         }
-        let rows = crate::api::exported_keys(&export(&self.desk)?);
+        let before = crate::api::exported_keys(&export(&self.desk)?);
         let answer = self.desk.call(
             Method::Post,
-            &format!("/v1/people/{jeanne}/erase"),
-            &json!({ "confirm": jeanne }),
+            &format!("/v1/people/{person}/erase"),
+            &json!({ "confirm": person }),
         );
         if answer.status != 200 {
             return Err(format!(
@@ -1088,9 +1121,18 @@ impl<S: ServerStore> World<S> {
                 answer.status, answer.body
             ));
         }
-        self.log(format!("desk: erases Jeanne's {} rows", rows.len()));
+        // A mentor's check-ins and messages stay (they are their mentees' records): what is
+        // erased is what the server no longer holds.
+        let rows: BTreeSet<(String, String)> = before
+            .into_iter()
+            .filter(|(c, id)| inspect::server_row(&self.service, c, id).is_none())
+            .collect();
+        self.log(format!("desk: erases {name}'s {} rows", rows.len()));
         self.report.erased += rows.len();
         self.erased = Some(rows);
+        self.retired.insert(name);
+        self.report.mentors_erased += usize::from(name == "ines");
+        self.report.phones_retired += self.devs.iter().filter(|d| d.name == name).count();
         Ok(())
     }
 
@@ -1209,6 +1251,9 @@ impl<S: ServerStore> World<S> {
             self.advance(MINUTE);
             let mut moved = false;
             for i in 0..self.devs.len() {
+                if self.is_retired(i) {
+                    continue;
+                }
                 let before = self.outbox_max(i);
                 let dev = &self.devs[i];
                 let summary = match dev.store().sync(&dev.link, None) {
@@ -1240,7 +1285,9 @@ impl<S: ServerStore> World<S> {
     fn check_final(&mut self) -> Result<(), String> {
         let mut problems = Vec::new();
         for i in 0..self.devs.len() {
-            problems.extend(self.check_device(i)?);
+            if !self.is_retired(i) {
+                problems.extend(self.check_device(i)?);
+            }
         }
         problems.extend(self.check_acks()?);
         // Nothing erased came back: no retry, late push or offline amendment revived a row.
@@ -1376,6 +1423,9 @@ impl<S: ServerStore> World<S> {
             });
             if recorded {
                 self.report.refused += 1;
+            } else if self.retired.contains(dev.name) {
+                // Queued on a phone whose account was erased before it could send it: gone
+                // with the account, as the person asked.
             } else {
                 problems.push(format!(
                     "device {} ({}): acknowledged {} {} (mutation {}) is neither on the server nor reported: server result {result:?}",
