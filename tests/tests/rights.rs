@@ -27,6 +27,14 @@ fn held(data: &MyData) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// A fresh one-time enrolment code for `person`, from the coordinator's desk.
+fn new_code(desk: &ApiClient, person: &str) -> String {
+    desk.post_ok(&format!("/v1/people/{person}/enrolment-code"), &Json::Null)["enrolment_code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn key(collection: &str, id: &str) -> (String, String) {
     (collection.to_owned(), id.to_owned())
 }
@@ -44,11 +52,7 @@ fn export_then_erase_on(kind: StoreKind) {
     let id = |name: &str| seeded(&people, name).person_id.clone();
     let (sophie, marc, paul, claire) = (id("Sophie"), id("Marc"), id("Paul"), id("Claire"));
     let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
-    let claire_code =
-        desk.post_ok(&format!("/v1/people/{claire}/enrolment-code"), &Json::Null)["enrolment_code"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let claire_code = new_code(&desk, &claire);
 
     // The programme at work: a check-in with a concern, messages both ways, everyone synced.
     let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
@@ -126,13 +130,7 @@ fn export_then_erase_on(kind: StoreKind) {
         &json!({"role": "professional", "display_name": "Nadia"}),
     );
     let nadia = client(&server, nadia["enrolment_code"].take().as_str().unwrap(), 2);
-    let marc_api = client(
-        &server,
-        desk.post_ok(&format!("/v1/people/{marc}/enrolment-code"), &Json::Null)["enrolment_code"]
-            .as_str()
-            .unwrap(),
-        3,
-    );
+    let marc_api = client(&server, &new_code(&desk, &marc), 3);
     let path = format!("/v1/people/{sophie}/export");
     for (who, c) in [
         ("a mentor", &marc_api),
@@ -355,11 +353,7 @@ fn mentor_leaves_on(kind: StoreKind) {
     let id = |name: &str| seeded(&people, name).person_id.clone();
     let (marc, claire) = (id("Marc"), id("Claire"));
     let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
-    let claire_code =
-        desk.post_ok(&format!("/v1/people/{claire}/enrolment-code"), &Json::Null)["enrolment_code"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let claire_code = new_code(&desk, &claire);
     let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
     let (coordinator, _) = Device::enrol(&server.url, &claire_code);
