@@ -129,6 +129,7 @@ fn export_then_erase_on(kind: StoreKind) {
         "/v1/people",
         &json!({"role": "professional", "display_name": "Nadia"}),
     );
+    let nadia_id = nadia["person_id"].as_str().unwrap().to_owned();
     let nadia = client(&server, nadia["enrolment_code"].take().as_str().unwrap(), 2);
     let marc_api = client(&server, &new_code(&desk, &marc), 3);
     let path = format!("/v1/people/{sophie}/export");
@@ -338,6 +339,40 @@ fn export_then_erase_on(kind: StoreKind) {
         None,
         "and cannot bring anything back"
     );
+
+    // Paul, whom Sophie no longer shares with, may go too: his profile, and his name.
+    let paul_left = desk.post_ok(
+        &format!("/v1/people/{paul}/erase"),
+        &json!({ "confirm": paul }),
+    );
+    assert_eq!(paul_left["erased"]["caregiver_profile"], 1, "{paul_left}");
+    assert!(
+        server
+            .service
+            .stored_row("caregiver_profile", &paul)
+            .is_none()
+    );
+    assert_eq!(
+        server.service.stored_row("person", &paul).unwrap()["display_name"],
+        passerelle_server::rights::ERASED_NAME
+    );
+    assert!(caregiver.try_sync().is_err(), "his phone is signed out");
+
+    // And Nadia, a professional with no mentorship, who leaves the programme.
+    desk.post_ok(
+        &format!("/v1/people/{nadia_id}/erase"),
+        &json!({ "confirm": nadia_id }),
+    );
+    assert_eq!(
+        server.service.stored_row("person", &nadia_id).unwrap()["display_name"],
+        passerelle_server::rights::ERASED_NAME
+    );
+    let code = desk.call(
+        Method::Post,
+        &format!("/v1/people/{nadia_id}/enrolment-code"),
+        &Json::Null,
+    );
+    assert_eq!(code.status, 409, "her account does not come back");
 }
 
 #[test]
