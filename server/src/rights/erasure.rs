@@ -137,6 +137,15 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
         forget.insert(f.id);
     }
     if role == Role::Survivor {
+        // A caregiver's profile is the link to this survivor (who, and how related): it goes
+        // with her, or phones would hold it pointing at nobody. The caregiver stays.
+        for caregiver in ctx.writer.tx().subjects("caregiver_of", person)? {
+            let profile = rows::load(ctx.writer.tx(), "caregiver_profile", &caregiver)?;
+            if profile.is_some_and(|p| text(&p, "survivor_id") == Some(person)) {
+                ctx.writer.erase("caregiver_profile", &caregiver)?;
+                *erased.entry("caregiver_profile".to_owned()).or_default() += 1;
+            }
+        }
         forget.insert(person.to_owned());
         for id in &forget {
             forget_relations(ctx.writer.tx(), id)?;

@@ -15,15 +15,15 @@
 //! **Erasure**, through the request's writer (`Writer::erase`): each erased row leaves every
 //! scope it was in, so each device deletes it at its next pull; the person's tokens are revoked
 //! and unused enrolment codes spent. A *survivor's* records go whole (once their consent to take
-//! part is withdrawn), with the relations they defined, so members who lose a scope with them
-//! purge it. Anyone else's records are part of survivors' records (a check-in a mentor wrote, a
-//! message in a survivor's conversation), which stay: their own rows go (profile, bookmarks, a
-//! mentor's training and supervision) and their person row keeps only its id and role, its
-//! name replaced by [`ERASED_NAME`] everywhere — once a mentor's or coordinator's mentorships
-//! have ended, or a caregiver's sharing consents are withdrawn. What stays: the audit trail
-//! (ids and actions, never content — including an `erase` line per row), past pushes'
-//! idempotency results (statuses and reasons only) and the scope log's removal entries until
-//! garbage collection.
+//! part is withdrawn), with their caregivers' profiles (the link to them) and the relations
+//! they defined, so members who lose a scope with them purge it. Anyone else's records are
+//! part of survivors' records (a check-in a mentor wrote, a message in a survivor's
+//! conversation), which stay: their own rows go (profile, bookmarks, a mentor's training and
+//! supervision) and their person row keeps only its id and role, its name replaced by
+//! [`ERASED_NAME`] everywhere — once a mentor's or coordinator's mentorships have ended, or a
+//! caregiver's sharing consents are withdrawn. What stays: the audit trail (ids and actions,
+//! never content — including an `erase` line per row), past pushes' idempotency results
+//! (statuses and reasons only) and the scope log's removal entries until garbage collection.
 
 mod access;
 mod erasure;
