@@ -227,15 +227,14 @@ pub fn sweep_erased(ctx: &mut Ctx<'_, '_>) -> StoreResult<usize> {
                     };
                     let hangs = match e.collection.as_str() {
                         "mentorship" => e.id == m,
-                        "escalation_event" => text(&row, "escalation_id").is_some_and(|x| {
-                            // Its escalation was erased (or is late too, and goes now).
-                            late.contains(&("escalation".to_owned(), x.to_owned()))
-                                || ctx
-                                    .writer
-                                    .tx()
-                                    .record("escalation", x)
-                                    .is_ok_and(|r| r.is_none())
-                        }),
+                        // Its escalation was erased (or is late too, and goes now).
+                        "escalation_event" => match text(&row, "escalation_id") {
+                            Some(x) => {
+                                late.contains(&("escalation".to_owned(), x.to_owned()))
+                                    || ctx.writer.tx().record("escalation", x)?.is_none()
+                            }
+                            None => false,
+                        },
                         c if OF_A_MENTORSHIP.contains(&c) => {
                             text(&row, "mentorship_id") == Some(m.as_str())
                         }
