@@ -45,6 +45,13 @@ pub enum PasserelleError {
         /// Why.
         reason: String,
     },
+    /// Wiping the phone was refused: changes made here have not reached the server yet. Sync
+    /// first, or wipe again with `discard_unsent`. Nothing was removed.
+    #[error("{count} changes on this device have not been sent yet")]
+    UnsentChanges {
+        /// Changes waiting to be sent.
+        count: u64,
+    },
     /// The key does not open this database. The file is intact: try the right key, or treat
     /// the key as lost and re-sync from the server into a new file.
     #[error("the key does not open this database")]
@@ -139,6 +146,7 @@ impl From<Error> for PasserelleError {
             Error::InvalidState(reason) => Self::InvalidState {
                 reason: reason.to_owned(),
             },
+            Error::UnsentChanges { count } => Self::UnsentChanges { count },
             Error::Store(e) => e.into(),
             Error::Sync(e) => e.into(),
         }
@@ -199,6 +207,7 @@ mod tests {
             Error::NotFound("person"),
             Error::NotAllowed("only a professional enrols people"),
             Error::InvalidState("the mentorship has ended"),
+            Error::UnsentChanges { count: 3 },
             StoreError::WrongKey.into(),
             StoreError::Corrupt.into(),
             StoreError::NotEncrypted.into(),

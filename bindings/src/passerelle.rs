@@ -11,7 +11,7 @@ use passerelle_core::{
     NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry,
     OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
     SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
-    UnreadCount,
+    Transport, UnreadCount, WipeSummary,
 };
 use zeroize::Zeroizing;
 
@@ -91,7 +91,7 @@ impl Passerelle {
 
     /// This installation's id (the origin of every row it makes).
     pub fn device_id(&self) -> String {
-        self.store.device_id().to_owned()
+        self.store.device_id()
     }
 
     /// Cancels whatever query is running, from any thread (the app shutting down). The
@@ -365,7 +365,8 @@ impl Passerelle {
     }
 
     /// Pushes local changes, then pulls every scope, over HTTPS to the enrolled server. Blocks
-    /// until done; run it from one thread at a time. `NotEnrolled` before [`Self::enrol`].
+    /// until done; a second call meanwhile waits for the first. `NotEnrolled` before
+    /// [`Self::enrol`].
     pub fn sync(&self, progress: Option<Arc<dyn SyncProgressObserver>>) -> Result<SyncSummary> {
         let server_url = self
             .store
@@ -424,5 +425,23 @@ impl Passerelle {
         serde_json::to_string(&data).map_err(|_| PasserelleError::Storage {
             code: "encode".to_owned(),
         })
+    }
+
+    /// Removes everything personal from this phone — records, messages, bookmarks, the
+    /// server account and its tokens, unsent changes — keeping the public directory, and
+    /// ends the session on the server when it can be reached. For a phone handed back or
+    /// passed on, or after the person's account was erased. With changes not yet sent it fails
+    /// with `UnsentChanges` and removes nothing, unless `discard_unsent` (after the person
+    /// agreed to lose them). Then re-key the store with a new key and destroy the old one.
+    /// The phone can then be enrolled again, by anyone.
+    pub fn wipe_device_data(&self, discard_unsent: bool) -> Result<WipeSummary> {
+        // No transport (an address no longer allowed) only means no sign-out: the tokens go
+        // with the wipe and expire on the server.
+        let transport = self
+            .store
+            .sync_server_url()?
+            .and_then(|url| self.transport(&url).ok());
+        let transport = transport.as_ref().map(|t| t as &dyn Transport);
+        Ok(self.store.wipe_personal_data(transport, discard_unsent)?)
     }
 }

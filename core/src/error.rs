@@ -37,6 +37,13 @@ pub enum Error {
     /// The record is in a state where the operation makes no sense (ending twice, ...).
     #[error("not possible now: {0}")]
     InvalidState(&'static str),
+    /// Wiping the phone was refused: changes made here have not reached the server yet. Sync
+    /// first, or wipe again saying they may be discarded.
+    #[error("{count} changes on this device have not been sent yet")]
+    UnsentChanges {
+        /// Changes waiting in the outbox.
+        count: u64,
+    },
     /// The store itself failed: key, file, disk, schema.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -20,6 +20,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod validate;
+pub mod wipe;
 
 pub use directory::{
     Bookmark, BookmarkedService, DirectoryPage, DirectoryQuery, DirectoryService, GeoPoint,
@@ -52,3 +53,4 @@ pub use store::{ChangeListener, Durability, Key, Store, StoreOptions};
 pub use sync::client::{SyncIssue, SyncProgress, SyncStage, SyncSummary};
 pub use sync::transport::{HttpTransport, Transport, TransportError};
 pub use time::{Clock, Millis};
+pub use wipe::WipeSummary;

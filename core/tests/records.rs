@@ -368,7 +368,7 @@ fn every_change_is_queued_with_its_row_and_survives_reopening() {
     assert_eq!(row["origin"], db.store.device_id());
     assert_eq!(row["planned_contacts"], 6);
 
-    let device = db.store.device_id().to_owned();
+    let device = db.store.device_id();
     let last_hlc = queued.last().unwrap().mutation_id;
     let db = db.reopen();
     assert_eq!(db.store.device_id(), device, "the device keeps its id");

@@ -232,6 +232,19 @@ fn a_full_disk_fails_the_write_and_keeps_what_was_saved() {
 }
 
 #[test]
+fn a_store_rekeyed_while_open_checks_clean_at_once() {
+    // Its log holds pages not yet written back: the re-encryption must reach the file too.
+    let db = new_db();
+    let p = programme(&db.store);
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    db.store
+        .record_checkin(contact(&p.mentorship.id, T0))
+        .unwrap();
+    db.store.rekey(Key::generate()).unwrap();
+    db.store.check_integrity().unwrap();
+}
+
+#[test]
 fn rekeying_moves_the_store_to_the_new_key() {
     let db = closed_db();
     let new_key = Key::generate();

@@ -185,6 +185,17 @@ pub fn refresh(
     .map(Ok)
 }
 
+/// Ends the session a refresh token belongs to (`POST /v1/auth/sign-out`, a phone being
+/// wiped): its whole family is revoked, access tokens included. Answered the same whether the
+/// token was alive, already dead or unknown, so the answer tells a copy's holder nothing.
+pub fn sign_out(tx: &mut dyn StoreTx, presented: &str, now: i64) -> Result<(), ApiError> {
+    match tx.token(&hash(presented))? {
+        Some(t) if t.kind == "refresh" => tx.revoke_family(&t.family, now)?,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The actor behind an access token.
 pub fn authenticate(
     tx: &mut dyn StoreTx,

@@ -120,7 +120,8 @@ impl From<passerelle_core::Error> for ApiError {
             E::NotFound(what) => Self::not_found(what),
             E::NotAllowed(why) => Self::forbidden(why),
             E::InvalidState(why) => Self::conflict(why),
-            E::Store(_) | E::Sync(_) => Self {
+            // The server never wipes a phone's store; met here only as a bug.
+            E::UnsentChanges { .. } | E::Store(_) | E::Sync(_) => Self {
                 status: 500,
                 code: "internal",
                 message: "internal failure",

@@ -226,6 +226,13 @@ impl<S: ServerStore> Service<S> {
                     .transaction(|tx| auth::refresh(tx, &body.refresh_token, now, life))?;
                 json_body(&answer?)
             }
+            (Method::Post, ["v1", "auth", "sign-out"]) => {
+                self.limit(&format!("client:{}", req.client), now)?;
+                let body: RefreshRequest = parse(&req.body)?;
+                self.store
+                    .transaction(|tx| auth::sign_out(tx, &body.refresh_token, now))?;
+                json_body(&json!({ "signed_out": true }))
+            }
             (Method::Post, ["v1", "directory", "import"]) => {
                 // Reading the file takes a while: the token is checked first, the file read
                 // outside any transaction, and only the publishing holds the store.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use passerelle_core::{
     CheckInInput, Clock, ContactMode, Dimension, HttpTransport, Key, Person, Reached, Store,
-    StoreOptions, SyncSummary,
+    StoreOptions, SyncSummary, WipeSummary,
 };
 use passerelle_server::demo::{self, SeededPerson};
 use passerelle_server::store::StoreFailure;
@@ -211,6 +211,8 @@ pub struct Device {
     /// The store.
     pub store: Store,
     transport: HttpTransport,
+    server_url: String,
+    key: Key,
     /// Its file.
     pub path: PathBuf,
     _dir: tempfile::TempDir,
@@ -225,19 +227,80 @@ impl Device {
     pub fn enrol(server_url: &str, code: &str) -> (Self, Person) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("device.db");
-        let store =
-            Store::open(&path, Key::generate(), StoreOptions::default()).expect("device store");
+        let key = Key::generate();
+        let store = Store::open(&path, key.clone(), StoreOptions::default()).expect("device store");
         let transport = HttpTransport::new(server_url).expect("a loopback server address");
         let me = store.enrol(&transport, server_url, code).expect("enrol");
         (
             Self {
                 store,
                 transport,
+                server_url: server_url.to_owned(),
+                key,
                 path,
                 _dir: dir,
             },
             me,
         )
+    }
+
+    /// Enrols this phone again with `code`: after a wipe, or after its session ended.
+    ///
+    /// # Errors
+    ///
+    /// What [`Store::enrol`] fails with.
+    pub fn enrol_again(&self, code: &str) -> passerelle_core::Result<Person> {
+        self.store.enrol(&self.transport, &self.server_url, code)
+    }
+
+    /// Wipes the phone, ending its session on the server first.
+    ///
+    /// # Errors
+    ///
+    /// What [`Store::wipe_personal_data`] fails with.
+    pub fn wipe(&self, discard_unsent: bool) -> passerelle_core::Result<WipeSummary> {
+        self.store
+            .wipe_personal_data(Some(&self.transport), discard_unsent)
+    }
+
+    /// Another phone holding a copy of this one's files as they are now — what a backup
+    /// taken at this moment would restore, tokens included.
+    ///
+    /// # Panics
+    ///
+    /// If the files cannot be copied or the copy cannot be opened.
+    #[must_use]
+    pub fn copy(&self) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("device.db");
+        let name = self
+            .path
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        for entry in std::fs::read_dir(self.path.parent().expect("a folder")).expect("folder") {
+            let from = entry.expect("entry").path();
+            let file = from
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
+            // Not the shared-memory index: SQLite rebuilds it from the log.
+            if let Some(suffix) = file.strip_prefix(&name).filter(|s| *s != "-shm") {
+                std::fs::copy(&from, dir.path().join(format!("device.db{suffix}"))).expect("copy");
+            }
+        }
+        let store =
+            Store::open(&path, self.key.clone(), StoreOptions::default()).expect("the copy");
+        Self {
+            store,
+            transport: HttpTransport::new(&self.server_url).expect("address"),
+            server_url: self.server_url.clone(),
+            key: self.key.clone(),
+            path,
+            _dir: dir,
+        }
     }
 
     /// Syncs with the server.

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use passerelle_core::MyData;
+use passerelle_core::{Error, MyData, SyncError};
 use passerelle_server::Method;
 use passerelle_tests::api::{ApiClient, exported_keys, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
@@ -348,6 +348,11 @@ fn export_then_erase_on(kind: StoreKind) {
         None,
         "and cannot bring anything back"
     );
+    // What her phone still held about her goes when she wipes it.
+    assert!(!held(&survivor.store.export_my_data().unwrap()).is_empty());
+    survivor.wipe(true).unwrap();
+    assert!(survivor.store.people(None).unwrap().is_empty());
+    assert!(survivor.store.conversation(&mentorship, 20).is_err());
 
     // Paul, whom Sophie no longer shares with, may go too: his name.
     desk.post_ok(
@@ -375,6 +380,89 @@ fn export_then_erase_on(kind: StoreKind) {
         &Json::Null,
     );
     assert_eq!(code.status, 409, "her account does not come back");
+}
+
+#[test]
+fn a_phone_passed_on_is_wiped_then_enrolled_by_someone_else() {
+    for kind in store_kinds() {
+        phone_passed_on(kind);
+    }
+}
+
+fn phone_passed_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let id = |name: &str| seeded(&people, name).person_id.clone();
+    let desk = client(&server, &seeded(&people, "Claire").enrolment_code, 1);
+    let (coordinator, _) = Device::enrol(&server.url, &new_code(&desk, &id("Claire")));
+    let (phone, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    phone.sync();
+    let sophies = phone.mentorship_with("Sophie");
+    let now = phone.store.now();
+    let marcs = phone
+        .store
+        .record_checkin(contact(&sophies, now - 3_600_000, "The stairs went better"))
+        .unwrap()
+        .checkin;
+
+    // Marc's visit has not been sent: wiping is refused, and the phone carries on as it was.
+    let refused = phone.wipe(false).unwrap_err();
+    assert!(
+        matches!(refused, Error::UnsentChanges { count: 1 }),
+        "{refused:?}"
+    );
+    assert_eq!(phone.sync().pushed, 1, "its session is still alive");
+
+    // Wiped: the session ends on the server too, so a copy taken before cannot sync.
+    let copy = phone.copy();
+    let wiped = phone.wipe(false).unwrap();
+    assert!(wiped.signed_out);
+    assert!(wiped.records_removed > 0);
+    assert!(phone.store.people(None).unwrap().is_empty());
+    assert!(
+        matches!(copy.try_sync(), Err(Error::Sync(SyncError::Unauthorized))),
+        "the copy's tokens are dead"
+    );
+
+    // Inès takes the phone: she holds her mentorship and nothing of Marc's.
+    let ines = phone.enrol_again(&new_code(&desk, &id("Inès"))).unwrap();
+    assert_eq!(ines.display_name, "Inès");
+    phone.sync();
+    let caseload: Vec<String> = phone
+        .store
+        .caseload()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.survivor_name)
+        .collect();
+    assert_eq!(caseload, ["Ahmed"]);
+    assert!(matches!(
+        phone.store.checkin(&marcs.id),
+        Err(Error::NotFound(_))
+    ));
+    assert!(phone.store.person(&id("Sophie")).is_err());
+
+    // What she records reaches the coordinator, beside what Marc recorded on the same phone.
+    let ahmeds = phone.mentorship_with("Ahmed");
+    let hers = phone
+        .store
+        .record_checkin(contact(
+            &ahmeds,
+            now - 60_000,
+            "First visit, met his daughter",
+        ))
+        .unwrap()
+        .checkin;
+    let summary = phone.sync();
+    assert_eq!((summary.pushed, summary.rejected), (1, 0));
+    coordinator.sync();
+    assert_eq!(
+        coordinator.store.checkin(&hers.id).unwrap().notes,
+        hers.notes
+    );
+    assert_eq!(
+        coordinator.store.checkin(&marcs.id).unwrap().notes,
+        marcs.notes
+    );
 }
 
 #[test]

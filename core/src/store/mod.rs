@@ -47,7 +47,11 @@ const MAX_IDLE_READERS: usize = 4;
 pub struct Store {
     path: PathBuf,
     options: StoreOptions,
-    device_id: String,
+    /// Replaced only when the phone is wiped ([`Store::wipe_personal_data`]), under the writer.
+    device_id: RwLock<Arc<str>>,
+    /// Held by a sync, an enrolment and a wipe for their whole run, so a wipe never meets a
+    /// sync halfway (whose later batches would write the old account's rows back).
+    sync_gate: Mutex<()>,
     /// The key, behind a gate: reads and writes hold it shared, re-keying holds it alone.
     gate: RwLock<Key>,
     writer: Mutex<Writer>,
@@ -69,6 +73,8 @@ pub(crate) struct Tx<'a> {
     pub(crate) conn: rusqlite::Transaction<'a>,
     pub(crate) now: Millis,
     pub(crate) device_id: &'a str,
+    /// Set by a wipe: this installation's new id, in force once the transaction commits.
+    pub(crate) new_device_id: Option<Arc<str>>,
     hlc: &'a mut Hlc,
     /// Collections written, told to the change listener after commit.
     pub(crate) touched: BTreeSet<&'static str>,
@@ -136,7 +142,8 @@ impl Store {
         Ok(Self {
             path,
             options,
-            device_id,
+            device_id: RwLock::new(device_id.into()),
+            sync_gate: Mutex::new(()),
             gate: RwLock::new(key),
             writer: Mutex::new(Writer {
                 conn,
@@ -175,8 +182,17 @@ impl Store {
     }
 
     /// This installation's id (the `origin` of every row it makes, the sync client id).
-    pub fn device_id(&self) -> &str {
-        &self.device_id
+    pub fn device_id(&self) -> String {
+        self.device_id
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .to_string()
+    }
+
+    /// Waits for any sync, enrolment or wipe under way, and holds the others off until the
+    /// guard drops.
+    pub(crate) fn sync_gate(&self) -> MutexGuard<'_, ()> {
+        lock(&self.sync_gate)
     }
 
     /// The file this store lives in.
@@ -216,6 +232,11 @@ impl Store {
                     .map_err(StoreError::from)?;
                 *foreign_keys_off = !enforce_foreign_keys;
             }
+            let device_id = self
+                .device_id
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
             let result = (|| -> Result<(T, Vec<String>)> {
                 let tx = conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -223,13 +244,22 @@ impl Store {
                 let mut ctx = Tx {
                     conn: tx,
                     now: self.options.clock.now(),
-                    device_id: &self.device_id,
+                    device_id: &device_id,
+                    new_device_id: None,
                     hlc,
                     touched: BTreeSet::new(),
                 };
                 let out = f(&mut ctx)?;
                 let touched: Vec<String> = ctx.touched.iter().map(|t| (*t).to_owned()).collect();
+                let new_device_id = ctx.new_device_id.take();
                 ctx.conn.commit().map_err(StoreError::from)?;
+                if let Some(id) = new_device_id {
+                    // Still under the writer: no later write can stamp the old id.
+                    *self
+                        .device_id
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = id;
+                }
                 Ok((out, touched))
             })();
             if *foreign_keys_off {
@@ -262,6 +292,21 @@ impl Store {
             )
             .map_err(StoreError::from)?;
         Ok(())
+    }
+
+    /// Rebuilds the file without its free pages and empties the write-ahead log into it, so
+    /// what a wipe removed is on no page of either (`secure_delete` zeroes what is freed; this
+    /// returns the space and leaves no old log frame behind). `false` if a reader in the middle
+    /// of a read kept the log from being emptied.
+    pub(crate) fn compact(&self) -> Result<bool> {
+        let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        let w = lock(&self.writer);
+        w.conn.execute_batch("VACUUM").map_err(StoreError::from)?;
+        let busy: i64 = w
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        Ok(busy == 0)
     }
 
     /// Registers the listener told about changes (one at a time; `None` removes it).
@@ -342,6 +387,17 @@ impl Store {
             .and_then(|()| {
                 w.conn
                     .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map_err(StoreError::from)
+            })
+            .and_then(|_| {
+                // In WAL mode the re-encrypted pages are in the log, and the file keeps its
+                // pages under the old key until a checkpoint: SQLCipher's integrity check,
+                // which reads the file, would call it damaged, and pages readable with the old
+                // key (which the app is about to destroy) would stay on the disk.
+                w.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                         r.get::<_, i64>(0)
                     })
                     .map_err(StoreError::from)

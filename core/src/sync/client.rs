@@ -169,11 +169,12 @@ impl Store {
     /// Signs this device in with a one-time enrolment code, stores its tokens, and makes the
     /// enrolled person the device owner. The first [`Store::sync`] then brings their data.
     pub fn enrol(&self, transport: &dyn Transport, server_url: &str, code: &str) -> Result<Person> {
+        let _gate = self.sync_gate();
         let code = required_text("code", code, 64)?;
         let server_url = required_text("server_url", server_url, 300)?;
         let body = serde_json::to_vec(&EnrolRequest {
             code,
-            device_id: self.device_id().to_owned(),
+            device_id: self.device_id(),
         })
         .map_err(|_| Error::Sync(SyncError::Protocol))?;
         let response = transport
@@ -219,6 +220,25 @@ impl Store {
         })
     }
 
+    /// Asks the server to end this device's session (its whole token family), so the tokens
+    /// a wipe is about to delete are dead on the server too. `true` if the server confirmed;
+    /// `false` if not enrolled, offline, or refused — the tokens then expire on their own.
+    /// The caller holds the sync gate.
+    pub(crate) fn sign_out(&self, transport: &dyn Transport) -> Result<bool> {
+        let account = match self.read(load_account) {
+            Ok(account) => account,
+            Err(Error::Sync(SyncError::NotEnrolled)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let body = serde_json::to_vec(&RefreshRequest {
+            refresh_token: account.refresh_token,
+        })
+        .map_err(|_| Error::Sync(SyncError::Protocol))?;
+        Ok(transport
+            .post("/v1/auth/sign-out", None, &body)
+            .is_ok_and(|response| response.status == 200))
+    }
+
     /// The server this device is enrolled with, if any.
     pub fn sync_server_url(&self) -> Result<Option<String>> {
         self.read(|c| {
@@ -236,6 +256,7 @@ impl Store {
         transport: &dyn Transport,
         progress: Option<&dyn Fn(SyncProgress)>,
     ) -> Result<SyncSummary> {
+        let _gate = self.sync_gate();
         let mut summary = SyncSummary::default();
         let mut touched = Touched::new();
         self.push_all(transport, progress, &mut summary)?;

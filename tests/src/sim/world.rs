@@ -350,7 +350,7 @@ impl<S: ServerStore> World<S> {
         let store = open_store(&path, &self.now, skew, None);
         let link = self.net.link(index);
         let me = store.enrol(&link, "in-process", code).expect("enrol");
-        let device_id = store.device_id().to_owned();
+        let device_id = store.device_id();
         let reader = inspect::open_device(&path);
         self.log(format!(
             "device {index}: {name}, clock skew {}s",

@@ -229,6 +229,35 @@ final class PasserelleTests: XCTestCase {
         let api = try Passerelle.open(path: dbPath, key: key)
         XCTAssertEqual(api.deviceId(), device)
     }
+    func testWipingThePhoneRefusesUnsentChangesThenKeepsNothingPersonal() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrolProgramme(api)
+        let unsent = try api.outboxLen()
+        XCTAssertGreaterThan(unsent, 0)
+
+        // Changes not yet sent: refused with their count, nothing removed.
+        XCTAssertThrowsError(try api.wipeDeviceData(discardUnsent: false)) { error in
+            XCTAssertEqual(error as? PasserelleError, .UnsentChanges(count: unsent))
+        }
+        XCTAssertEqual(try api.outboxLen(), unsent)
+        XCTAssertEqual(try api.person(personId: p.mentor.id).displayName, "Marc")
+
+        // The person agreed to lose them: everything personal goes, the phone is a new one.
+        let device = api.deviceId()
+        let wiped = try api.wipeDeviceData(discardUnsent: true)
+        XCTAssertEqual(wiped.unsentDiscarded, unsent)
+        XCTAssertGreaterThan(wiped.recordsRemoved, 0)
+        XCTAssertFalse(wiped.signedOut, "never enrolled with a server")
+        XCTAssertNil(try api.deviceOwner())
+        XCTAssertTrue(try api.people(role: nil).isEmpty)
+        XCTAssertEqual(try api.outboxLen(), 0)
+        XCTAssertNotEqual(api.deviceId(), device)
+
+        // The app's part: a new key, the old one destroyed.
+        try api.rekey(newKey: randomKey())
+        try api.checkIntegrity()
+    }
+
     func testMessagesAndChangeObservers() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         let p = try enrolProgramme(api)

@@ -163,6 +163,36 @@ class PasserelleTest {
     }
 
     @Test
+    fun wipingThePhoneRefusesUnsentChangesThenKeepsNothingPersonal() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrolProgramme(api)
+            val unsent = api.outboxLen()
+            assertTrue(unsent > 0u)
+
+            // Changes not yet sent: refused with their count, nothing removed.
+            val refused = assertFailsWith<PasserelleException.UnsentChanges> { api.wipeDeviceData(false) }
+            assertEquals(unsent, refused.count)
+            assertEquals(unsent, api.outboxLen())
+            assertEquals("Marc", api.person(p.mentor.id).displayName)
+
+            // The person agreed to lose them: everything personal goes, the phone is a new one.
+            val device = api.deviceId()
+            val wiped = api.wipeDeviceData(true)
+            assertEquals(unsent, wiped.unsentDiscarded)
+            assertTrue(wiped.recordsRemoved > 0u)
+            assertFalse(wiped.signedOut, "never enrolled with a server")
+            assertNull(api.deviceOwner())
+            assertTrue(api.people(null).isEmpty())
+            assertEquals(0u, api.outboxLen())
+            assertTrue(device != api.deviceId())
+
+            // The app's part: a new key, the old one destroyed.
+            api.rekey(randomKey())
+            api.checkIntegrity()
+        }
+    }
+
+    @Test
     fun wrongKeyOnReopenThrowsWrongKey() {
         val path = dbPath()
         val key = randomKey()
