@@ -5,6 +5,9 @@
 //!   row, both on SQLCipher with WAL and `synchronous=FULL`. Goal: ratio ≤ 1.3.
 //! - `caseload`: a mentor's caseload with 30 mentees and 5,000 check-ins. Goal: ≤ 5 ms; the
 //!   baseline runs the same SQL on a bare connection.
+//! - `wipe`: wiping that mentor's phone (every personal table emptied in one transaction, the
+//!   file rebuilt, the log emptied) against the same statements on a bare connection. No goal:
+//!   it runs once in a phone's life; the figure says how long the person waits.
 //!
 //! Besides criterion's own report, each pair is timed interleaved (to cancel drift) and the
 //! ratio printed as `RATIO <name> <core> <baseline> <ratio>`.
@@ -14,7 +17,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group};
+use criterion::{BatchSize, Criterion, criterion_group};
 use passerelle_core::queries::caseload::CASELOAD_SQL;
 use passerelle_core::{
     CheckInInput, ConsentScope, ContactMode, Dimension, Durability, Key, NewConsent, NewMentorship,
@@ -293,10 +296,112 @@ fn caseload(c: &mut Criterion) {
     );
 }
 
+/// A mentor's phone with 30 mentees and 5,000 check-ins, closed (its log written back), at
+/// `path`: the file each wipe starts from, copied.
+fn full_phone(path: &Path, key: &Key) {
+    let (store, ids) = programme(path, key, 30, Durability::Normal);
+    let now = store.now();
+    for n in 0..5_000u32 {
+        store
+            .record_checkin(input(&ids[n as usize % ids.len()], now, n))
+            .unwrap();
+    }
+}
+
+/// What the wipe does, on a bare connection: the same tables emptied in one transaction, the
+/// device row renewed, the file rebuilt and the log emptied.
+fn raw_wipe(c: &rusqlite::Connection) {
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    c.execute_batch("BEGIN IMMEDIATE; UPDATE device SET owner_id = NULL;")
+        .unwrap();
+    for t in tables
+        .iter()
+        .filter(|t| *t != "device" && !t.starts_with("dir_"))
+    {
+        c.execute(&format!("DELETE FROM \"{t}\""), []).unwrap();
+    }
+    c.execute_batch("UPDATE device SET device_id = 'new'; COMMIT; VACUUM;")
+        .unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+}
+
+fn wipe(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let template = dir.path().join("template.db");
+    full_phone(&template, &key);
+    let work = dir.path().join("work.db");
+    let fresh_copy = || {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("work.db{suffix}")));
+        }
+        std::fs::copy(&template, &work).unwrap();
+        // The key sidecar travels with the file.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(suffix) = name.strip_prefix("template.db").filter(|s| !s.is_empty()) {
+                std::fs::copy(
+                    dir.path().join(&name),
+                    dir.path().join(format!("work.db{suffix}")),
+                )
+                .unwrap();
+            }
+        }
+    };
+    let open_store = || {
+        fresh_copy();
+        Store::open(&work, key.clone(), options(Durability::Full)).unwrap()
+    };
+    let open_raw = || {
+        fresh_copy();
+        raw(&work, &key)
+    };
+    let mut g = c.benchmark_group("wipe_30_mentees_5000_checkins");
+    g.sample_size(10);
+    g.bench_function("core_api", |b| {
+        b.iter_batched(
+            open_store,
+            |store| black_box(store.wipe_personal_data(None, true).unwrap()),
+            BatchSize::PerIteration,
+        );
+    });
+    g.bench_function("raw_rusqlite_same_statements", |b| {
+        b.iter_batched(open_raw, |c| raw_wipe(&c), BatchSize::PerIteration);
+    });
+    g.finish();
+    // Interleaved, as `ratio` does, with the copy and the open outside the timing.
+    let (mut core, mut baseline) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        let store = open_store();
+        let start = Instant::now();
+        store.wipe_personal_data(None, true).unwrap();
+        core.push(start.elapsed());
+        drop(store);
+        let c = open_raw();
+        let start = Instant::now();
+        raw_wipe(&c);
+        baseline.push(start.elapsed());
+    }
+    core.sort();
+    baseline.sort();
+    let (a, b) = (core[core.len() / 2], baseline[baseline.len() / 2]);
+    println!(
+        "RATIO wipe_30x5000 core={a:?} baseline={b:?} ratio={:.2}",
+        a.as_secs_f64() / b.as_secs_f64()
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = record_checkin, caseload
+    targets = record_checkin, caseload, wipe
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 //! Accounts over the public API, on SQLite and PostgreSQL: only a professional responsible for
 //! a person hands them a new enrolment code (a refused request changes nothing and is
-//! audited), and a refresh token presented again within the retry grace leaves exactly one
-//! live chain of tokens.
+//! audited), a refresh token presented again within the retry grace leaves exactly one
+//! live chain of tokens, and signing out ends one session and tells nothing.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 use std::sync::Arc;
@@ -321,4 +321,48 @@ fn used_on(kind: StoreKind) {
     assert_eq!(refresh(&server, &enrolled.refresh_token).status, 401);
     assert!(!pulls(&server, &current.access_token));
     assert_eq!(refresh(&server, &current.refresh_token).status, 401);
+}
+
+#[test]
+fn signing_out_ends_one_family_and_tells_nothing() {
+    for kind in store_kinds() {
+        signs_out_on(kind);
+    }
+}
+
+fn signs_out_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let (_, marc) = enrol(&server, &seeded(&people, "Marc").enrolment_code);
+    let (_, sophie) = enrol(&server, &seeded(&people, "Sophie").enrolment_code);
+    let sign_out = |token: &str| {
+        post(
+            &server,
+            "/v1/auth/sign-out",
+            None,
+            &json!({ "refresh_token": token }),
+        )
+    };
+
+    // A token nobody holds, an access token, a malformed body: answered without effect.
+    let unknown = sign_out("0".repeat(64).as_str());
+    assert_eq!(unknown.status, 200);
+    assert_eq!(body(&unknown), json!({ "signed_out": true }));
+    assert_eq!(sign_out(&marc.access_token).status, 200);
+    assert!(
+        pulls(&server, &marc.access_token),
+        "an access token ends nothing"
+    );
+    let malformed = post(&server, "/v1/auth/sign-out", None, &json!({ "token": 1 }));
+    assert_eq!(malformed.status, 400);
+
+    // Marc's refresh token: his whole family goes, Sophie's session stays.
+    assert_eq!(sign_out(&marc.refresh_token).status, 200);
+    assert!(!pulls(&server, &marc.access_token));
+    assert_eq!(refresh(&server, &marc.refresh_token).status, 401);
+    assert!(pulls(&server, &sophie.access_token));
+    assert_eq!(
+        sign_out(&marc.refresh_token).status,
+        200,
+        "twice, the same answer"
+    );
 }
