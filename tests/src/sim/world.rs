@@ -1290,6 +1290,24 @@ impl<S: ServerStore> World<S> {
             }
         }
         problems.extend(self.check_acks()?);
+        // A retired phone, wiped as its person would: nothing personal is left on it.
+        for i in 0..self.devs.len() {
+            if self.is_retired(i) {
+                let dev = &self.devs[i];
+                let store = dev.store();
+                store
+                    .wipe_personal_data(Some(&dev.link), true)
+                    .map_err(|e| format!("device {i}: wipe: {e:?}"))?;
+                let people = store.people(None).map_err(|e| format!("{e:?}"))?;
+                let unsent = store.outbox_len().map_err(|e| format!("{e:?}"))?;
+                if !people.is_empty() || unsent > 0 {
+                    problems.push(format!(
+                        "device {i}: after its wipe {} people and {unsent} changes are left",
+                        people.len()
+                    ));
+                }
+            }
+        }
         // Nothing erased came back: no retry, late push or offline amendment revived a row.
         for (collection, id) in self.erased.iter().flatten() {
             if inspect::server_row(&self.service, collection, id).is_some() {
