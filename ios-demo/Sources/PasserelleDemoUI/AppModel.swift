@@ -112,6 +112,13 @@ public final class AppModel: ObservableObject {
         }
     }
 
+    /// After "Remove my data from this phone": the open store takes a new key and the old one is
+    /// replaced in the Keychain, so the wiped file's old pages cannot be read with it. Blocking:
+    /// run it inside `call`.
+    nonisolated static func rotateKey(_ api: Passerelle) throws {
+        try KeychainKey.rotate { key in try api.rekey(newKey: key) }
+    }
+
     /// Runs one blocking binding call off the main thread.
     public func call<T>(_ body: @escaping @Sendable (Passerelle) throws -> T) async -> Result<T, Error> {
         guard case .ready(let api) = store else {

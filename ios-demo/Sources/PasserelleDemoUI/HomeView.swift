@@ -1,7 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their conversations. The sync panel and the way to the
-// community resources sit on top.
+// opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
+// community resources and to "This phone" (download or remove my data) sit on top.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -20,6 +20,7 @@ struct HomeView: View {
             Section {
                 SyncPanel()
                 SecondaryButton(title: ui("home_resources")) { path.append(.resources) }
+                SecondaryButton(title: ui("home_this_phone")) { path.append(.thisPhone) }
             }
             if mentor {
                 caseloadSection
@@ -115,6 +116,9 @@ private struct CaseloadRowView: View {
 /// failed, and the sync issues the core kept, each dismissible once read.
 struct SyncPanel: View {
     @EnvironmentObject private var model: AppModel
+    /// Syncs as soon as it appears ("Sync first" on the This phone screen).
+    var startNow = false
+    @State private var started = false
     @State private var running = false
     @State private var progress: SyncProgress?
     @State private var outcome: String?
@@ -170,7 +174,13 @@ struct SyncPanel: View {
                 }
             }
         }
-        .task { await loadIssues() }
+        .task {
+            await loadIssues()
+            if startNow && !started {
+                started = true
+                await sync()
+            }
+        }
     }
 
     private func sync() async {

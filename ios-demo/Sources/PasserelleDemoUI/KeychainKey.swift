@@ -1,6 +1,7 @@
-// The database key: 32 random bytes made once on this device and kept in the iOS Keychain as a
-// generic password, readable after the first unlock (a mentor records check-ins with the phone
-// locked in a pocket between visits) and never migrated to another device or a backup.
+// The database key: 32 random bytes made on this device (once, and again after a wipe) and kept
+// in the iOS Keychain as a generic password, readable after the first unlock (a mentor records
+// check-ins with the phone locked in a pocket between visits) and never migrated to another
+// device or a backup.
 #if os(iOS)
 import Foundation
 import Security
@@ -27,19 +28,8 @@ public enum KeychainKey {
         if let existing = try load() {
             return existing
         }
-        var bytes = [UInt8](repeating: 0, count: keyBytes)
-        let status = SecRandomCopyBytes(kSecRandomDefault, keyBytes, &bytes)
-        guard status == errSecSuccess else {
-            throw KeychainError(status: status)
-        }
-        let key = Data(bytes)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            for index in buffer.indices { buffer[index] = 0 }
-        }
-        var attributes = query
-        attributes[kSecValueData as String] = key
-        attributes[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
-        let added = SecItemAdd(attributes as CFDictionary, nil)
+        let key = try newKey()
+        let added = add(key)
         if added == errSecDuplicateItem, let raced = try load() {
             // Another thread stored one first: use that one, so both open the same database.
             return raced
@@ -48,6 +38,45 @@ public enum KeychainKey {
             throw KeychainError(status: added)
         }
         return key
+    }
+
+    /// After the phone was wiped: a new key, so nothing the old one opened can be read with it
+    /// again. `rekey` re-encrypts the open store with the new key; only then does the new key
+    /// replace the old one in the Keychain, in one update. A crash between the two leaves a
+    /// store the kept key does not open; the app then offers "Start again", which loses nothing,
+    /// the store being empty. Blocking (the Keychain): call it off the main thread.
+    public static func rotate(_ rekey: (Data) throws -> Void) throws {
+        var key = try newKey()
+        defer { key.resetBytes(in: 0..<key.count) }
+        try rekey(key)
+        var status = SecItemUpdate(query as CFDictionary, [kSecValueData as String: key] as CFDictionary)
+        if status == errSecItemNotFound {
+            status = add(key)
+        }
+        guard status == errSecSuccess else {
+            throw KeychainError(status: status)
+        }
+    }
+
+    private static func newKey() throws -> Data {
+        var bytes = [UInt8](repeating: 0, count: keyBytes)
+        defer {
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = 0 }
+            }
+        }
+        let status = SecRandomCopyBytes(kSecRandomDefault, keyBytes, &bytes)
+        guard status == errSecSuccess else {
+            throw KeychainError(status: status)
+        }
+        return Data(bytes)
+    }
+
+    private static func add(_ key: Data) -> OSStatus {
+        var attributes = query
+        attributes[kSecValueData as String] = key
+        attributes[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+        return SecItemAdd(attributes as CFDictionary, nil)
     }
 
     /// The stored key, or `nil` if there is none yet.

@@ -12,6 +12,7 @@ enum Route: Hashable {
     case checkIn(mentorshipId: String, amendCheckinId: String?)
     case conversation(mentorshipId: String)
     case resources
+    case thisPhone
 }
 
 public struct RootView: View {
@@ -66,6 +67,13 @@ struct StartView: View {
                             ConversationView(mentorshipId: id)
                         case .resources:
                             ResourcesView()
+                        case .thisPhone:
+                            // Wiped: the phone is anyone's now, so back to sign-in, with no
+                            // screen of the last person's left on the stack.
+                            ThisPhoneView {
+                                path = []
+                                owner = .success(nil)
+                            }
                         }
                     }
             }

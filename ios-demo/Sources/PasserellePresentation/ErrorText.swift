@@ -26,6 +26,7 @@ public struct ErrorText {
         case .NotFound: return strings.text(.errorNotFound)
         case .NotAllowed: return strings.text(.errorNotAllowed)
         case .InvalidState: return strings.text(.errorInvalidState)
+        case .UnsentChanges(let count): return strings.plural(.errorUnsentChanges, Int(clamping: count))
         case .WrongKey: return strings.text(.errorWrongKey)
         case .Corrupt: return strings.text(.errorCorrupt)
         case .NotEncrypted: return strings.text(.errorNotEncrypted)

@@ -12,6 +12,7 @@ public struct Presentation {
     public let labels: CheckInLabels
     public let sync: SyncText
     public let resources: ResourcesPresenter
+    public let thisPhone: ThisPhonePresenter
 
     public init(strings: Strings, timeZone: TimeZone = .current) {
         self.strings = strings
@@ -23,5 +24,6 @@ public struct Presentation {
         labels = CheckInLabels(strings: strings)
         sync = SyncText(strings: strings)
         resources = ResourcesPresenter(strings: strings, time: time)
+        thisPhone = ThisPhonePresenter(strings: strings, errors: errors)
     }
 }

@@ -207,6 +207,10 @@ public enum TextKey: String, CaseIterable {
     case resourceOutdated = "resource_outdated"
     case resourceDistanceM = "resource_distance_m"
     case resourceDistanceKm = "resource_distance_km"
+
+    case wipeConfirm = "wipe_confirm"
+    case wipeDone = "wipe_done"
+    case wipeNotSignedOut = "wipe_not_signed_out"
 }
 
 /// Quantity strings, by key.
@@ -224,4 +228,6 @@ public enum PluralKey: String, CaseIterable {
     case syncAttention = "sync_attention"
     case durationMinutes = "duration_minutes"
     case resourcesFound = "resources_found"
+    case errorUnsentChanges = "error_unsent_changes"
+    case wipeUnsent = "wipe_unsent"
 }

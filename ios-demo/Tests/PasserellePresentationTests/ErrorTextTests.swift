@@ -17,6 +17,7 @@ final class ErrorTextTests: XCTestCase {
         .NotFound(what: "mentorship"),
         .NotAllowed(reason: "only the mentorship's mentor records its check-ins"),
         .InvalidState(reason: "ending twice"),
+        .UnsentChanges(count: 3),
         .WrongKey,
         .Corrupt,
         .NotEncrypted,

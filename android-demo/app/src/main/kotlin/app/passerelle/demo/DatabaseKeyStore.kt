@@ -1,6 +1,6 @@
-// The database key: 32 random bytes made once on this device, kept on disk only wrapped
-// (AES-256-GCM) by a key that lives in the Android Keystore and never leaves it. The raw key
-// exists in memory only while the database is being opened.
+// The database key: 32 random bytes made on this device (once, and again after a wipe), kept on
+// disk only wrapped (AES-256-GCM) by a key that lives in the Android Keystore and never leaves
+// it. The raw key exists in memory only while the database is being opened or re-keyed.
 package app.passerelle.demo
 
 import android.content.Context
@@ -44,17 +44,46 @@ class DatabaseKeyStore(context: Context) {
             }
         }
         val wrappingKey = keyStore.getKey(ALIAS, null) as? SecretKey ?: generateWrappingKey()
-        val key = ByteArray(KEY_BYTES).also { SecureRandom().nextBytes(it) }
+        val key = newKey()
+        try {
+            store(wrappingKey, key)
+        } catch (e: Exception) {
+            key.fill(0)
+            throw e
+        }
+        return key
+    }
+
+    /**
+     * After the phone was wiped: a new key, so nothing the old one opened can be read with it
+     * again. [rekey] re-encrypts the open store with the new key; only then is the key kept, in
+     * place of the old one and wrapped by a new Keystore key (the old wrapping key is deleted,
+     * so a stale copy of the old wrapped file left on flash cannot be unwrapped either).
+     * A crash between the two leaves a store the kept key does not open; the app then offers
+     * "Start again", which loses nothing, the store being empty. Blocking: off the main thread.
+     */
+    fun rotate(rekey: (ByteArray) -> Unit) {
+        val key = newKey()
+        try {
+            rekey(key)
+            KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }.deleteEntry(ALIAS)
+            store(generateWrappingKey(), key)
+        } finally {
+            key.fill(0)
+        }
+    }
+
+    private fun newKey(): ByteArray = ByteArray(KEY_BYTES).also { SecureRandom().nextBytes(it) }
+
+    private fun store(wrappingKey: SecretKey, key: ByteArray) {
         val stream = wrappedFile.startWrite()
         try {
             stream.write(wrap(wrappingKey, key))
             wrappedFile.finishWrite(stream) // fsync, then rename: never a half-written key
         } catch (e: Exception) {
             wrappedFile.failWrite(stream)
-            key.fill(0)
             throw e
         }
-        return key
     }
 
     /**

@@ -90,6 +90,12 @@ class DemoApplication : Application() {
         const val EMULATOR_HOST = "10.0.2.2"
     }
 
+    /**
+     * After "Remove my data from this phone": the open store takes a new key and the old one is
+     * destroyed, so the wiped file's old pages cannot be read with it. Blocking: off the main thread.
+     */
+    fun rotateKey(api: Passerelle) = keys.rotate { api.rekey(it) }
+
     /** Tries to open again (after "Try again"). */
     fun retry() = open()
 

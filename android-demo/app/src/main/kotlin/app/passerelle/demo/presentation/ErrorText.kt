@@ -19,6 +19,7 @@ class ErrorText(private val strings: Strings) {
         is PasserelleException.NotFound -> strings.text(Text.ERROR_NOT_FOUND)
         is PasserelleException.NotAllowed -> strings.text(Text.ERROR_NOT_ALLOWED)
         is PasserelleException.InvalidState -> strings.text(Text.ERROR_INVALID_STATE)
+        is PasserelleException.UnsentChanges -> strings.plural(Plural.ERROR_UNSENT_CHANGES, error.count)
         is PasserelleException.WrongKey -> strings.text(Text.ERROR_WRONG_KEY)
         is PasserelleException.Corrupt -> strings.text(Text.ERROR_CORRUPT)
         is PasserelleException.NotEncrypted -> strings.text(Text.ERROR_NOT_ENCRYPTED)
@@ -34,7 +35,7 @@ class ErrorText(private val strings: Strings) {
         is PasserelleException.Unauthorized -> strings.text(Text.ERROR_UNAUTHORIZED)
         is PasserelleException.InvalidEnrolmentCode -> strings.text(Text.ERROR_INVALID_ENROLMENT_CODE)
         is PasserelleException.RateLimited ->
-            strings.plural(Plural.ERROR_RATE_LIMITED, error.retryAfterSecs.coerceAtMost(Int.MAX_VALUE.toULong()).toInt())
+            strings.plural(Plural.ERROR_RATE_LIMITED, error.retryAfterSecs)
         is PasserelleException.ServerRefused -> strings.text(Text.ERROR_SERVER_REFUSED)
         is PasserelleException.ServerFailed -> strings.text(Text.ERROR_SERVER_FAILED)
         is PasserelleException.Protocol -> strings.text(Text.ERROR_PROTOCOL)

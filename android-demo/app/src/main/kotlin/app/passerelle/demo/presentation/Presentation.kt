@@ -13,4 +13,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val labels = CheckInLabels(strings)
     val sync = SyncText(strings)
     val resources = ResourcesPresenter(strings, time)
+    val thisPhone = ThisPhonePresenter(strings, errors)
 }

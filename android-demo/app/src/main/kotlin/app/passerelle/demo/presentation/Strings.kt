@@ -17,6 +17,9 @@ interface Strings {
     fun plural(key: Plural, count: Int, vararg args: Any): String
 }
 
+/** A quantity string for a count the bindings give as an unsigned 64-bit number. */
+fun Strings.plural(key: Plural, count: ULong): String = plural(key, count.coerceAtMost(Int.MAX_VALUE.toULong()).toInt())
+
 /** Plain texts, by resource name. */
 enum class Text(val key: String) {
     TIME_TODAY("time_today"),
@@ -160,6 +163,10 @@ enum class Text(val key: String) {
     RESOURCE_OUTDATED("resource_outdated"),
     RESOURCE_DISTANCE_M("resource_distance_m"),
     RESOURCE_DISTANCE_KM("resource_distance_km"),
+
+    WIPE_CONFIRM("wipe_confirm"),
+    WIPE_DONE("wipe_done"),
+    WIPE_NOT_SIGNED_OUT("wipe_not_signed_out"),
 }
 
 /** Quantity strings, by resource name. */
@@ -177,4 +184,6 @@ enum class Plural(val key: String) {
     SYNC_ATTENTION("sync_attention"),
     DURATION_MINUTES("duration_minutes"),
     RESOURCES_FOUND("resources_found"),
+    ERROR_UNSENT_CHANGES("error_unsent_changes"),
+    WIPE_UNSENT("wipe_unsent"),
 }

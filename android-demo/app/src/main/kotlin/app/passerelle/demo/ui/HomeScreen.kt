@@ -1,7 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their conversations. The sync panel and the way to the
-// community resources sit on top.
+// opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
+// community resources and to "This phone" (download or remove my data) sit on top.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.clickable
@@ -47,6 +47,7 @@ fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean
         Column(Modifier.padding(padding).fillMaxSize()) {
             SyncPanel(api, p, Modifier.padding(horizontal = 16.dp))
             SecondaryButton(stringResource(R.string.home_resources), { go(Screen.Resources) }, Modifier.padding(horizontal = 16.dp))
+            SecondaryButton(stringResource(R.string.home_this_phone), { go(Screen.ThisPhone) }, Modifier.padding(horizontal = 16.dp))
             if (mentor) Caseload(api, bus, p, go) else Conversations(api, bus, p, go)
         }
     }

@@ -26,6 +26,7 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.LocalViewModelStoreOwner
 import androidx.lifecycle.viewmodel.compose.viewModel
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
@@ -48,6 +49,7 @@ sealed interface Screen {
     data class CheckIn(val mentorshipId: String, val amendCheckinId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
     data class Conversation(val mentorshipId: String) : Screen
     data object Resources : Screen
+    data object ThisPhone : Screen
 }
 
 // Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
@@ -58,6 +60,7 @@ private fun Screen.encode(): List<String> = when (this) {
     is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
     is Screen.Conversation -> listOf("conversation", mentorshipId)
     Screen.Resources -> listOf("resources")
+    Screen.ThisPhone -> listOf("this-phone")
 }
 
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
@@ -66,6 +69,7 @@ private fun decode(parts: List<String>): Screen = when (parts[0]) {
     "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
     "resources" -> Screen.Resources
+    "this-phone" -> Screen.ThisPhone
     else -> Screen.SignIn
 }
 
@@ -96,13 +100,13 @@ fun Root(app: DemoApplication) {
                 onAction = app::startAgain,
             )
             is StoreState.Failed -> Explain(p.errors.sentence(s.error), stringResource(R.string.retry), app::retry)
-            is StoreState.Ready -> Start(s.api, app.changeBus, p)
+            is StoreState.Ready -> Start(s.api, app.changeBus, p, app::rotateKey)
         }
     }
 }
 
 @Composable
-private fun Start(api: Passerelle, bus: ChangeBus, p: Presentation) {
+private fun Start(api: Passerelle, bus: ChangeBus, p: Presentation, rotateKey: (Passerelle) -> Unit) {
     val start: StartViewModel = viewModel { StartViewModel(api) }
     when (val owner = start.owner.collectAsStateWithLifecycle().value) {
         Load.Loading -> Waiting()
@@ -112,13 +116,15 @@ private fun Start(api: Passerelle, bus: ChangeBus, p: Presentation) {
             api = api,
             bus = bus,
             p = p,
+            rotateKey = rotateKey,
         )
     }
 }
 
 @Composable
-private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Presentation) {
+private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Presentation, rotateKey: (Passerelle) -> Unit) {
     val stack = rememberSaveable(saver = stackSaver) { mutableStateListOf(initial) }
+    val viewModels = LocalViewModelStoreOwner.current
     val go: (Screen) -> Unit = { stack.add(it) }
     val back: () -> Unit = { if (stack.size > 1) stack.removeAt(stack.lastIndex) }
     BackHandler(enabled = stack.size > 1, onBack = back)
@@ -133,6 +139,13 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
         is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
         is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
         Screen.Resources -> ResourcesScreen(api, p, back)
+        Screen.ThisPhone -> ThisPhoneScreen(api, p, rotateKey, back) {
+            // The screens' state holders still hold the last person's screens (a sync result,
+            // a form): a phone ready for someone else starts them afresh, at sign-in.
+            viewModels?.viewModelStore?.clear()
+            stack.clear()
+            stack.add(Screen.SignIn)
+        }
     }
 }
 

@@ -21,9 +21,12 @@ import app.passerelle.core.TimelineEntry
 import app.passerelle.demo.ChangeBus
 import app.passerelle.demo.presentation.CheckInForm
 import app.passerelle.demo.presentation.ErrorText
+import app.passerelle.demo.presentation.Export
 import app.passerelle.demo.presentation.SignIn
 import app.passerelle.demo.presentation.SignInForm
 import app.passerelle.demo.presentation.Submission
+import app.passerelle.demo.presentation.ThisPhonePresenter
+import app.passerelle.demo.presentation.WipeStep
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -247,6 +250,59 @@ class SyncViewModel(private val api: Passerelle) : ViewModel() {
             if (call { api.dismissSyncIssue(issue.id) } is Load.Loaded) {
                 state.update { s -> s.copy(issues = s.issues.filterNot { it.id == issue.id }) }
             }
+        }
+    }
+}
+
+/**
+ * "This phone": the export, and the steps of removing everything personal from the phone.
+ * [rotateKey] gives the store a new key once the data is gone (the app's key store).
+ */
+class ThisPhoneViewModel(private val api: Passerelle, private val rotateKey: (Passerelle) -> Unit) : ViewModel() {
+    val step = MutableStateFlow<WipeStep>(WipeStep.Idle)
+    val removing = MutableStateFlow(false)
+    val exportError = MutableStateFlow<String?>(null)
+    private var exporting = false
+
+    fun ask(presenter: ThisPhonePresenter) {
+        step.value = presenter.ask()
+    }
+
+    fun cancel(presenter: ThisPhonePresenter) {
+        step.value = presenter.cancel()
+    }
+
+    /** Reads the export off the main thread; [share] gets the JSON on the main thread, and it is not kept here. */
+    fun export(presenter: ThisPhonePresenter, share: (String) -> Unit) {
+        if (exporting) return
+        exporting = true
+        viewModelScope.launch {
+            when (val result = withContext(Dispatchers.IO) { presenter.export(api) }) {
+                is Export.Ready -> {
+                    exportError.value = null
+                    share(result.json)
+                }
+                is Export.Failed -> exportError.value = result.sentence
+            }
+            exporting = false
+        }
+    }
+
+    fun exportFailed(sentence: String) {
+        exportError.value = sentence
+    }
+
+    fun confirm(presenter: ThisPhonePresenter) = remove { presenter.confirm(api, rotateKey) }
+
+    fun discardUnsent(presenter: ThisPhonePresenter) = remove { presenter.discardUnsent(api, rotateKey) }
+
+    private fun remove(run: () -> WipeStep) {
+        if (removing.value) return
+        removing.value = true
+        viewModelScope.launch {
+            // Blocking: a transaction, the network (to end the session) and the Keystore.
+            step.value = withContext(Dispatchers.IO) { run() }
+            removing.value = false
         }
     }
 }

@@ -30,6 +30,7 @@ class ErrorTextTest {
         PasserelleException.NotFound("mentorship"),
         PasserelleException.NotAllowed("only the mentorship's mentor records its check-ins"),
         PasserelleException.InvalidState("ending twice"),
+        PasserelleException.UnsentChanges(3uL),
         PasserelleException.WrongKey(),
         PasserelleException.Corrupt(),
         PasserelleException.NotEncrypted(),
