@@ -244,6 +244,7 @@ impl Device {
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.to_owned(),
             device_id: device_id.clone(),
+            owner_id: None,
         })
         .unwrap();
         let answer = transport.post("/v1/auth/enrol", None, &body).unwrap();

@@ -318,6 +318,16 @@ impl<S: ServerStore> Service<S> {
                     message: "unknown, used or expired code",
                 });
             };
+            // Refused before anything is kept: the rollback leaves the code unspent.
+            if req
+                .owner_id
+                .as_ref()
+                .is_some_and(|owner| *owner != person_id)
+            {
+                return Err(ApiError::conflict(
+                    "this device belongs to someone else; wipe it first",
+                ));
+            }
             let person =
                 rows::load(tx, "person", &person_id)?.ok_or_else(ApiError::unauthorized)?;
             tx.put_device(&req.device_id, &person_id, now)?;

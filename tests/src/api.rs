@@ -107,6 +107,7 @@ impl ApiClient {
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.to_owned(),
             device_id: device_id.to_owned(),
+            owner_id: None,
         })
         .expect("encode");
         let answer = backend.handle(&post_request("/v1/auth/enrol", None, &body, device_id));

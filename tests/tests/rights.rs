@@ -412,6 +412,12 @@ fn phone_passed_on(kind: StoreKind) {
     );
     assert_eq!(phone.sync().pushed, 1, "its session is still alive");
 
+    // Inès's code is refused while the phone is Marc's, and is not spent by the refusal.
+    let ines_code = new_code(&desk, &id("Inès"));
+    let taken = phone.enrol_again(&ines_code).unwrap_err();
+    assert!(matches!(taken, Error::InvalidState(_)), "{taken:?}");
+    assert_eq!(phone.sync().rejected, 0, "Marc's session carries on");
+
     // Wiped: the session ends on the server too, so a copy taken before cannot sync.
     let copy = phone.copy();
     let wiped = phone.wipe(false).unwrap();
@@ -424,7 +430,7 @@ fn phone_passed_on(kind: StoreKind) {
     );
 
     // Inès takes the phone: she holds her mentorship and nothing of Marc's.
-    let ines = phone.enrol_again(&new_code(&desk, &id("Inès"))).unwrap();
+    let ines = phone.enrol_again(&ines_code).unwrap();
     assert_eq!(ines.display_name, "Inès");
     phone.sync();
     let caseload: Vec<String> = phone

@@ -27,6 +27,9 @@ use crate::store::{SCHEMA_VERSION, Store};
 use crate::time::Millis;
 use crate::validate::required_text;
 
+/// Why a phone refuses another person's enrolment code: it must be wiped first.
+const SOMEONE_ELSES: &str = "this device already belongs to someone else";
+
 /// Mutations per push (the server accepts at most 500).
 pub const PUSH_BATCH: u32 = 500;
 /// Most bytes of encoded mutations per push: a quarter of the server's default 4 MiB body
@@ -172,14 +175,20 @@ impl Store {
         let _gate = self.sync_gate();
         let code = required_text("code", code, 64)?;
         let server_url = required_text("server_url", server_url, 300)?;
+        let owner_id: Option<String> =
+            self.read(|c| Ok(c.query_row("SELECT owner_id FROM device", [], |r| r.get(0))?))?;
         let body = serde_json::to_vec(&EnrolRequest {
             code,
             device_id: self.device_id(),
+            owner_id,
         })
         .map_err(|_| Error::Sync(SyncError::Protocol))?;
         let response = transport
             .post("/v1/auth/enrol", None, &body)
             .map_err(transport_error)?;
+        if response.status == 409 {
+            return Err(Error::InvalidState(SOMEONE_ELSES));
+        }
         if response.status != 200 {
             return Err(status_error(response.status, &response.body));
         }
@@ -188,8 +197,9 @@ impl Store {
         let person_id = crate::validate::parse_id("person_id", &enrolled.person_id)?;
         self.write(|tx| {
             let owner: Option<String> = tx.conn.query_row("SELECT owner_id FROM device", [], |r| r.get(0))?;
+            // A server from before `owner_id` does not check it (and has spent the code).
             if owner.as_ref().is_some_and(|o| *o != person_id) {
-                return Err(Error::InvalidState("this device already belongs to someone else"));
+                return Err(Error::InvalidState(SOMEONE_ELSES));
             }
             // The server's copy of the person arrives with the first pull and replaces this one.
             tx.conn.execute(

@@ -18,6 +18,10 @@ pub struct EnrolRequest {
     pub code: String,
     /// The id this installation already uses as the origin of its rows.
     pub device_id: String,
+    /// The person this phone already belongs to, if anyone: a code for someone else is refused
+    /// (409) and stays unspent, so it still works once the phone is wiped or on another phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 /// Tokens issued at enrolment and at each refresh.
