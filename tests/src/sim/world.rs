@@ -70,8 +70,10 @@ pub struct Report {
     pub reasons: BTreeMap<String, usize>,
     /// Rows erased at the desk (someone's records, at their request).
     pub erased: usize,
-    /// Mentors erased (the other erasures are of a survivor).
+    /// Mentors erased.
     pub mentors_erased: usize,
+    /// Caregivers erased (the other erasures are of a survivor).
+    pub caregivers_erased: usize,
     /// Phones signed out for good by their owner's erasure.
     pub phones_retired: usize,
 }
@@ -941,11 +943,7 @@ impl<S: ServerStore> World<S> {
     #[allow(clippy::too_many_lines)] // one match over the desk's actions, read top to bottom
     fn desk_op(&mut self) -> Result<(), String> {
         if self.erased.is_none() && self.rng.chance(30) {
-            let who = if self.rng.chance(500) {
-                "jeanne"
-            } else {
-                "ines"
-            };
+            let who = *self.rng.pick(&["jeanne", "ines", "paul"]);
             return self.erase(who);
         }
         let claire = self.people["claire"].clone();
@@ -1065,9 +1063,10 @@ impl<S: ServerStore> World<S> {
     }
 
     /// Someone asks for their records to be erased: Jeanne (a survivor with no phone here; her
-    /// mentor may have one) or Inès (a mentor who may have a phone, and mentees who may). The
-    /// desk first does what erasure needs — records the withdrawal of Jeanne's consent to take
-    /// part, or ends Inès's mentorships — then erases. Phones learn of it at their next sync;
+    /// mentor may have one), Inès (a mentor who may have a phone, and mentees who may) or Paul
+    /// (a caregiver with phones, whom survivors may share with). The desk first does what
+    /// erasure needs — records the withdrawal of Jeanne's consent to take part, ends Inès's
+    /// mentorships, or withdraws every consent sharing with Paul — then erases. Phones learn of it at their next sync;
     /// the erased person's own is signed out for good.
     fn erase(&mut self, name: &'static str) -> Result<(), String> {
         use passerelle_server::Method;
@@ -1094,6 +1093,13 @@ impl<S: ServerStore> World<S> {
             if record["collection"] == "consent"
                 && data["survivor_id"] == person.as_str()
                 && data["scope"] == "programme"
+                && data["withdrawn_at"].is_null()
+            {
+                self.desk
+                    .post_ok(&format!("/v1/consents/{id}/withdraw"), &Json::Null);
+            }
+            if record["collection"] == "consent"
+                && data["caregiver_id"] == person.as_str()
                 && data["withdrawn_at"].is_null()
             {
                 self.desk
@@ -1132,6 +1138,7 @@ impl<S: ServerStore> World<S> {
         self.erased = Some(rows);
         self.retired.insert(name);
         self.report.mentors_erased += usize::from(name == "ines");
+        self.report.caregivers_erased += usize::from(name == "paul");
         self.report.phones_retired += self.devs.iter().filter(|d| d.name == name).count();
         Ok(())
     }
