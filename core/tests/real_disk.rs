@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{T0, TestClock, contact, options, programme, record_until_refused};
-use passerelle_core::directory::{
-    ImportFile, ImportFormat, ImportOptions, build_directory_snapshot,
-};
+use passerelle_core::directory::{ImportFormat, build_directory_snapshot};
 use passerelle_core::{Error, Key, Store, StoreError, StoreOptions};
 
 /// A tmpfs mounted on a temporary directory, unmounted when dropped.
@@ -147,21 +145,13 @@ fn a_snapshot_shipped_on_a_read_only_medium_loads() {
         return;
     };
     let snapshot = bundle.path("directory.db");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory/lyon-hsds.json");
+    let (files, options) = common::sample_directory();
     build_directory_snapshot(
         &snapshot,
         Key::Unencrypted,
         ImportFormat::HsdsJson,
-        vec![ImportFile {
-            name: "lyon-hsds.json".into(),
-            content: std::fs::read_to_string(sample).unwrap(),
-        }],
-        ImportOptions {
-            source: "lyon-demo".into(),
-            skip_invalid: false,
-            dry_run: false,
-            remove_missing: false,
-        },
+        files,
+        options,
     )
     .unwrap();
     bundle.remount("ro");

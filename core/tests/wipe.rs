@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use common::{T0, TestClock, TestDb, contact, options, programme};
-use passerelle_core::directory::{DirectoryQuery, ImportFile, ImportFormat, ImportOptions};
+use passerelle_core::directory::{DirectoryQuery, ImportFormat};
 use passerelle_core::{ChangeListener, Error, Key, NewPerson, Role, Store};
 
 /// Words no other row holds, to look for in the file's bytes.
@@ -49,22 +49,9 @@ fn on_disk(path: &Path, needle: &str) -> bool {
 }
 
 fn import_sample(store: &Store) {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory/lyon-hsds.json");
+    let (files, options) = common::sample_directory();
     store
-        .import_directory(
-            ImportFormat::HsdsJson,
-            vec![ImportFile {
-                name: "lyon-hsds.json".into(),
-                content: std::fs::read_to_string(path).unwrap(),
-            }],
-            ImportOptions {
-                source: "lyon-demo".into(),
-                skip_invalid: false,
-                dry_run: false,
-                remove_missing: false,
-            },
-        )
+        .import_directory(ImportFormat::HsdsJson, files, options)
         .unwrap();
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use passerelle_core::directory::{ImportFile, ImportOptions};
 use passerelle_core::{
     CaregiverProfile, CheckInInput, Clock, ConsentScope, ContactMode, Dimension, Key,
     MentorProfile, Mentorship, NewConsent, NewMentorship, NewPerson, Person, Profile, Reached,
@@ -136,6 +137,23 @@ pub fn dump(c: &rusqlite::Connection) -> String {
         }
     }
     out
+}
+
+/// The sample directory (`tests/data/directory/lyon-hsds.json`, HSDS JSON) and the options
+/// importing it whole as source `lyon-demo`.
+pub fn sample_directory() -> (Vec<ImportFile>, ImportOptions) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/directory/lyon-hsds.json");
+    let file = ImportFile {
+        name: "lyon-hsds.json".into(),
+        content: std::fs::read_to_string(path).unwrap(),
+    };
+    let options = ImportOptions {
+        source: "lyon-demo".into(),
+        skip_invalid: false,
+        dry_run: false,
+        remove_missing: false,
+    };
+    (vec![file], options)
 }
 
 pub struct Programme {
