@@ -1,6 +1,7 @@
 // Sync through the Kotlin bindings against a real server the test starts: two phones enrol with
 // one-time codes, a survivor's message written offline reaches her mentor, and the "read"
-// receipt comes back; progress and change observers are told along the way.
+// receipt comes back; progress and change observers are told along the way. A wiped phone is
+// signed out on the server and can be enrolled by someone else.
 package app.passerelle
 
 import app.passerelle.core.MessageStatus
@@ -14,6 +15,7 @@ import java.util.Collections
 import java.util.concurrent.TimeUnit
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import org.junit.After
 import org.junit.Before
@@ -108,6 +110,25 @@ class SyncTest {
                 assertEquals(MessageStatus.READ, sophie.conversation(mentorship, 20u).messages.single().status)
                 assertTrue(sophie.syncIssues().isEmpty())
             }
+        }
+    }
+
+    @Test
+    fun aWipedPhoneIsSignedOutThenEnrolledBySomeoneElse() {
+        phone("Marc").use { phone ->
+            phone.sync(null)
+            assertEquals(2, phone.caseload().size)
+
+            val wiped = phone.wipeDeviceData(false)
+            assertTrue(wiped.signedOut, "the server ended Marc's session")
+            assertTrue(wiped.recordsRemoved > 0u)
+            assertNull(phone.syncServerUrl())
+            assertFailsWith<PasserelleException.NotEnrolled> { phone.sync(null) }
+
+            // The phone passes to Inès, with her own code: she holds her mentee only.
+            assertEquals("Inès", phone.enrol(url, codes.getValue("Inès")).displayName)
+            phone.sync(null)
+            assertEquals(listOf("Ahmed"), phone.caseload().map { it.survivorName })
         }
     }
 
