@@ -30,8 +30,9 @@ pub struct WipeSummary {
     /// Whether the server confirmed the end of this phone's session. When it did not (offline,
     /// or never enrolled), the deleted tokens expire on the server on their own.
     pub signed_out: bool,
-    /// Whether the log was emptied into the rebuilt file; `false` only if a read was under way
-    /// at that moment (the log's old frames are then overwritten as the store is used).
+    /// Whether the file was rebuilt and its log emptied into it; `false` if there was no room
+    /// for the rebuild or a read was under way at that moment. The data is gone all the same
+    /// (`secure_delete` zeroed its pages); old log frames are overwritten as the store is used.
     pub compacted: bool,
 }
 
@@ -95,7 +96,7 @@ impl Store {
             tx.new_device_id = Some(id.into());
             Ok((records, unsent))
         })?;
-        let compacted = self.compact()?;
+        let compacted = self.compact();
         Ok(WipeSummary {
             records_removed,
             unsent_discarded,

@@ -296,17 +296,18 @@ impl Store {
 
     /// Rebuilds the file without its free pages and empties the write-ahead log into it, so
     /// what a wipe removed is on no page of either (`secure_delete` zeroes what is freed; this
-    /// returns the space and leaves no old log frame behind). `false` if a reader in the middle
-    /// of a read kept the log from being emptied.
-    pub(crate) fn compact(&self) -> Result<bool> {
+    /// returns the space and leaves no old log frame behind). Runs after the wipe committed,
+    /// so it reports rather than fails: `false` if the rebuild could not run (no room for its
+    /// temporary copy) or a reader in the middle of a read kept the log from being emptied.
+    pub(crate) fn compact(&self) -> bool {
         let _gate = self.gate.read().unwrap_or_else(PoisonError::into_inner);
         let w = lock(&self.writer);
-        w.conn.execute_batch("VACUUM").map_err(StoreError::from)?;
-        let busy: i64 = w
+        let rebuilt = w.conn.execute_batch("VACUUM").is_ok();
+        let emptied = w
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
-            .map_err(StoreError::from)?;
-        Ok(busy == 0)
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|busy| busy == 0);
+        rebuilt && emptied
     }
 
     /// Registers the listener told about changes (one at a time; `None` removes it).
