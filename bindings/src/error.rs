@@ -100,6 +100,10 @@ pub enum PasserelleError {
     /// Sync: the server no longer accepts this device; sign in again with a new code.
     #[error("the server no longer accepts this device; sign in again")]
     Unauthorized,
+    /// Sync: the person's records were erased at their request; the account is closed for
+    /// good. Offer to wipe the phone (`wipe_device_data`) rather than to sign in again.
+    #[error("this account was closed")]
+    AccountClosed,
     /// Sync: the enrolment code is unknown, used or expired.
     #[error("the enrolment code is not valid")]
     InvalidEnrolmentCode,
@@ -159,6 +163,7 @@ impl From<SyncError> for PasserelleError {
             SyncError::Offline => Self::Offline,
             SyncError::NotEnrolled => Self::NotEnrolled,
             SyncError::Unauthorized => Self::Unauthorized,
+            SyncError::AccountClosed => Self::AccountClosed,
             SyncError::InvalidCode => Self::InvalidEnrolmentCode,
             SyncError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
             SyncError::Refused { code } => Self::ServerRefused { code },
@@ -225,6 +230,7 @@ mod tests {
             SyncError::Offline.into(),
             SyncError::NotEnrolled.into(),
             SyncError::Unauthorized.into(),
+            SyncError::AccountClosed.into(),
             SyncError::InvalidCode.into(),
             SyncError::RateLimited {
                 retry_after_secs: 60,

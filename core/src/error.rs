@@ -65,6 +65,11 @@ pub enum SyncError {
     /// sign in again with a new enrolment code.
     #[error("the server no longer accepts this device; sign in again")]
     Unauthorized,
+    /// The person's records were erased at their request: the account is closed for good and
+    /// no new code will come. What the phone still holds can be wiped
+    /// ([`crate::Store::wipe_personal_data`]).
+    #[error("this account was closed")]
+    AccountClosed,
     /// The enrolment code is unknown, used or expired.
     #[error("the enrolment code is not valid")]
     InvalidCode,

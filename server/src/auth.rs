@@ -154,7 +154,7 @@ pub fn refresh(
     if t.revoked_at.is_some() {
         // Nothing to revoke if the family already was; the statement then changes no row.
         tx.revoke_family(&t.family, now)?;
-        return Ok(Err(ApiError::unauthorized()));
+        return Ok(Err(refusal_of_revoked(tx, &t)?));
     }
     if t.expires_at <= now {
         return Ok(Err(ApiError::unauthorized()));
@@ -185,6 +185,16 @@ pub fn refresh(
     .map(Ok)
 }
 
+/// Why a revoked token is refused: its person's records were erased (the account is closed
+/// for good), or the session ended some other way (sign in again with a new code).
+fn refusal_of_revoked(tx: &mut dyn StoreTx, t: &TokenRecord) -> Result<ApiError, ApiError> {
+    Ok(if crate::rights::is_erased(tx, &t.person_id)? {
+        ApiError::account_closed()
+    } else {
+        ApiError::unauthorized()
+    })
+}
+
 /// Ends the session a refresh token belongs to (`POST /v1/auth/sign-out`, a phone being
 /// wiped): its whole family is revoked, access tokens included. Answered the same whether the
 /// token was alive, already dead or unknown, so the answer tells a copy's holder nothing.
@@ -205,10 +215,18 @@ pub fn authenticate(
     let Some(token) = bearer else {
         return Err(ApiError::unauthorized());
     };
-    let Some((t, person)) = tx.token_holder(&hash(token))? else {
-        return Err(ApiError::unauthorized());
+    let h = hash(token);
+    let Some((t, person)) = tx.token_holder(&h)? else {
+        // An erased survivor's person row is gone, the token's record is not.
+        return Err(match tx.token(&h)? {
+            Some(t) if t.revoked_at.is_some() => refusal_of_revoked(tx, &t)?,
+            _ => ApiError::unauthorized(),
+        });
     };
-    if t.kind != "access" || t.revoked_at.is_some() || t.expires_at <= now {
+    if t.revoked_at.is_some() {
+        return Err(refusal_of_revoked(tx, &t)?);
+    }
+    if t.kind != "access" || t.expires_at <= now {
         return Err(ApiError::unauthorized());
     }
     let role = crate::rows::role_of(&person).ok_or_else(ApiError::unauthorized)?;

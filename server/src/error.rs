@@ -34,6 +34,16 @@ impl ApiError {
             message: "a valid access token is required",
         }
     }
+    /// 401 for a token of a person whose records were erased: the phone learns the account is
+    /// gone for good (no new code will come), so the app offers to wipe it instead of asking
+    /// the person to sign in again. Told only to a holder of one of that person's tokens.
+    pub fn account_closed() -> Self {
+        Self {
+            status: 401,
+            code: "account_closed",
+            message: "this account was closed",
+        }
+    }
     /// 403 with a reason.
     pub fn forbidden(message: &'static str) -> Self {
         Self {

@@ -358,7 +358,13 @@ fn signs_out_on(kind: StoreKind) {
     // Marc's refresh token: his whole family goes, Sophie's session stays.
     assert_eq!(sign_out(&marc.refresh_token).status, 200);
     assert!(!pulls(&server, &marc.access_token));
-    assert_eq!(refresh(&server, &marc.refresh_token).status, 401);
+    let again = refresh(&server, &marc.refresh_token);
+    assert_eq!(again.status, 401);
+    assert_eq!(
+        body(&again)["error"],
+        "unauthorized",
+        "signed out, not closed: a new code signs him in again"
+    );
     assert!(pulls(&server, &sophie.access_token));
     assert_eq!(
         sign_out(&marc.refresh_token).status,

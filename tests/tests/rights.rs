@@ -340,8 +340,11 @@ fn export_then_erase_on(kind: StoreKind) {
     );
     assert!(coordinator.store.person(&marc).is_ok());
     assert!(
-        survivor.try_sync().is_err(),
-        "the survivor's phone is signed out"
+        matches!(
+            survivor.try_sync(),
+            Err(Error::Sync(SyncError::AccountClosed))
+        ),
+        "the survivor's phone is told her account is closed"
     );
     assert_eq!(
         server.service.stored_row("message", &from_sophie.id),
@@ -363,7 +366,13 @@ fn export_then_erase_on(kind: StoreKind) {
         server.service.stored_row("person", &paul).unwrap()["display_name"],
         passerelle_server::rights::ERASED_NAME
     );
-    assert!(caregiver.try_sync().is_err(), "his phone is signed out");
+    assert!(
+        matches!(
+            caregiver.try_sync(),
+            Err(Error::Sync(SyncError::AccountClosed))
+        ),
+        "his phone is told his account is closed"
+    );
 
     // And Nadia, a professional with no mentorship, who leaves the programme.
     desk.post_ok(
@@ -594,7 +603,13 @@ fn mentor_leaves_on(kind: StoreKind) {
             .is_empty(),
         "and his training record"
     );
-    assert!(mentor.try_sync().is_err(), "his phone is signed out");
+    assert!(
+        matches!(
+            mentor.try_sync(),
+            Err(Error::Sync(SyncError::AccountClosed))
+        ),
+        "his phone is told his account is closed"
+    );
 
     // And his account does not come back: no new code, no new mentee, no new training.
     let code = desk.call(

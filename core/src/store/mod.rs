@@ -305,7 +305,9 @@ impl Store {
         let rebuilt = w.conn.execute_batch("VACUUM").is_ok();
         let emptied = w
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .is_ok_and(|busy| busy == 0);
         rebuilt && emptied
     }

@@ -137,6 +137,7 @@ fn status_error(status: u16, body: &[u8]) -> Error {
     let code = parsed.map_or_else(|| "unknown".to_owned(), |b| b.error);
     Error::Sync(match status {
         401 | 403 if code == "invalid_code" => SyncError::InvalidCode,
+        401 if code == "account_closed" => SyncError::AccountClosed,
         401 => SyncError::Unauthorized,
         429 => SyncError::RateLimited {
             retry_after_secs: 60,

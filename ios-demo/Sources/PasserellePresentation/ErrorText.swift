@@ -40,6 +40,7 @@ public struct ErrorText {
         case .Offline: return strings.text(.errorOffline)
         case .NotEnrolled: return strings.text(.errorNotEnrolled)
         case .Unauthorized: return strings.text(.errorUnauthorized)
+        case .AccountClosed: return strings.text(.errorAccountClosed)
         case .InvalidEnrolmentCode: return strings.text(.errorInvalidEnrolmentCode)
         case .RateLimited(let seconds): return strings.plural(.errorRateLimited, Int(clamping: seconds))
         case .ServerRefused: return strings.text(.errorServerRefused)

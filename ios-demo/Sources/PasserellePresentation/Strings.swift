@@ -149,6 +149,7 @@ public enum TextKey: String, CaseIterable {
     case errorOffline = "error_offline"
     case errorNotEnrolled = "error_not_enrolled"
     case errorUnauthorized = "error_unauthorized"
+    case errorAccountClosed = "error_account_closed"
     case errorInvalidEnrolmentCode = "error_invalid_enrolment_code"
     case errorServerRefused = "error_server_refused"
     case errorServerFailed = "error_server_failed"

@@ -31,6 +31,7 @@ final class ErrorTextTests: XCTestCase {
         .Offline,
         .NotEnrolled,
         .Unauthorized,
+        .AccountClosed,
         .InvalidEnrolmentCode,
         .RateLimited(retryAfterSecs: 30),
         .ServerRefused(code: "invalid_state"),

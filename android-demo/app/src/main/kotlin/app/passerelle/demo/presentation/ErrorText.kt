@@ -33,6 +33,7 @@ class ErrorText(private val strings: Strings) {
         is PasserelleException.Offline -> strings.text(Text.ERROR_OFFLINE)
         is PasserelleException.NotEnrolled -> strings.text(Text.ERROR_NOT_ENROLLED)
         is PasserelleException.Unauthorized -> strings.text(Text.ERROR_UNAUTHORIZED)
+        is PasserelleException.AccountClosed -> strings.text(Text.ERROR_ACCOUNT_CLOSED)
         is PasserelleException.InvalidEnrolmentCode -> strings.text(Text.ERROR_INVALID_ENROLMENT_CODE)
         is PasserelleException.RateLimited ->
             strings.plural(Plural.ERROR_RATE_LIMITED, error.retryAfterSecs)

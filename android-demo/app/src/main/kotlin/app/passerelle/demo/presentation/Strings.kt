@@ -105,6 +105,7 @@ enum class Text(val key: String) {
     ERROR_OFFLINE("error_offline"),
     ERROR_NOT_ENROLLED("error_not_enrolled"),
     ERROR_UNAUTHORIZED("error_unauthorized"),
+    ERROR_ACCOUNT_CLOSED("error_account_closed"),
     ERROR_INVALID_ENROLMENT_CODE("error_invalid_enrolment_code"),
     ERROR_SERVER_REFUSED("error_server_refused"),
     ERROR_SERVER_FAILED("error_server_failed"),

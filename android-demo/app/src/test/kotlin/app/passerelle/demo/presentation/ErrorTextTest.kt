@@ -44,6 +44,7 @@ class ErrorTextTest {
         PasserelleException.Offline(),
         PasserelleException.NotEnrolled(),
         PasserelleException.Unauthorized(),
+        PasserelleException.AccountClosed(),
         PasserelleException.InvalidEnrolmentCode(),
         PasserelleException.RateLimited(30uL),
         PasserelleException.ServerRefused("invalid_state"),
