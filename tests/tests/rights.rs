@@ -5,11 +5,17 @@
 //! the survivor's phone is signed out, a mentor's change queued offline is refused and reported
 //! rather than bringing anything back, and everyone else's records stay. Each refusal (the wrong
 //! person asking, consent still in force, a missing confirmation, another role) changes nothing.
+//! A phone passed on is wiped (never while a sync is half done) and enrolled by someone else.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
+use std::sync::{Mutex, mpsc};
+use std::time::Duration;
 
-use passerelle_core::{Error, MyData, SyncError};
+use passerelle_core::sync::transport::Response;
+use passerelle_core::{
+    Error, HttpTransport, Key, MyData, Store, StoreOptions, SyncError, Transport, TransportError,
+};
 use passerelle_server::Method;
 use passerelle_tests::api::{ApiClient, exported_keys, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
@@ -478,6 +484,69 @@ fn phone_passed_on(kind: StoreKind) {
         coordinator.store.checkin(&marcs.id).unwrap().notes,
         marcs.notes
     );
+}
+
+/// The real transport, holding back the first pull's answer for a moment after telling
+/// `pulling`: a sync is then half done, its rows received and not yet written.
+struct HeldPull {
+    inner: HttpTransport,
+    pulling: Mutex<Option<mpsc::Sender<()>>>,
+}
+
+impl Transport for HeldPull {
+    fn post(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        body: &[u8],
+    ) -> Result<Response, TransportError> {
+        let answer = self.inner.post(path, bearer, body);
+        if path == "/v1/sync/pull" {
+            if let Some(pulling) = self.pulling.lock().unwrap().take() {
+                pulling.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(400));
+            }
+        }
+        answer
+    }
+}
+
+#[test]
+fn a_wipe_waits_for_a_sync_under_way_and_nothing_comes_back() {
+    let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        dir.path().join("phone.db"),
+        Key::generate(),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let (pulling, pull_started) = mpsc::channel();
+    let transport = HeldPull {
+        inner: HttpTransport::new(&server.url).unwrap(),
+        pulling: Mutex::new(Some(pulling)),
+    };
+    store
+        .enrol(
+            &transport,
+            &server.url,
+            &seeded(&people, "Marc").enrolment_code,
+        )
+        .unwrap();
+    let (synced, wiped) = std::thread::scope(|s| {
+        let sync = s.spawn(|| store.sync(&transport, None));
+        pull_started.recv().unwrap();
+        // Marc's mentorships are on their way to the phone as it is wiped.
+        let wiped = store.wipe_personal_data(None, false);
+        (sync.join().unwrap(), wiped)
+    });
+    assert!(synced.unwrap().pulled > 0);
+    assert!(wiped.unwrap().records_removed > 0);
+    assert!(
+        store.people(None).unwrap().is_empty(),
+        "the sync wrote nothing back"
+    );
+    assert_eq!(store.sync_server_url().unwrap(), None);
 }
 
 #[test]
