@@ -50,7 +50,8 @@ class SyncTest {
                 break
             }
         }
-        Thread { out.lineSequence().forEach { } }.apply { isDaemon = true }.start()
+        // Drains the rest; the stream closes under it when the server is stopped.
+        Thread { runCatching { out.lineSequence().forEach { } } }.apply { isDaemon = true }.start()
     }
 
     @After
