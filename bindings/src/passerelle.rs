@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use passerelle_core::{
     CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason, Escalation,
-    EscalationSummary, HttpTransport, Key, MentorDevelopment, Mentorship, Message, Millis,
-    NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry,
+    EscalationSummary, HttpTransport, Key, MentorDevelopment, MentorMatches, Mentorship, Message,
+    Millis, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry,
     OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
     SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
     Transport, UnreadCount, WipeSummary,
@@ -300,6 +300,12 @@ impl Passerelle {
     /// A mentor's training and supervision at a glance.
     pub fn mentor_development(&self, mentor_id: String) -> Result<MentorDevelopment> {
         Ok(self.store.mentor_development(&mentor_id)?)
+    }
+
+    /// The mentors who could support a survivor, best fits first: free places, shared
+    /// languages, current training (a professional's matching screen).
+    pub fn mentor_matches(&self, survivor_id: String) -> Result<MentorMatches> {
+        Ok(self.store.mentor_matches(&survivor_id)?)
     }
 
     // --- Messages ---

@@ -5,6 +5,9 @@
 //!   row, both on SQLCipher with WAL and `synchronous=FULL`. Goal: ratio ≤ 1.3.
 //! - `caseload`: a mentor's caseload with 30 mentees and 5,000 check-ins. Goal: ≤ 5 ms; the
 //!   baseline runs the same SQL on a bare connection.
+//! - `matching`: a coordinator's matching screen (every mentor with their load, languages
+//!   shared, training and supervision) in a programme of 100 mentors and 1,000 mentorships.
+//!   Goal: ≤ 5 ms, like any screen; the baseline runs the same SQL on a bare connection.
 //! - `wipe`: wiping that mentor's phone (every personal table emptied in one transaction, the
 //!   file rebuilt, the log emptied) against the same statements on a bare connection. No goal:
 //!   it runs once in a phone's life; the figure says how long the person waits.
@@ -19,9 +22,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group};
 use passerelle_core::queries::caseload::CASELOAD_SQL;
+use passerelle_core::queries::matching::MATCHING_SQL;
 use passerelle_core::{
-    CheckInInput, ConsentScope, ContactMode, Dimension, Durability, Key, NewConsent, NewMentorship,
-    NewPerson, Reached, Role, Store, StoreOptions,
+    CheckInInput, ConsentScope, ContactMode, Dimension, Durability, EndingReason, Key,
+    MentorProfile, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, Profile,
+    Reached, Role, Store, StoreOptions, SupervisionFormat, SurvivorProfile,
 };
 
 const DAY: i64 = 86_400_000;
@@ -296,6 +301,158 @@ fn caseload(c: &mut Criterion) {
     );
 }
 
+/// A coordinator's phone in a programme of 100 mentors (profiles, training for half,
+/// supervision for all) and 1,000 survivors, each matched once (a third of those mentorships
+/// ended); returns the store, signed in as the coordinator, and a survivor not yet matched.
+fn matching_programme(path: &Path, key: &Key) -> (Store, String) {
+    let store = Store::open(path, key.clone(), options(Durability::Normal)).unwrap();
+    store
+        .create_device_owner(NewPerson {
+            role: Role::Professional,
+            display_name: "Claire".into(),
+        })
+        .unwrap();
+    let languages = [["fr", "en"], ["fr", "ar"], ["en", "es"], ["fr", "pt"]];
+    let now = store.now();
+    let mut mentors = Vec::new();
+    for i in 0..100usize {
+        let m = store
+            .create_person(NewPerson {
+                role: Role::Mentor,
+                display_name: format!("Mentor {i}"),
+            })
+            .unwrap();
+        store
+            .save_profile(Profile::Mentor {
+                profile: MentorProfile {
+                    person_id: m.id.clone(),
+                    languages: languages[i % 4].iter().map(|l| (*l).to_owned()).collect(),
+                    capacity: 10 + (i % 10) as u32,
+                    availability: Some("weekday afternoons".into()),
+                },
+            })
+            .unwrap();
+        if i % 2 == 0 {
+            store
+                .record_training(NewTraining {
+                    mentor_id: m.id.clone(),
+                    course: "Peer mentor core training".into(),
+                    completed_at: now - 100 * DAY,
+                    valid_until: Some(now + 265 * DAY),
+                    notes: None,
+                })
+                .unwrap();
+        }
+        store
+            .record_supervision(NewSupervision {
+                mentor_id: m.id.clone(),
+                held_at: now - (i as i64 % 30) * DAY,
+                format: SupervisionFormat::Group,
+                duration_minutes: 60,
+                notes: None,
+            })
+            .unwrap();
+        mentors.push(m.id);
+    }
+    let mut survivors = Vec::new();
+    for i in 0..1_001usize {
+        let s = store
+            .create_person(NewPerson {
+                role: Role::Survivor,
+                display_name: format!("Survivor {i}"),
+            })
+            .unwrap();
+        store
+            .save_profile(Profile::Survivor {
+                profile: SurvivorProfile {
+                    person_id: s.id.clone(),
+                    preferred_languages: vec![languages[i % 4][1].to_owned()],
+                    communication_needs: vec![],
+                    home_area: None,
+                    stroke_date: None,
+                    discharge_date: None,
+                    goals: vec![],
+                },
+            })
+            .unwrap();
+        survivors.push(s.id);
+    }
+    let unmatched = survivors.pop().unwrap();
+    for (i, s) in survivors.iter().enumerate() {
+        store
+            .grant_consent(NewConsent {
+                survivor_id: s.clone(),
+                scope: ConsentScope::Programme,
+                caregiver_id: None,
+                granted_at: now - DAY,
+            })
+            .unwrap();
+        let m = store
+            .propose_mentorship(NewMentorship {
+                survivor_id: s.clone(),
+                mentor_id: mentors[i % mentors.len()].clone(),
+                planned_contacts: 6,
+                planned_weeks: 12,
+                matching_notes: None,
+            })
+            .unwrap();
+        store.activate_mentorship(&m.id).unwrap();
+        if i % 3 == 0 {
+            store
+                .end_mentorship(&m.id, EndingReason::Completed, None)
+                .unwrap();
+        }
+    }
+    (store, unmatched)
+}
+
+/// The coordinator's matching screen for one survivor, in the programme above.
+fn matching(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join("matching.db");
+    let (store, survivor) = matching_programme(&path, &key);
+    assert_eq!(
+        store.mentor_matches(&survivor).unwrap().candidates.len(),
+        100
+    );
+    let conn = raw(&path, &key);
+    let now = store.now();
+    // The same work without the store: the matching SQL on a bare connection, rows decoded.
+    let baseline = |c: &rusqlite::Connection| {
+        let mut stmt = c.prepare_cached(MATCHING_SQL).unwrap();
+        let mut rows = stmt.query((&survivor, now)).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..11 {
+                black_box(r.get::<_, rusqlite::types::Value>(i).unwrap());
+            }
+            n += 1;
+        }
+        n
+    };
+    assert_eq!(baseline(&conn), 100);
+    let mut g = c.benchmark_group("matching_100_mentors_1000_mentorships");
+    g.bench_function("core_api", |b| {
+        b.iter(|| black_box(store.mentor_matches(&survivor).unwrap()));
+    });
+    g.bench_function("raw_rusqlite_same_sql", |b| {
+        b.iter(|| black_box(baseline(&conn)));
+    });
+    g.finish();
+    ratio(
+        "matching_100x1000",
+        30,
+        20,
+        |_| {
+            black_box(store.mentor_matches(&survivor).unwrap());
+        },
+        |_| {
+            black_box(baseline(&conn));
+        },
+    );
+}
+
 /// A mentor's phone with 30 mentees and 5,000 check-ins, closed (its log written back), at
 /// `path`: the file each wipe starts from, copied.
 fn full_phone(path: &Path, key: &Key) {
@@ -401,7 +558,7 @@ fn wipe(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = record_checkin, caseload, wipe
+    targets = record_checkin, caseload, matching, wipe
 }
 
 fn main() {

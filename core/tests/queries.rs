@@ -1,13 +1,15 @@
 //! The screens' queries: a mentor's caseload, overdue follow-ups, a mentorship's timeline, the
-//! programme report and the coordinator's open escalations, with concrete expected figures.
+//! programme report, the coordinator's open escalations and mentor matching, with concrete
+//! expected figures.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod common;
 
 use common::{DAY, T0, contact, new_db, programme};
 use passerelle_core::{
-    CommunicationNeed, ConcernCategory, ConsentScope, ContactMode, Dimension, Error, FollowUp,
-    MentorshipStatus, NewConcern, NewConsent, NewMentorship, NewPerson, Reached, Role,
+    CommunicationNeed, ConcernCategory, ConsentScope, ContactMode, Dimension, EndingReason, Error,
+    FollowUp, MentorProfile, MentorshipStatus, NewConcern, NewConsent, NewMentorship, NewPerson,
+    NewSupervision, NewTraining, Profile, Reached, Role, SupervisionFormat, SurvivorProfile,
     TimelineEntry, Urgency,
 };
 
@@ -287,6 +289,241 @@ fn programme_report_counts_dimensions_modes_doses_and_the_escalation_loop() {
     db.store.set_device_owner(&p.mentor.id).unwrap();
     assert!(matches!(
         db.store.programme_report(T0, T0 + DAY),
+        Err(Error::NotAllowed(_))
+    ));
+}
+
+/// A mentor with a profile, for the matching screen.
+fn mentor(store: &passerelle_core::Store, name: &str, languages: &[&str], capacity: u32) -> String {
+    let m = store
+        .create_person(NewPerson {
+            role: Role::Mentor,
+            display_name: name.into(),
+        })
+        .unwrap();
+    store
+        .save_profile(Profile::Mentor {
+            profile: MentorProfile {
+                person_id: m.id.clone(),
+                languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                capacity,
+                availability: None,
+            },
+        })
+        .unwrap();
+    m.id
+}
+
+fn training(store: &passerelle_core::Store, mentor_id: &str, valid_until: i64) {
+    store
+        .record_training(NewTraining {
+            mentor_id: mentor_id.to_owned(),
+            course: "Peer mentor core training".into(),
+            completed_at: T0 - 300 * DAY,
+            valid_until: Some(valid_until),
+            notes: None,
+        })
+        .unwrap();
+}
+
+#[test]
+fn matching_lists_mentors_with_room_and_a_shared_language_first() {
+    let db = new_db();
+    let s = &db.store;
+    let p = programme(s); // Marc: fr, en; 3 places; mentors Sophie
+    let ines = mentor(s, "Inès", &["ar", "fr-FR"], 1);
+    let yann = mentor(s, "Yann", &["en"], 2);
+    let luc = mentor(s, "Luc", &["fr"], 1);
+    // Neither shares Ahmed's languages: Béa's current training puts her before Ana's places.
+    let bea = mentor(s, "Béa", &["en"], 1);
+    mentor(s, "Ana", &["en"], 3);
+    // A mentor with no profile yet is not offered: nothing says what they can take on.
+    s.create_person(NewPerson {
+        role: Role::Mentor,
+        display_name: "Zoé".into(),
+    })
+    .unwrap();
+    training(s, &ines, T0 + 60 * DAY);
+    training(s, &bea, T0 + 60 * DAY);
+    training(s, &yann, T0 - DAY); // lapsed yesterday
+    s.record_supervision(NewSupervision {
+        mentor_id: ines.clone(),
+        held_at: T0 - 3 * DAY,
+        format: SupervisionFormat::Individual,
+        duration_minutes: 45,
+        notes: None,
+    })
+    .unwrap();
+    // Luc's one place is taken, by a mentorship on hold.
+    let other = s
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: "Jeanne".into(),
+        })
+        .unwrap();
+    s.grant_consent(NewConsent {
+        survivor_id: other.id.clone(),
+        scope: ConsentScope::Programme,
+        caregiver_id: None,
+        granted_at: T0 - DAY,
+    })
+    .unwrap();
+    let jeanne_luc = propose(s, &other.id, &luc);
+    s.activate_mentorship(&jeanne_luc).unwrap();
+    s.pause_mentorship(&jeanne_luc, None).unwrap();
+
+    // Ahmed prefers Arabic, then French; he has not consented yet.
+    let ahmed = s
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: "Ahmed".into(),
+        })
+        .unwrap();
+    s.save_profile(Profile::Survivor {
+        profile: SurvivorProfile {
+            person_id: ahmed.id.clone(),
+            preferred_languages: vec!["ar".into(), "fr".into()],
+            communication_needs: vec![CommunicationNeed::LowVision],
+            home_area: None,
+            stroke_date: None,
+            discharge_date: None,
+            goals: vec![],
+        },
+    })
+    .unwrap();
+
+    let found = s.mentor_matches(&ahmed.id).unwrap();
+    assert_eq!(found.survivor_name, "Ahmed");
+    assert_eq!(found.preferred_languages, ["ar", "fr"]);
+    assert_eq!(found.communication_needs, [CommunicationNeed::LowVision]);
+    assert!(!found.consent_to_take_part);
+    let names: Vec<&str> = found
+        .candidates
+        .iter()
+        .map(|c| c.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["Inès", "Marc", "Béa", "Ana", "Yann", "Luc"]);
+    let by = |id: &str| {
+        found
+            .candidates
+            .iter()
+            .find(|c| c.mentor_id == id)
+            .unwrap()
+            .clone()
+    };
+    let fit = by(&ines);
+    assert_eq!(fit.shared_languages, ["ar", "fr"]);
+    assert!(fit.trained && fit.available);
+    assert_eq!(fit.last_supervision_at, Some(T0 - 3 * DAY));
+    let m = by(&p.mentor.id);
+    assert_eq!(
+        (
+            m.shared_languages.clone(),
+            m.capacity,
+            m.mentees,
+            m.proposed,
+            m.free_places
+        ),
+        (vec!["fr".to_owned()], 3, 1, 0, 2)
+    );
+    assert!(!m.trained && !m.already_matched && !m.mentored_before);
+    assert!(!by(&yann).trained, "a lapsed course does not count");
+    let full = by(&luc);
+    assert_eq!((full.mentees, full.free_places), (1, 0));
+    assert!(!full.available);
+
+    // Proposed to Marc: it holds a place, and Marc cannot be proposed again.
+    propose(s, &ahmed.id, &p.mentor.id);
+    let found = s.mentor_matches(&ahmed.id).unwrap();
+    let m = found
+        .candidates
+        .iter()
+        .find(|c| c.mentor_id == p.mentor.id)
+        .unwrap();
+    assert_eq!((m.proposed, m.free_places), (1, 1));
+    assert!(m.already_matched && !m.available && !m.mentored_before);
+    let names: Vec<&str> = found
+        .candidates
+        .iter()
+        .map(|c| c.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["Inès", "Béa", "Ana", "Yann", "Marc", "Luc"]);
+
+    // Consent recorded: the screen says so.
+    s.grant_consent(NewConsent {
+        survivor_id: ahmed.id.clone(),
+        scope: ConsentScope::Programme,
+        caregiver_id: None,
+        granted_at: T0,
+    })
+    .unwrap();
+    assert!(s.mentor_matches(&ahmed.id).unwrap().consent_to_take_part);
+
+    // Sophie's mentorship with Marc ends: he mentored her before, and has a place again.
+    s.end_mentorship(&p.mentorship.id, EndingReason::Completed, None)
+        .unwrap();
+    let found = s.mentor_matches(&p.survivor.id).unwrap();
+    let m = found
+        .candidates
+        .iter()
+        .find(|c| c.mentor_id == p.mentor.id)
+        .unwrap();
+    assert!(m.mentored_before && !m.already_matched);
+    assert_eq!((m.mentees, m.proposed), (0, 1));
+}
+
+fn propose(store: &passerelle_core::Store, survivor_id: &str, mentor_id: &str) -> String {
+    store
+        .propose_mentorship(NewMentorship {
+            survivor_id: survivor_id.to_owned(),
+            mentor_id: mentor_id.to_owned(),
+            planned_contacts: 6,
+            planned_weeks: 12,
+            matching_notes: None,
+        })
+        .unwrap()
+        .id
+}
+
+#[test]
+fn matching_is_for_professionals_and_checks_the_survivor() {
+    let db = new_db();
+    let p = programme(&db.store);
+    // A survivor whose profile this device does not hold: no language to share.
+    let unknown = db
+        .store
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: "Odile".into(),
+        })
+        .unwrap();
+    let found = db.store.mentor_matches(&unknown.id).unwrap();
+    assert!(found.preferred_languages.is_empty());
+    assert!(found.candidates[0].shared_languages.is_empty());
+    assert_eq!(found.candidates[0].mentor_id, p.mentor.id);
+
+    assert!(matches!(
+        db.store.mentor_matches(&p.mentor.id),
+        Err(Error::Invalid {
+            field: "survivor_id",
+            ..
+        })
+    ));
+    assert!(matches!(
+        db.store.mentor_matches("not an id"),
+        Err(Error::Invalid {
+            field: "survivor_id",
+            ..
+        })
+    ));
+    assert!(matches!(
+        db.store
+            .mentor_matches("01890a5d-ac96-774b-bcce-b302099a8057"),
+        Err(Error::NotFound(_))
+    ));
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    assert!(matches!(
+        db.store.mentor_matches(&p.survivor.id),
         Err(Error::NotAllowed(_))
     ));
 }

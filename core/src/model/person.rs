@@ -505,7 +505,7 @@ fn profile_columns(profile: &Profile, now: Millis) -> Result<(String, Role, Coll
     })
 }
 
-fn load_profile(c: &Connection, person: &Person) -> Result<Option<Profile>> {
+pub(crate) fn load_profile(c: &Connection, person: &Person) -> Result<Option<Profile>> {
     let id = person.id.as_str();
     let profile = match person.role {
         Role::Survivor => c

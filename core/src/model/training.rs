@@ -136,6 +136,16 @@ fn supervision_from_row(r: &Row<'_>) -> rusqlite::Result<SupervisionSession> {
     })
 }
 
+/// The rule for a mentor's training being current, as SQL over `training_record` with `?2`
+/// now: a course completed by now and not past its validity. One rule for every screen that
+/// says "trained".
+macro_rules! current_training {
+    () => {
+        "completed_at <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)"
+    };
+}
+pub(crate) use current_training;
+
 fn development(c: &Connection, mentor_id: &str, now: Millis) -> Result<MentorDevelopment> {
     let trainings = c
         .prepare_cached(
@@ -153,9 +163,13 @@ fn development(c: &Connection, mentor_id: &str, now: Millis) -> Result<MentorDev
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(MentorDevelopment {
         mentor_id: mentor_id.to_owned(),
-        trained: trainings
-            .iter()
-            .any(|t| t.completed_at <= now && t.valid_until.is_none_or(|v| v >= now)),
+        trained: c
+            .prepare_cached(concat!(
+                "SELECT EXISTS (SELECT 1 FROM training_record WHERE mentor_id = ?1 AND ",
+                current_training!(),
+                ")"
+            ))?
+            .query_row((mentor_id, now), |r| r.get(0))?,
         last_supervision_at: supervisions.first().map(|s| s.held_at),
         trainings,
         supervisions,

@@ -1,5 +1,6 @@
 //! The screens' queries, each one call returning everything a screen shows.
 
 pub mod caseload;
+pub mod matching;
 pub mod report;
 pub mod timeline;

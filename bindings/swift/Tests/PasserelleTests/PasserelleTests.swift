@@ -206,6 +206,62 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(try api.outboxLen(), before)
     }
 
+    func testMatchingASurvivorWithAMentorInOneCall() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie
+        let ines = try api.createPerson(person: NewPerson(role: .mentor, displayName: "Inès"))
+        try api.saveProfile(profile: .mentor(profile: MentorProfile(
+            personId: ines.id,
+            languages: ["ar", "fr"],
+            capacity: 1,
+            availability: nil
+        )))
+        let ahmed = try api.createPerson(person: NewPerson(role: .survivor, displayName: "Ahmed"))
+        try api.saveProfile(profile: .survivor(profile: SurvivorProfile(
+            personId: ahmed.id,
+            preferredLanguages: ["ar"],
+            communicationNeeds: [],
+            homeArea: nil,
+            strokeDate: nil,
+            dischargeDate: nil,
+            goals: []
+        )))
+
+        let found = try api.mentorMatches(survivorId: ahmed.id)
+        XCTAssertEqual(found.survivorName, "Ahmed")
+        XCTAssertFalse(found.consentToTakePart)
+        XCTAssertEqual(found.candidates.map { $0.displayName }, ["Inès", "Marc"])
+        XCTAssertEqual(found.candidates[0].sharedLanguages, ["ar"])
+        let marc = found.candidates[1]
+        XCTAssertEqual([marc.capacity, marc.mentees, marc.freePlaces], [3, 1, 2])
+        XCTAssertTrue(marc.available)
+
+        // Proposed to Inès: her one place is spoken for, and Marc comes first.
+        _ = try api.proposeMentorship(mentorship: NewMentorship(
+            survivorId: ahmed.id,
+            mentorId: ines.id,
+            plannedContacts: 6,
+            plannedWeeks: 12,
+            matchingNotes: "both speak Arabic"
+        ))
+        let after = try api.mentorMatches(survivorId: ahmed.id)
+        XCTAssertEqual(after.candidates.map { $0.displayName }, ["Marc", "Inès"])
+        XCTAssertTrue(after.candidates[1].alreadyMatched)
+        XCTAssertEqual(after.candidates[1].freePlaces, 0)
+
+        XCTAssertThrowsError(try api.mentorMatches(survivorId: p.mentor.id)) { error in
+            guard case .InvalidInput? = error as? PasserelleError else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+        }
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        XCTAssertThrowsError(try api.mentorMatches(survivorId: ahmed.id)) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+        }
+    }
+
     func testWrongKeyOnReopenThrowsWrongKey() throws {
         let key = randomKey()
         let device: String

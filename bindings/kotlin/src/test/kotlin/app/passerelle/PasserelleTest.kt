@@ -7,10 +7,13 @@ import app.passerelle.core.ConcernCategory
 import app.passerelle.core.ContactMode
 import app.passerelle.core.Dimension
 import app.passerelle.core.FollowUp
+import app.passerelle.core.MentorProfile
 import app.passerelle.core.NewConcern
 import app.passerelle.core.NewMentorship
 import app.passerelle.core.NewPerson
+import app.passerelle.core.Profile
 import app.passerelle.core.Role
+import app.passerelle.core.SurvivorProfile
 import app.passerelle.core.TimelineEntry
 import app.passerelle.core.Urgency
 import java.io.File
@@ -159,6 +162,41 @@ class PasserelleTest {
             assertFailsWith<PasserelleException.InvalidInput> { api.mentorship("not an id") }
 
             assertEquals(before, api.outboxLen())
+        }
+    }
+
+    @Test
+    fun matchingASurvivorWithAMentorInOneCall() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie
+            val ines = api.createPerson(NewPerson(role = Role.MENTOR, displayName = "Inès"))
+            api.saveProfile(Profile.Mentor(MentorProfile(ines.id, listOf("ar", "fr"), 1u, null)))
+            val ahmed = api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = "Ahmed"))
+            api.saveProfile(
+                Profile.Survivor(
+                    SurvivorProfile(ahmed.id, listOf("ar"), listOf(), null, null, null, listOf()),
+                ),
+            )
+
+            val found = api.mentorMatches(ahmed.id)
+            assertEquals("Ahmed", found.survivorName)
+            assertFalse(found.consentToTakePart)
+            assertEquals(listOf("Inès", "Marc"), found.candidates.map { it.displayName })
+            assertEquals(listOf("ar"), found.candidates[0].sharedLanguages)
+            val marc = found.candidates[1]
+            assertEquals(listOf(3u, 1u, 2u), listOf(marc.capacity, marc.mentees, marc.freePlaces))
+            assertTrue(marc.available)
+
+            // Proposed to Inès: her one place is spoken for, and Marc comes first.
+            api.proposeMentorship(NewMentorship(ahmed.id, ines.id, 6u, 12u, "both speak Arabic"))
+            val after = api.mentorMatches(ahmed.id)
+            assertEquals(listOf("Marc", "Inès"), after.candidates.map { it.displayName })
+            assertTrue(after.candidates[1].alreadyMatched)
+            assertEquals(0u, after.candidates[1].freePlaces)
+
+            assertFailsWith<PasserelleException.InvalidInput> { api.mentorMatches(p.mentor.id) }
+            api.setDeviceOwner(p.mentor.id)
+            assertFailsWith<PasserelleException.NotAllowed> { api.mentorMatches(ahmed.id) }
         }
     }
 
