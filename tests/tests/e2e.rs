@@ -1,6 +1,7 @@
 //! End to end against a real server over loopback HTTP: a mentor's offline check-ins reach the
 //! coordinator; a survivor's offline message reaches the mentor and comes back "read"; a
-//! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor.
+//! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor; a
+//! coordinator matches a survivor with a mentor offline from what the sync brought.
 #![allow(clippy::unwrap_used)]
 
 use std::cell::Cell;
@@ -10,7 +11,9 @@ use passerelle_core::{
     SyncProgress, SyncStage, TimelineEntry, Urgency,
 };
 use passerelle_server::Config;
+use passerelle_tests::api::{ApiClient, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
+use serde_json::{Value as Json, json};
 
 #[test]
 fn offline_checkins_reach_the_coordinator() {
@@ -380,4 +383,56 @@ fn a_large_outbox_drains_in_pushes_under_the_body_limit() {
             "every row arrives"
         );
     }
+}
+
+#[test]
+fn a_coordinator_matches_a_survivor_offline_from_what_sync_brought() {
+    for kind in store_kinds() {
+        a_coordinator_matches_a_survivor_offline_on(kind);
+    }
+}
+
+fn a_coordinator_matches_a_survivor_offline_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let desk = ApiClient::enrol(
+        server.service.clone(),
+        &seeded(&people, "Claire").enrolment_code,
+        &uuid_from([7; 16]),
+    );
+    let claire = &seeded(&people, "Claire").person_id;
+    let code = desk.post_ok(&format!("/v1/people/{claire}/enrolment-code"), &Json::Null);
+    let (coordinator, _) = Device::enrol(&server.url, code["enrolment_code"].as_str().unwrap());
+    coordinator.sync();
+    let jeanne = &seeded(&people, "Jeanne").person_id;
+
+    // Back on the ward, no network: Jeanne prefers French; Marc's proposal to her takes a place
+    // and cannot be made twice, so Inès comes first.
+    let found = coordinator.store.mentor_matches(jeanne).unwrap();
+    assert_eq!(found.preferred_languages, ["fr"]);
+    assert!(found.consent_to_take_part);
+    let names: Vec<&str> = found
+        .candidates
+        .iter()
+        .map(|c| c.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["Inès", "Marc"]);
+    let (ines, marc) = (&found.candidates[0], &found.candidates[1]);
+    assert_eq!(ines.shared_languages, ["fr"]);
+    assert_eq!((ines.mentees, ines.free_places), (1, 3));
+    assert!(ines.available);
+    assert_eq!((marc.mentees, marc.proposed, marc.free_places), (1, 1, 2));
+    assert!(marc.already_matched && !marc.available);
+
+    // Another professional's phone: mentors and their loads, but not Jeanne's profile, which
+    // goes only to the professionals responsible for her.
+    let nadia = desk.post_ok(
+        "/v1/people",
+        &json!({"role": "professional", "display_name": "Nadia"}),
+    );
+    let (other, _) = Device::enrol(&server.url, nadia["enrolment_code"].as_str().unwrap());
+    other.sync();
+    let theirs = other.store.mentor_matches(jeanne).unwrap();
+    assert!(theirs.preferred_languages.is_empty());
+    assert_eq!(theirs.candidates.len(), 2);
+    assert_eq!(theirs.candidates[1].proposed, 1);
 }
