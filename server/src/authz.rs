@@ -31,7 +31,12 @@ pub fn may_write(
     let field = |name: &str| text(base, name).map(str::to_owned).unwrap_or_default();
     let allowed = match (collection, op) {
         ("person", Op::Insert) => pro,
-        ("person", Op::Update) => pro || field("id") == me,
+        // An erased person keeps only an id, a role and the erased name (`rights`), and the
+        // account cannot come back: nobody names them or writes them a profile again. (The
+        // erasure's own write of the name comes before the person is marked erased.)
+        ("person", Op::Update) => {
+            (pro || field("id") == me) && !rights::is_erased(tx, &field("id"))?
+        }
         (
             "survivor_profile" | "mentor_profile" | "caregiver_profile" | "professional_profile",
             _,
@@ -49,7 +54,7 @@ pub fn may_write(
             // A survivor's profile is written by the professionals responsible for them.
             let pro_fits =
                 pro && (collection != "survivor_profile" || scopes::cares_for(tx, me, &person)?);
-            role_fits && link_fits && (pro_fits || person == me)
+            role_fits && link_fits && (pro_fits || person == me) && !rights::is_erased(tx, &person)?
         }
         // Proposing makes its coordinator responsible for the survivor (their profile, their
         // consents, new enrolment codes): only a professional already responsible may.

@@ -709,6 +709,40 @@ fn mentor_leaves_on(kind: StoreKind) {
         let summary = coordinator.sync();
         assert_eq!(summary.rejected, 1, "the server refuses it");
     }
+
+    // Nor his name or his profile: a professional's phone that names him again, or writes him
+    // a profile, is refused and told so; the server and every phone keep the erased name.
+    coordinator.store.rename_person(&marc, "Marc D.").unwrap();
+    coordinator
+        .store
+        .save_profile(passerelle_core::Profile::Mentor {
+            profile: passerelle_core::MentorProfile {
+                person_id: marc.clone(),
+                languages: vec!["fr".into()],
+                capacity: 2,
+                availability: Some("Saturdays".into()),
+            },
+        })
+        .unwrap();
+    let summary = coordinator.sync();
+    assert_eq!(summary.rejected, 2, "{summary:?}");
+    assert_eq!(
+        server.service.stored_row("person", &marc).unwrap()["display_name"],
+        passerelle_server::rights::ERASED_NAME
+    );
+    assert!(server.service.stored_row("mentor_profile", &marc).is_none());
+    survivor.sync();
+    assert_eq!(
+        survivor.store.person(&marc).unwrap().display_name,
+        passerelle_server::rights::ERASED_NAME
+    );
+    let issues = coordinator.store.sync_issues().unwrap();
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.collection == "person" && i.row_id == marc && i.reason == "not_allowed"),
+        "{issues:?}"
+    );
 }
 
 /// On PostgreSQL a change authorized against a mentorship just before its survivor's erasure

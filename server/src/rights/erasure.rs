@@ -186,8 +186,8 @@ pub fn erase(ctx: &mut Ctx<'_, '_>, person: &str, role: Role) -> Result<Erasure,
 /// account cannot come back) and an erased survivor's mentorships (`mentorship` → id).
 const ERASED: &str = "erased";
 
-/// Whether `person`'s records were erased: no new enrolment code, mentorship, training or
-/// supervision for them.
+/// Whether `person`'s records were erased: no new enrolment code, mentorship, training,
+/// supervision, name or profile for them.
 pub fn is_erased(tx: &mut dyn StoreTx, person: &str) -> StoreResult<bool> {
     Ok(tx.subjects(ERASED, person)?.iter().any(|s| s == "person"))
 }
