@@ -14,4 +14,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val sync = SyncText(strings)
     val resources = ResourcesPresenter(strings, time)
     val thisPhone = ThisPhonePresenter(strings, errors)
+    val matching = MatchingPresenter(strings, errors, caseload)
 }

@@ -168,6 +168,21 @@ enum class Text(val key: String) {
     WIPE_CONFIRM("wipe_confirm"),
     WIPE_DONE("wipe_done"),
     WIPE_NOT_SIGNED_OUT("wipe_not_signed_out"),
+
+    MATCHING_PREFERS("matching_prefers"),
+    MATCHING_LANGUAGES_UNKNOWN("matching_languages_unknown"),
+    MATCHING_NO_CONSENT("matching_no_consent"),
+    MATCHING_SPEAKS("matching_speaks"),
+    MATCHING_NO_SHARED_LANGUAGE("matching_no_shared_language"),
+    MATCHING_NO_PLACE("matching_no_place"),
+    MATCHING_TRAINED("matching_trained"),
+    MATCHING_NOT_TRAINED("matching_not_trained"),
+    MATCHING_ALREADY_MATCHED("matching_already_matched"),
+    MATCHING_MENTORED_BEFORE("matching_mentored_before"),
+    MATCHING_AVAILABILITY("matching_availability"),
+    MATCHING_PROPOSE("matching_propose"),
+    MATCHING_PLAN("matching_plan"),
+    MATCHING_PROPOSED("matching_proposed"),
 }
 
 /** Quantity strings, by resource name. */
@@ -187,4 +202,5 @@ enum class Plural(val key: String) {
     RESOURCES_FOUND("resources_found"),
     ERROR_UNSENT_CHANGES("error_unsent_changes"),
     WIPE_UNSENT("wipe_unsent"),
+    MATCHING_FREE_PLACES("matching_free_places"),
 }

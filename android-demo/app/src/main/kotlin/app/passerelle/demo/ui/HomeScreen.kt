@@ -1,7 +1,8 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
 // opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
-// community resources and to "This phone" (download or remove my data) sit on top.
+// community resources and to "This phone" (download or remove my data) sit on top, and for a
+// coordinator the way to "Find a mentor".
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.clickable
@@ -42,10 +43,13 @@ import app.passerelle.demo.presentation.Presentation
 
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean, go: (Screen) -> Unit) {
+fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean, coordinator: Boolean, go: (Screen) -> Unit) {
     Scaffold(topBar = { TopAppBar(title = { Text(stringResource(R.string.home_title)) }) }) { padding ->
         Column(Modifier.padding(padding).fillMaxSize()) {
             SyncPanel(api, p, Modifier.padding(horizontal = 16.dp))
+            if (coordinator) {
+                SecondaryButton(stringResource(R.string.home_find_mentor), { go(Screen.ChooseSurvivor) }, Modifier.padding(horizontal = 16.dp))
+            }
             SecondaryButton(stringResource(R.string.home_resources), { go(Screen.Resources) }, Modifier.padding(horizontal = 16.dp))
             SecondaryButton(stringResource(R.string.home_this_phone), { go(Screen.ThisPhone) }, Modifier.padding(horizontal = 16.dp))
             if (mentor) Caseload(api, bus, p, go) else Conversations(api, bus, p, go)

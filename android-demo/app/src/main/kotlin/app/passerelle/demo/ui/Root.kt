@@ -30,6 +30,7 @@ import androidx.lifecycle.viewmodel.compose.LocalViewModelStoreOwner
 import androidx.lifecycle.viewmodel.compose.viewModel
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
+import app.passerelle.core.Person
 import app.passerelle.demo.AndroidStrings
 import app.passerelle.demo.ChangeBus
 import app.passerelle.demo.DemoApplication
@@ -42,7 +43,7 @@ import java.util.UUID
 /** The screens, with just what each needs to load itself. */
 sealed interface Screen {
     data object SignIn : Screen
-    data class Home(val mentor: Boolean) : Screen
+    data class Home(val mentor: Boolean, val coordinator: Boolean = false) : Screen
     data class Mentee(val mentorshipId: String, val name: String) : Screen
 
     /** [formId] makes every opening a fresh form (its view model is keyed by it). */
@@ -50,26 +51,34 @@ sealed interface Screen {
     data class Conversation(val mentorshipId: String) : Screen
     data object Resources : Screen
     data object ThisPhone : Screen
+
+    /** The coordinator's list of survivors, each leading to [FindMentor]. */
+    data object ChooseSurvivor : Screen
+    data class FindMentor(val survivorId: String) : Screen
 }
 
 // Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
 private fun Screen.encode(): List<String> = when (this) {
     Screen.SignIn -> listOf("sign-in")
-    is Screen.Home -> listOf("home", mentor.toString())
+    is Screen.Home -> listOf("home", mentor.toString(), coordinator.toString())
     is Screen.Mentee -> listOf("mentee", mentorshipId, name)
     is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
     is Screen.Conversation -> listOf("conversation", mentorshipId)
     Screen.Resources -> listOf("resources")
     Screen.ThisPhone -> listOf("this-phone")
+    Screen.ChooseSurvivor -> listOf("choose-survivor")
+    is Screen.FindMentor -> listOf("find-mentor", survivorId)
 }
 
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
-    "home" -> Screen.Home(parts[1].toBoolean())
+    "home" -> Screen.Home(parts[1].toBoolean(), parts.getOrNull(2) == "true")
     "mentee" -> Screen.Mentee(parts[1], parts[2])
     "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
     "resources" -> Screen.Resources
     "this-phone" -> Screen.ThisPhone
+    "choose-survivor" -> Screen.ChooseSurvivor
+    "find-mentor" -> Screen.FindMentor(parts[1])
     else -> Screen.SignIn
 }
 
@@ -112,7 +121,7 @@ private fun Start(api: Passerelle, bus: ChangeBus, p: Presentation, rotateKey: (
         Load.Loading -> Waiting()
         is Load.Failed -> Explain(p.errors.sentence(owner.error), null) {}
         is Load.Loaded -> Navigator(
-            initial = owner.value?.let { Screen.Home(it.hasCaseload()) } ?: Screen.SignIn,
+            initial = owner.value?.home() ?: Screen.SignIn,
             api = api,
             bus = bus,
             p = p,
@@ -132,13 +141,15 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
     when (val screen = stack.last()) {
         Screen.SignIn -> SignInScreen(api, p) { person ->
             stack.clear()
-            stack.add(Screen.Home(person.hasCaseload()))
+            stack.add(person.home())
         }
-        is Screen.Home -> HomeScreen(api, bus, p, screen.mentor, go)
+        is Screen.Home -> HomeScreen(api, bus, p, screen.mentor, screen.coordinator, go)
         is Screen.Mentee -> MenteeScreen(api, bus, p, screen, go, back)
         is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
         is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
         Screen.Resources -> ResourcesScreen(api, p, back)
+        Screen.ChooseSurvivor -> ChooseSurvivorScreen(api, bus, p, go, back)
+        is Screen.FindMentor -> FindMentorScreen(api, bus, p, screen.survivorId, back)
         Screen.ThisPhone -> ThisPhoneScreen(api, p, rotateKey, back) {
             // The screens' state holders still hold the last person's screens (a sync result,
             // a form): a phone ready for someone else starts them afresh, at sign-in.
@@ -148,6 +159,9 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
         }
     }
 }
+
+/** The home screen that fits this person's role. */
+private fun Person.home(): Screen.Home = Screen.Home(mentor = hasCaseload(), coordinator = isCoordinator())
 
 @Composable
 fun Waiting() {

@@ -309,3 +309,6 @@ class ThisPhoneViewModel(private val api: Passerelle, private val rotateKey: (Pa
 
 /** Whether this person's home is the caseload. */
 fun Person.hasCaseload(): Boolean = role == Role.MENTOR
+
+/** Whether this person matches survivors with mentors ("Find a mentor" on their home). */
+fun Person.isCoordinator(): Boolean = role == Role.PROFESSIONAL
