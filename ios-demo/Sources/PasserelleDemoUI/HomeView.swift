@@ -1,7 +1,8 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
 // opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
-// community resources and to "This phone" (download or remove my data) sit on top.
+// community resources and to "This phone" (download or remove my data) sit on top, and for a
+// coordinator the way to "Find a mentor".
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -11,6 +12,8 @@ import UIKit
 struct HomeView: View {
     @EnvironmentObject private var model: AppModel
     let mentor: Bool
+    /// A professional: "Find a mentor" is on their home.
+    let coordinator: Bool
     @Binding var path: [Route]
     @State private var caseload: Result<[CaseloadEntry], Error>?
     @State private var mentorships: Result<[Mentorship], Error>?
@@ -19,6 +22,9 @@ struct HomeView: View {
         List {
             Section {
                 SyncPanel()
+                if coordinator {
+                    SecondaryButton(title: ui("home_find_mentor")) { path.append(.chooseSurvivor) }
+                }
                 SecondaryButton(title: ui("home_resources")) { path.append(.resources) }
                 SecondaryButton(title: ui("home_this_phone")) { path.append(.thisPhone) }
             }

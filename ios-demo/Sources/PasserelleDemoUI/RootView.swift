@@ -13,6 +13,9 @@ enum Route: Hashable {
     case conversation(mentorshipId: String)
     case resources
     case thisPhone
+    /// The coordinator's list of survivors, each leading to `findMentor`.
+    case chooseSurvivor
+    case findMentor(survivorId: String)
 }
 
 public struct RootView: View {
@@ -56,7 +59,7 @@ struct StartView: View {
             SignInView { person in owner = .success(person) }
         case .some(.success(.some(let person))):
             NavigationStack(path: $path) {
-                HomeView(mentor: person.role == .mentor, path: $path)
+                HomeView(mentor: person.role == .mentor, coordinator: person.role == .professional, path: $path)
                     .navigationDestination(for: Route.self) { route in
                         switch route {
                         case .mentee(let id, let name):
@@ -67,6 +70,10 @@ struct StartView: View {
                             ConversationView(mentorshipId: id)
                         case .resources:
                             ResourcesView()
+                        case .chooseSurvivor:
+                            ChooseSurvivorView(path: $path)
+                        case .findMentor(let id):
+                            FindMentorView(survivorId: id)
                         case .thisPhone:
                             // Wiped: the phone is anyone's now, so back to sign-in, with no
                             // screen of the last person's left on the stack.

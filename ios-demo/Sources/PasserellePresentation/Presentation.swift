@@ -13,6 +13,7 @@ public struct Presentation {
     public let sync: SyncText
     public let resources: ResourcesPresenter
     public let thisPhone: ThisPhonePresenter
+    public let matching: MatchingPresenter
 
     public init(strings: Strings, timeZone: TimeZone = .current) {
         self.strings = strings
@@ -25,5 +26,6 @@ public struct Presentation {
         sync = SyncText(strings: strings)
         resources = ResourcesPresenter(strings: strings, time: time)
         thisPhone = ThisPhonePresenter(strings: strings, errors: errors)
+        matching = MatchingPresenter(strings: strings, errors: errors, caseload: caseload)
     }
 }

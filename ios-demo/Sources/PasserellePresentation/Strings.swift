@@ -212,6 +212,21 @@ public enum TextKey: String, CaseIterable {
     case wipeConfirm = "wipe_confirm"
     case wipeDone = "wipe_done"
     case wipeNotSignedOut = "wipe_not_signed_out"
+
+    case matchingPrefers = "matching_prefers"
+    case matchingLanguagesUnknown = "matching_languages_unknown"
+    case matchingNoConsent = "matching_no_consent"
+    case matchingSpeaks = "matching_speaks"
+    case matchingNoSharedLanguage = "matching_no_shared_language"
+    case matchingNoPlace = "matching_no_place"
+    case matchingTrained = "matching_trained"
+    case matchingNotTrained = "matching_not_trained"
+    case matchingAlreadyMatched = "matching_already_matched"
+    case matchingMentoredBefore = "matching_mentored_before"
+    case matchingAvailability = "matching_availability"
+    case matchingPropose = "matching_propose"
+    case matchingPlan = "matching_plan"
+    case matchingProposed = "matching_proposed"
 }
 
 /// Quantity strings, by key.
@@ -231,4 +246,5 @@ public enum PluralKey: String, CaseIterable {
     case resourcesFound = "resources_found"
     case errorUnsentChanges = "error_unsent_changes"
     case wipeUnsent = "wipe_unsent"
+    case matchingFreePlaces = "matching_free_places"
 }
