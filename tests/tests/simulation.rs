@@ -1,7 +1,7 @@
 //! The deterministic simulation: many seeded cases, each a few devices and the server in one
 //! process behind a faulty network (dropped requests and replies, duplicates, late
 //! re-deliveries, devices killed mid-sync and inside a sync's transactions, full disks, clocks
-//! days off, consents withdrawn while devices are offline, a survivor's records erased), then
+//! days off, consents withdrawn while devices are offline, someone's records erased), then
 //! a fault-free round and the
 //! invariants — convergence, no acknowledged write lost, outboxes drained, no row outside the
 //! holder's scopes.
@@ -94,7 +94,7 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
         "simulation on {kind:?}: {} cases of {steps} steps in {:.1}s; {} devices, {} syncs ({} failed), \
          {} acknowledged writes ({} refused and reported), {} re-enrolments, {} reopened stores \
          ({} after dying part-way through a sync), \
-         {} revoked scopes, {} reset scopes, {} rows erased in {} cases ({} of a mentor, {} of a caregiver, {} phones signed out); network: {} requests, {} dropped, {} replies lost, \
+         {} revoked scopes, {} reset scopes, {} rows erased in {} cases ({} of a mentor, {} of a caregiver, {} of a professional, {} phones signed out); network: {} requests, {} dropped, {} replies lost, \
          {} duplicated, {} delayed, {} re-delivered, {} kills",
         totals.len(),
         started.elapsed().as_secs_f64(),
@@ -112,6 +112,7 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
         sum(&|r| u64::from(r.erased > 0)),
         sum(&|r| r.mentors_erased as u64),
         sum(&|r| r.caregivers_erased as u64),
+        sum(&|r| r.professionals_erased as u64),
         sum(&|r| r.phones_retired as u64),
         sum(&|r| r.net.requests),
         sum(&|r| r.net.dropped_requests),

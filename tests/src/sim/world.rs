@@ -2,7 +2,7 @@
 //! stores (each with its own, possibly skewed, clock) behind a faulty [`Network`], and a
 //! coordinator's desk using the API. Random steps — local writes, syncs, coordinator actions,
 //! time passing, devices going offline, being killed or dying inside a sync's transaction,
-//! now and then a survivor's records erased at the desk — then a fault-free quiescent round
+//! now and then someone's records erased at the desk — then a fault-free quiescent round
 //! and the invariants.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,8 +72,10 @@ pub struct Report {
     pub erased: usize,
     /// Mentors erased.
     pub mentors_erased: usize,
-    /// Caregivers erased (the other erasures are of a survivor).
+    /// Caregivers erased.
     pub caregivers_erased: usize,
+    /// Professionals erased (the other erasures are of a survivor).
+    pub professionals_erased: usize,
     /// Phones signed out for good by their owner's erasure.
     pub phones_retired: usize,
 }
@@ -185,6 +187,17 @@ fn open_store(
     .expect("open device store")
 }
 
+/// Enrols a second professional at the desk, who supervises mentors and coordinates no one:
+/// the one professional the desk (Claire) can erase. Her id and enrolment code.
+fn enrol_nadia(desk: &ApiClient) -> (String, String) {
+    let nadia = desk.post_ok(
+        "/v1/people",
+        &json!({"role": "professional", "display_name": "Nadia"}),
+    );
+    let text_of = |field: &str| nadia[field].as_str().expect("enrolled").to_owned();
+    (text_of("person_id"), text_of("enrolment_code"))
+}
+
 /// A directory on a memory file system when there is one: the simulation opens many stores.
 fn scratch_dir() -> tempfile::TempDir {
     let shm = std::path::Path::new("/dev/shm");
@@ -268,6 +281,8 @@ impl<S: ServerStore> World<S> {
                 .expect("seeded");
             people.insert(name, p.person_id.clone());
         }
+        let (nadia, nadia_code) = enrol_nadia(&desk);
+        people.insert("nadia", nadia);
         let handler = service.clone();
         let net = Network::new(Box::new(move |r| handler.handle(r)), rng.fork());
         let intensity = rng.below(4) as u32; // 0: a clean network … 3: a bad one
@@ -303,7 +318,7 @@ impl<S: ServerStore> World<S> {
         };
         // Who has a phone: always Marc and Sophie; some of the others; sometimes Sophie twice.
         let mut roster: Vec<&'static str> = vec!["marc", "sophie"];
-        for name in ["claire", "paul", "ines", "ahmed", "sophie"] {
+        for name in ["claire", "paul", "ines", "ahmed", "sophie", "nadia"] {
             if world.rng.chance(450) && roster.len() < 5 {
                 roster.push(name);
             }
@@ -311,7 +326,9 @@ impl<S: ServerStore> World<S> {
         // The desk used Claire's seeded code.
         let mut used_codes = BTreeSet::from(["claire"]);
         for name in roster {
-            let code = if used_codes.insert(name) {
+            let code = if name == "nadia" && used_codes.insert(name) {
+                nadia_code.clone()
+            } else if used_codes.insert(name) {
                 let seeded_name = match name {
                     "claire" => "Claire",
                     "marc" => "Marc",
@@ -600,7 +617,8 @@ impl<S: ServerStore> World<S> {
             },
             Role::Professional => match dice {
                 0..=3 => self.op_escalation(i),
-                4 | 5 => self.op_others_profile(i, n),
+                4 => self.op_own_profile(i, n),
+                5 => self.op_others_profile(i, n),
                 6 => self.op_rename(i, n),
                 7 => self.op_mentorship(i),
                 _ => self.op_training(i, n),
@@ -767,6 +785,13 @@ impl<S: ServerStore> World<S> {
                     stroke_date: None,
                     discharge_date: None,
                     goals: vec![],
+                },
+            },
+            (None, Role::Professional) => Profile::Professional {
+                profile: passerelle_core::ProfessionalProfile {
+                    person_id: person_id.to_owned(),
+                    team: format!("Team {n}"),
+                    job_role: passerelle_core::JobRole::Coordinator,
                 },
             },
             (None, _) => return None,
@@ -943,7 +968,7 @@ impl<S: ServerStore> World<S> {
     #[allow(clippy::too_many_lines)] // one match over the desk's actions, read top to bottom
     fn desk_op(&mut self) -> Result<(), String> {
         if self.erased.is_none() && self.rng.chance(30) {
-            let who = *self.rng.pick(&["jeanne", "ines", "paul"]);
+            let who = *self.rng.pick(&["jeanne", "ines", "paul", "nadia"]);
             return self.erase(who);
         }
         let claire = self.people["claire"].clone();
@@ -1063,11 +1088,13 @@ impl<S: ServerStore> World<S> {
     }
 
     /// Someone asks for their records to be erased: Jeanne (a survivor with no phone here; her
-    /// mentor may have one), Inès (a mentor who may have a phone, and mentees who may) or Paul
-    /// (a caregiver with phones, whom survivors may share with). The desk first does what
-    /// erasure needs — records the withdrawal of Jeanne's consent to take part, ends Inès's
-    /// mentorships, or withdraws every consent sharing with Paul — then erases. Phones learn of it at their next sync;
-    /// the erased person's own is signed out for good.
+    /// mentor may have one), Inès (a mentor who may have a phone, and mentees who may), Paul
+    /// (a caregiver with phones, whom survivors may share with) or Nadia (a professional who
+    /// may have a phone, supervising and training mentors, coordinating no one). The desk
+    /// first does what erasure needs — records the withdrawal of Jeanne's consent to take
+    /// part, ends Inès's mentorships, or withdraws every consent sharing with Paul — then
+    /// erases. Phones learn of it at their next sync; the erased person's own is signed out
+    /// for good.
     fn erase(&mut self, name: &'static str) -> Result<(), String> {
         use passerelle_server::Method;
         let person = self.people[name].clone();
@@ -1139,6 +1166,7 @@ impl<S: ServerStore> World<S> {
         self.retired.insert(name);
         self.report.mentors_erased += usize::from(name == "ines");
         self.report.caregivers_erased += usize::from(name == "paul");
+        self.report.professionals_erased += usize::from(name == "nadia");
         self.report.phones_retired += self.devs.iter().filter(|d| d.name == name).count();
         Ok(())
     }
@@ -1319,6 +1347,24 @@ impl<S: ServerStore> World<S> {
         for (collection, id) in self.erased.iter().flatten() {
             if inspect::server_row(&self.service, collection, id).is_some() {
                 problems.push(format!("erased {collection} {id} is on the server again"));
+            }
+        }
+        // Nor was an erased person named or given a profile again (a survivor's row is gone;
+        // anyone else's keeps only the erased name).
+        for name in &self.retired {
+            let id = &self.people[name];
+            if let Some(row) = inspect::server_row(&self.service, "person", id) {
+                if row["display_name"] != passerelle_server::rights::ERASED_NAME {
+                    problems.push(format!(
+                        "erased {name} is named {} again",
+                        row["display_name"]
+                    ));
+                }
+            }
+            for profile in passerelle_server::scopes::PROFILE_COLLECTIONS {
+                if inspect::server_row(&self.service, profile, id).is_some() {
+                    problems.push(format!("erased {name} has a {profile} again"));
+                }
             }
         }
         if problems.is_empty() {
