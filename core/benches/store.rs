@@ -265,38 +265,55 @@ fn caseload(c: &mut Criterion) {
     assert_eq!(store.caseload().unwrap().len(), 30);
     let conn = raw(&path, &key);
     let me = store.device_owner().unwrap().unwrap().id;
-    // The same work without the store: the caseload SQL on a bare connection, rows decoded.
-    let baseline = |c: &rusqlite::Connection| {
-        let mut stmt = c.prepare_cached(CASELOAD_SQL).unwrap();
-        let mut rows = stmt.query((&me, now)).unwrap();
-        let mut n = 0;
-        while let Some(r) = rows.next().unwrap() {
-            // Decode every column, as the store does.
-            for i in 0..14 {
-                black_box(r.get::<_, rusqlite::types::Value>(i).unwrap());
-            }
-            n += 1;
+    let baseline = || same_sql(&conn, CASELOAD_SQL, (&me, now));
+    assert_eq!(baseline(), 30);
+    screen_beside_sql(
+        c,
+        "caseload_30_mentees_5000_checkins",
+        "caseload_30x5000",
+        || black_box(store.caseload().unwrap()).len(),
+        baseline,
+    );
+}
+
+/// The same work as a screen's query without the store: its SQL on a bare connection, every
+/// column of every row decoded, as the store does. The number of rows.
+fn same_sql(c: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) -> usize {
+    let mut stmt = c.prepare_cached(sql).unwrap();
+    let columns = stmt.column_count();
+    let mut rows = stmt.query(params).unwrap();
+    let mut n = 0;
+    while let Some(r) = rows.next().unwrap() {
+        for i in 0..columns {
+            black_box(r.get::<_, rusqlite::types::Value>(i).unwrap());
         }
-        n
-    };
-    assert_eq!(baseline(&conn), 30);
-    let mut g = c.benchmark_group("caseload_30_mentees_5000_checkins");
-    g.bench_function("core_api", |b| {
-        b.iter(|| black_box(store.caseload().unwrap()));
-    });
-    g.bench_function("raw_rusqlite_same_sql", |b| {
-        b.iter(|| black_box(baseline(&conn)));
-    });
+        n += 1;
+    }
+    n
+}
+
+/// Benchmarks a screen's core call beside its SQL on a bare connection, then times them
+/// interleaved for the ratio.
+fn screen_beside_sql(
+    c: &mut Criterion,
+    group: &str,
+    ratio_name: &str,
+    core: impl Fn() -> usize,
+    baseline: impl Fn() -> usize,
+) {
+    let mut g = c.benchmark_group(group);
+    g.bench_function("core_api", |b| b.iter(&core));
+    g.bench_function("raw_rusqlite_same_sql", |b| b.iter(&baseline));
     g.finish();
     ratio(
-        "caseload_30x5000",
+        ratio_name,
         30,
         20,
         |_| {
-            black_box(store.caseload().unwrap());
+            black_box(core());
         },
         |_| {
-            black_box(baseline(&conn));
+            black_box(baseline());
         },
     );
 }
@@ -418,38 +435,18 @@ fn matching(c: &mut Criterion) {
     );
     let conn = raw(&path, &key);
     let now = store.now();
-    // The same work without the store: the matching SQL on a bare connection, rows decoded.
-    let baseline = |c: &rusqlite::Connection| {
-        let mut stmt = c.prepare_cached(MATCHING_SQL).unwrap();
-        let mut rows = stmt.query((&survivor, now)).unwrap();
-        let mut n = 0;
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..11 {
-                black_box(r.get::<_, rusqlite::types::Value>(i).unwrap());
-            }
-            n += 1;
-        }
-        n
-    };
-    assert_eq!(baseline(&conn), 100);
-    let mut g = c.benchmark_group("matching_100_mentors_1000_mentorships");
-    g.bench_function("core_api", |b| {
-        b.iter(|| black_box(store.mentor_matches(&survivor).unwrap()));
-    });
-    g.bench_function("raw_rusqlite_same_sql", |b| {
-        b.iter(|| black_box(baseline(&conn)));
-    });
-    g.finish();
-    ratio(
+    let baseline = || same_sql(&conn, MATCHING_SQL, (&survivor, now));
+    assert_eq!(baseline(), 100);
+    screen_beside_sql(
+        c,
+        "matching_100_mentors_1000_mentorships",
         "matching_100x1000",
-        30,
-        20,
-        |_| {
-            black_box(store.mentor_matches(&survivor).unwrap());
+        || {
+            black_box(store.mentor_matches(&survivor).unwrap())
+                .candidates
+                .len()
         },
-        |_| {
-            black_box(baseline(&conn));
-        },
+        baseline,
     );
 }
 
