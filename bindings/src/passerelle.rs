@@ -6,12 +6,12 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use passerelle_core::{
-    CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason, Escalation,
-    EscalationSummary, HttpTransport, Key, MentorDevelopment, MentorMatches, Mentorship, Message,
-    Millis, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry,
-    OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
-    SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
-    Transport, UnreadCount, WipeSummary,
+    AwaitingSurvivor, CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason,
+    Escalation, EscalationSummary, HttpTransport, Key, MentorDevelopment, MentorMatches,
+    Mentorship, Message, Millis, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining,
+    OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store,
+    StoreOptions, SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry,
+    TrainingRecord, Transport, UnreadCount, WipeSummary,
 };
 use zeroize::Zeroizing;
 
@@ -300,6 +300,12 @@ impl Passerelle {
     /// A mentor's training and supervision at a glance.
     pub fn mentor_development(&self, mentor_id: String) -> Result<MentorDevelopment> {
         Ok(self.store.mentor_development(&mentor_id)?)
+    }
+
+    /// The survivors this professional is responsible for who wait for a mentor, longest
+    /// waiting first (the matching screen's list).
+    pub fn survivors_awaiting_mentor(&self) -> Result<Vec<AwaitingSurvivor>> {
+        Ok(self.store.survivors_awaiting_mentor()?)
     }
 
     /// The mentors who could support a survivor, best fits first: free places, shared

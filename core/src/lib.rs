@@ -46,7 +46,7 @@ pub use model::training::{
 };
 pub use outbox::OutboxEntry;
 pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
-pub use queries::matching::{MentorCandidate, MentorMatches};
+pub use queries::matching::{AwaitingSurvivor, MentorCandidate, MentorMatches};
 pub use queries::report::{DimensionCount, DoseLine, ModeCount, ProgrammeReport, ReachedCount};
 pub use queries::timeline::{EscalationSummary, TimelineEntry};
 pub use rights::{ExportedRecord, MyData};

@@ -527,3 +527,109 @@ fn matching_is_for_professionals_and_checks_the_survivor() {
         Err(Error::NotAllowed(_))
     ));
 }
+
+/// A survivor with a profile (languages, discharge date), as the coordinator records it.
+fn survivor_with_profile(
+    store: &passerelle_core::Store,
+    name: &str,
+    discharge_date: Option<i64>,
+) -> String {
+    let s = store
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: name.into(),
+        })
+        .unwrap();
+    store
+        .save_profile(Profile::Survivor {
+            profile: SurvivorProfile {
+                person_id: s.id.clone(),
+                preferred_languages: vec!["fr".into()],
+                communication_needs: vec![CommunicationNeed::Fatigue],
+                home_area: Some("Villeurbanne".into()),
+                stroke_date: None,
+                discharge_date,
+                goals: vec![],
+            },
+        })
+        .unwrap();
+    s.id
+}
+
+fn consent(store: &passerelle_core::Store, survivor_id: &str) -> passerelle_core::Consent {
+    store
+        .grant_consent(NewConsent {
+            survivor_id: survivor_id.to_owned(),
+            scope: ConsentScope::Programme,
+            caregiver_id: None,
+            granted_at: T0 - DAY,
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_waiting_list_shows_survivors_without_a_mentorship_longest_waiting_first() {
+    let db = new_db();
+    let s = &db.store;
+    let p = programme(s); // Sophie: discharged 20 days ago, mentored by Marc
+    let ahmed = survivor_with_profile(s, "Ahmed", Some(T0 - 40 * DAY));
+    consent(s, &ahmed);
+    let bruno = survivor_with_profile(s, "Bruno", None); // no consent yet
+    // Odile's consent is recorded, her profile not yet.
+    let odile = s
+        .create_person(NewPerson {
+            role: Role::Survivor,
+            display_name: "Odile".into(),
+        })
+        .unwrap()
+        .id;
+    consent(s, &odile);
+    // Neither a profile nor a consent of Zoé's here: someone else is responsible for her.
+    s.create_person(NewPerson {
+        role: Role::Survivor,
+        display_name: "Zoé".into(),
+    })
+    .unwrap();
+    // Léa left the programme.
+    let lea = survivor_with_profile(s, "Léa", Some(T0 - 90 * DAY));
+    let given = consent(s, &lea);
+    s.withdraw_consent(&given.id).unwrap();
+
+    let waiting = s.survivors_awaiting_mentor().unwrap();
+    let names: Vec<&str> = waiting.iter().map(|w| w.display_name.as_str()).collect();
+    assert_eq!(names, ["Ahmed", "Bruno", "Odile"]);
+    let (first, second, third) = (&waiting[0], &waiting[1], &waiting[2]);
+    assert_eq!(first.survivor_id, ahmed);
+    assert_eq!(
+        (first.discharge_date, first.waiting_since),
+        (Some(T0 - 40 * DAY), T0 - 40 * DAY)
+    );
+    assert_eq!(first.preferred_languages, ["fr"]);
+    assert_eq!(first.communication_needs, [CommunicationNeed::Fatigue]);
+    assert_eq!(first.home_area.as_deref(), Some("Villeurbanne"));
+    assert!(first.consent_to_take_part);
+    assert_eq!(second.survivor_id, bruno);
+    assert!(
+        !second.consent_to_take_part,
+        "listed, with consent still to record"
+    );
+    assert_eq!(second.waiting_since, T0, "enrolled now, discharge unknown");
+    assert!(third.preferred_languages.is_empty() && third.consent_to_take_part);
+
+    // Sophie's mentorship ends: she waits again, since her discharge; Ahmed's proposal takes
+    // him off the list.
+    s.end_mentorship(&p.mentorship.id, EndingReason::Completed, None)
+        .unwrap();
+    propose(s, &ahmed, &p.mentor.id);
+    let waiting = s.survivors_awaiting_mentor().unwrap();
+    let names: Vec<&str> = waiting.iter().map(|w| w.display_name.as_str()).collect();
+    assert_eq!(names, ["Sophie", "Bruno", "Odile"]);
+    assert_eq!(waiting[0].past_mentorships, 1);
+    assert_eq!(waiting[0].waiting_since, T0 - 20 * DAY);
+
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    assert!(matches!(
+        db.store.survivors_awaiting_mentor(),
+        Err(Error::NotAllowed(_))
+    ));
+}

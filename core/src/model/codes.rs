@@ -91,3 +91,13 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite:
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
 }
+
+/// Reads a JSON array column of a joined row that may be missing (a profile this device does
+/// not hold): empty then.
+pub(crate) fn json_list<T: serde::de::DeserializeOwned, I: rusqlite::RowIndex>(
+    r: &rusqlite::Row<'_>,
+    column: I,
+) -> rusqlite::Result<Vec<T>> {
+    r.get::<_, Option<String>>(column)?
+        .map_or(Ok(Vec::new()), |json| from_json(&json))
+}

@@ -3,7 +3,7 @@
 use rusqlite::Row;
 
 use crate::error::{Error, Result};
-use crate::model::codes::from_json;
+use crate::model::codes::json_list;
 use crate::model::escalation::Urgency;
 use crate::model::mentorship::MentorshipStatus;
 use crate::model::person::{CommunicationNeed, Role, owner, owner_with_role};
@@ -105,10 +105,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
         mentorship_id: r.get("id")?,
         survivor_id: r.get("survivor_id")?,
         survivor_name: r.get("display_name")?,
-        communication_needs: match r.get::<_, Option<String>>("communication_needs")? {
-            Some(json) => from_json(&json)?,
-            None => Vec::new(),
-        },
+        communication_needs: json_list(r, "communication_needs")?,
         status: r.get("status")?,
         contacts_done: r.get("contacts_done")?,
         planned_contacts: r.get("planned_contacts")?,

@@ -1,13 +1,15 @@
-//! Matching a survivor with a mentor: the coordinator's "who could mentor them?" screen in one
-//! call — every mentor with a profile, what they share with the survivor and how much room
-//! they have, the best fits first. It reads only what a professional's device already holds
-//! (mentors' profiles, every mentorship, training and supervision travel in `staff`; the
-//! survivor's profile and consents in `care:<survivor>`), so it works offline.
+//! Matching a survivor with a mentor: the coordinator's waiting list (the survivors they are
+//! responsible for who have no mentorship under way, longest waiting first) and the "who could
+//! mentor them?" screen — every mentor with a profile, what they share with the survivor and
+//! how much room they have, the best fits first — one call each. They read only what a
+//! professional's device already holds (mentors' profiles, every mentorship, training and
+//! supervision travel in `staff`; a survivor's profile and consents in `care:<survivor>`), so
+//! they work offline.
 
 use rusqlite::Row;
 
 use crate::error::Result;
-use crate::model::codes::from_json;
+use crate::model::codes::{from_json, json_list};
 use crate::model::consent::has_programme_consent;
 use crate::model::person::{
     CommunicationNeed, Profile, Role, load_person_with_role, load_profile, owner_with_role,
@@ -75,6 +77,64 @@ pub struct MentorMatches {
     pub candidates: Vec<MentorCandidate>,
 }
 
+/// A survivor waiting for a mentor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AwaitingSurvivor {
+    /// The survivor.
+    pub survivor_id: String,
+    /// Their display name.
+    pub display_name: String,
+    /// The languages they prefer, most preferred first (empty until their profile says).
+    pub preferred_languages: Vec<String>,
+    /// How to communicate with them.
+    pub communication_needs: Vec<CommunicationNeed>,
+    /// Where they live, in their words.
+    pub home_area: Option<String>,
+    /// When they went home from hospital, if known.
+    pub discharge_date: Option<Millis>,
+    /// Since when they wait: their discharge, or else their enrolment.
+    pub waiting_since: Millis,
+    /// Whether their consent to take part is in force (without it, none yet: a mentorship
+    /// cannot start until it is recorded).
+    pub consent_to_take_part: bool,
+    /// Mentorships of theirs that have ended (a survivor may be matched again).
+    pub past_mentorships: u32,
+}
+
+/// The waiting list (no parameters). Survivors whose profile or consents this device holds — those
+/// its professional is responsible for — with no mentorship proposed, active or paused,
+/// leaving out those who withdrew their consent to take part and gave none since. Public so
+/// the benchmark's raw baseline runs exactly the same SQL.
+#[doc(hidden)]
+pub const AWAITING_SQL: &str = "SELECT p.id, p.display_name, sp.preferred_languages, sp.communication_needs,
+            sp.home_area, sp.discharge_date, coalesce(sp.discharge_date, p.created_at) AS since,
+            (SELECT count(*) FROM mentorship m
+              WHERE m.survivor_id = p.id AND m.status = 'ended') AS ended,
+            EXISTS (SELECT 1 FROM consent c WHERE c.survivor_id = p.id AND c.scope = 'programme'
+                    AND c.withdrawn_at IS NULL) AS consented
+     FROM person p LEFT JOIN survivor_profile sp ON sp.person_id = p.id
+     WHERE p.role = 'survivor'
+       AND (sp.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM consent c WHERE c.survivor_id = p.id))
+       AND NOT EXISTS (SELECT 1 FROM mentorship m WHERE m.survivor_id = p.id AND m.status <> 'ended')
+       AND (consented OR NOT EXISTS (SELECT 1 FROM consent c
+                                     WHERE c.survivor_id = p.id AND c.scope = 'programme'))
+     ORDER BY since, p.display_name, p.id";
+
+fn awaiting_row(r: &Row<'_>) -> rusqlite::Result<AwaitingSurvivor> {
+    Ok(AwaitingSurvivor {
+        survivor_id: r.get(0)?,
+        display_name: r.get(1)?,
+        preferred_languages: json_list(r, 2)?,
+        communication_needs: json_list(r, 3)?,
+        home_area: r.get(4)?,
+        discharge_date: r.get(5)?,
+        waiting_since: r.get(6)?,
+        past_mentorships: r.get(7)?,
+        consent_to_take_part: r.get(8)?,
+    })
+}
+
 /// Every mentor with a profile and their load (`?1` survivor id, `?2` now). Public so the
 /// benchmark's raw baseline runs exactly the same SQL.
 #[doc(hidden)]
@@ -135,6 +195,19 @@ fn shared(preferred: &[String], spoken: &[String]) -> Vec<String> {
 }
 
 impl Store {
+    /// The survivors waiting for a mentor, longest waiting first: those whose profile or
+    /// consents this device holds (the professional is responsible for them), with no
+    /// mentorship proposed, active or paused, and who have not left the programme (a consent
+    /// to take part withdrawn and none given since). Only professionals match.
+    pub fn survivors_awaiting_mentor(&self) -> Result<Vec<AwaitingSurvivor>> {
+        self.read(|c| {
+            owner_with_role(c, Role::Professional, "only a professional matches mentors")?;
+            Ok(c.prepare_cached(AWAITING_SQL)?
+                .query_map([], awaiting_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     /// The mentors who could support `survivor_id`, best fits first (see
     /// [`MentorMatches::candidates`]). Only professionals match.
     pub fn mentor_matches(&self, survivor_id: &str) -> Result<MentorMatches> {

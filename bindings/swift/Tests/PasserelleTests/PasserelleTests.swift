@@ -227,6 +227,11 @@ final class PasserelleTests: XCTestCase {
             goals: []
         )))
 
+        // Ahmed waits (no consent yet); Sophie, mentored by Marc, does not.
+        let waiting = try api.survivorsAwaitingMentor()
+        XCTAssertEqual(waiting.map { $0.displayName }, ["Ahmed"])
+        XCTAssertFalse(waiting[0].consentToTakePart)
+
         let found = try api.mentorMatches(survivorId: ahmed.id)
         XCTAssertEqual(found.survivorName, "Ahmed")
         XCTAssertFalse(found.consentToTakePart)
@@ -248,6 +253,7 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(after.candidates.map { $0.displayName }, ["Marc", "Inès"])
         XCTAssertTrue(after.candidates[1].alreadyMatched)
         XCTAssertEqual(after.candidates[1].freePlaces, 0)
+        XCTAssertTrue(try api.survivorsAwaitingMentor().isEmpty(), "proposed: no longer waiting")
 
         XCTAssertThrowsError(try api.mentorMatches(survivorId: p.mentor.id)) { error in
             guard case .InvalidInput? = error as? PasserelleError else {

@@ -178,6 +178,11 @@ class PasserelleTest {
                 ),
             )
 
+            // Ahmed waits (no consent yet); Sophie, mentored by Marc, does not.
+            val waiting = api.survivorsAwaitingMentor()
+            assertEquals(listOf("Ahmed"), waiting.map { it.displayName })
+            assertFalse(waiting[0].consentToTakePart)
+
             val found = api.mentorMatches(ahmed.id)
             assertEquals("Ahmed", found.survivorName)
             assertFalse(found.consentToTakePart)
@@ -193,6 +198,7 @@ class PasserelleTest {
             assertEquals(listOf("Marc", "Inès"), after.candidates.map { it.displayName })
             assertTrue(after.candidates[1].alreadyMatched)
             assertEquals(0u, after.candidates[1].freePlaces)
+            assertTrue(api.survivorsAwaitingMentor().isEmpty(), "proposed: no longer waiting")
 
             assertFailsWith<PasserelleException.InvalidInput> { api.mentorMatches(p.mentor.id) }
             api.setDeviceOwner(p.mentor.id)
