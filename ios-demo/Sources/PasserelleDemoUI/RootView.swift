@@ -13,7 +13,7 @@ enum Route: Hashable {
     case conversation(mentorshipId: String)
     case resources
     case thisPhone
-    /// The coordinator's list of survivors, each leading to `findMentor`.
+    /// The coordinator's waiting list, each survivor leading to `findMentor`.
     case chooseSurvivor
     case findMentor(survivorId: String)
 }

@@ -78,9 +78,7 @@ public struct MatchingPresenter {
     }
 
     public func header(_ matches: MentorMatches) -> SurvivorHeader {
-        let languages = matches.preferredLanguages.isEmpty
-            ? strings.text(.matchingLanguagesUnknown)
-            : strings.text(.matchingPrefers, languageNames(matches.preferredLanguages))
+        let languages = preferredLanguages(matches.preferredLanguages)
         let needs = matches.communicationNeeds.map { caseload.need($0) }
         let consent = matches.consentToTakePart ? nil : strings.text(.matchingNoConsent)
         return SurvivorHeader(
@@ -163,6 +161,15 @@ public struct MatchingPresenter {
         } catch {
             return .failed(errors.sentence(error), onNote: false)
         }
+    }
+
+    /// A survivor's languages as the header says them, also on the waiting list: "Prefers:
+    /// Arabic, French", or that they are not on this phone (only the professionals responsible
+    /// for them hold their profile).
+    func preferredLanguages(_ tags: [String]) -> String {
+        tags.isEmpty
+            ? strings.text(.matchingLanguagesUnknown)
+            : strings.text(.matchingPrefers, languageNames(tags))
     }
 
     /// Language tags as their names in the phone's language: "fr" is "French", or "français".

@@ -14,6 +14,7 @@ public struct Presentation {
     public let resources: ResourcesPresenter
     public let thisPhone: ThisPhonePresenter
     public let matching: MatchingPresenter
+    public let waitingList: WaitingListPresenter
 
     public init(strings: Strings, timeZone: TimeZone = .current) {
         self.strings = strings
@@ -27,5 +28,6 @@ public struct Presentation {
         resources = ResourcesPresenter(strings: strings, time: time)
         thisPhone = ThisPhonePresenter(strings: strings, errors: errors)
         matching = MatchingPresenter(strings: strings, errors: errors, caseload: caseload)
+        waitingList = WaitingListPresenter(strings: strings, time: time, matching: matching, caseload: caseload)
     }
 }

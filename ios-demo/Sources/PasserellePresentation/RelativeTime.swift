@@ -1,6 +1,6 @@
-// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow") and clock times,
-// counted in calendar days of the phone's time zone: a contact last night at 23:00 is
-// "yesterday" this morning, which is how people count, not "0 days ago".
+// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow"), how long since
+// ("3 weeks") and clock times, counted in calendar days of the phone's time zone: a contact
+// last night at 23:00 is "yesterday" this morning, which is how people count, not "0 days ago".
 import Foundation
 
 /// A Passerelle time (UTC milliseconds) as a Foundation date.
@@ -48,6 +48,20 @@ public struct RelativeTime {
         case 1: return strings.text(.timeTomorrow)
         case ..<0: return strings.plural(.timeDaysAgo, -days)
         default: return strings.plural(.timeInDays, days)
+        }
+    }
+
+    /// How long since `since`, rounded down to the largest unit that still reads as a count:
+    /// "less than a day" (the same calendar day), "5 days" up to two weeks, "3 weeks" up to two
+    /// months, then "4 months" (of 30 days). Rounded down, as people say "3 weeks" after 26 days.
+    public func elapsed(since: Int64, now: Int64) -> String {
+        // A time ahead of `now` (a discharge recorded in advance) has not begun: nothing yet.
+        let days = max(0, -daysBetween(now: now, at: since))
+        switch days {
+        case 0: return strings.text(.timeUnderADay)
+        case ..<14: return strings.plural(.timeDays, days)
+        case ..<60: return strings.plural(.timeWeeks, days / 7)
+        default: return strings.plural(.timeMonths, days / 30)
         }
     }
 

@@ -70,6 +70,7 @@ public enum TextKey: String, CaseIterable {
     case timeYesterday = "time_yesterday"
     case timeTomorrow = "time_tomorrow"
     case timeAt = "time_at"
+    case timeUnderADay = "time_under_a_day"
 
     case caseloadLastContact = "caseload_last_contact"
     case caseloadNoContact = "caseload_no_contact"
@@ -227,12 +228,20 @@ public enum TextKey: String, CaseIterable {
     case matchingPropose = "matching_propose"
     case matchingPlan = "matching_plan"
     case matchingProposed = "matching_proposed"
+    case matchingWaitingSinceHome = "matching_waiting_since_home"
+    case matchingWaitingSinceEnrolment = "matching_waiting_since_enrolment"
+    case matchingConsentNotRecorded = "matching_consent_not_recorded"
+    case matchingHadMentor = "matching_had_mentor"
+    case matchingNobodyWaiting = "matching_nobody_waiting"
 }
 
 /// Quantity strings, by key.
 public enum PluralKey: String, CaseIterable {
     case timeDaysAgo = "time_days_ago"
     case timeInDays = "time_in_days"
+    case timeDays = "time_days"
+    case timeWeeks = "time_weeks"
+    case timeMonths = "time_months"
     case caseloadOverdue = "caseload_overdue"
     case caseloadConcerns = "caseload_concerns"
     case conversationUnread = "conversation_unread"

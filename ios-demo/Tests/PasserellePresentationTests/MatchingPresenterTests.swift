@@ -2,8 +2,10 @@
 // languages, places, training and history with the survivor) and a survivor with a profile; the
 // rows come in the core's order, worded in English and French; the consent warning comes and
 // goes; a proposal made from the presenter shows in the reloaded rows; and a mentor signed in
-// on the phone is told, in a sentence, that their account cannot do this. Mirrors
-// MatchingPresenterTest.kt.
+// on the phone is told, in a sentence, that their account cannot do this. Before all that, the
+// waiting list the coordinator picks the survivor from: longest waiting first, in both
+// languages, with nobody on it said in words, and a survivor gone from it once proposed.
+// Mirrors MatchingPresenterTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -108,6 +110,65 @@ private final class Matching {
 
     func page(_ presentation: Presentation, _ survivor: Person? = nil) throws -> MatchingPage {
         presentation.matching.page(try api.mentorMatches(survivorId: (survivor ?? ahmed).id))
+    }
+
+    /// A survivor with a profile, as the coordinator records it, home since `dischargedAt` if known.
+    static func survivor(
+        _ api: Passerelle,
+        _ name: String,
+        languages: [String],
+        needs: [CommunicationNeed],
+        dischargedAt: Int64?
+    ) throws -> Person {
+        let survivor = try api.createPerson(person: NewPerson(role: .survivor, displayName: name))
+        try api.saveProfile(profile: .survivor(profile: SurvivorProfile(
+            personId: survivor.id,
+            preferredLanguages: languages,
+            communicationNeeds: needs,
+            homeArea: "Lille",
+            strokeDate: nil,
+            dischargeDate: dischargedAt,
+            goals: []
+        )))
+        return survivor
+    }
+
+    /// Around Ahmed (enrolled now, no consent, mentored by Paul before): Bruno, home for 100
+    /// days, and Chloé, for 24 (both consenting); Odile, whose consent alone is on this phone;
+    /// and Zoé, of whom nothing but her name is here (someone else is responsible for her).
+    @discardableResult
+    func waitingList() throws -> [String: Person] {
+        let now = nowMillis()
+        let bruno = try Matching.survivor(api, "Bruno", languages: ["fr"], needs: [.fatigue], dischargedAt: now - 100 * day)
+        let chloe = try Matching.survivor(api, "Chloé", languages: ["en", "fr"], needs: [], dischargedAt: now - 24 * day)
+        let odile = try api.createPerson(person: NewPerson(role: .survivor, displayName: "Odile"))
+        for survivor in [bruno, chloe, odile] {
+            try Matching.consent(api, survivor)
+        }
+        _ = try api.createPerson(person: NewPerson(role: .survivor, displayName: "Zoé"))
+        return ["Bruno": bruno, "Chloé": chloe, "Odile": odile]
+    }
+
+    func waiting(_ presentation: Presentation) throws -> WaitingList {
+        presentation.waitingList.list(try api.survivorsAwaitingMentor(), now: nowMillis())
+    }
+}
+
+/// What the app's change bus is told: every collection a write names.
+private final class Heard: ChangeObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var told: Set<String> = []
+
+    func onChange(collections: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        told.formUnion(collections)
+    }
+
+    var collections: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return told
     }
 }
 
@@ -240,6 +301,108 @@ final class MatchingPresenterTests: XCTestCase {
         XCTAssertNil(toMarc.matchingNotes)
     }
 
+    func testTheWaitingListLongestWaitingFirstInWords() throws {
+        let m = try Matching(self)
+        let others = try m.waitingList()
+        let list = try m.waiting(en)
+        // Sophie and Léa have their mentorships, Zoé is someone else's: not listed.
+        XCTAssertEqual(
+            list.rows.map(\.survivorId),
+            [try XCTUnwrap(others["Bruno"]).id, try XCTUnwrap(others["Chloé"]).id, m.ahmed.id, try XCTUnwrap(others["Odile"]).id],
+            "the core's order, kept"
+        )
+        XCTAssertNil(list.empty)
+        XCTAssertEqual(list.rows.count, 4)
+        let (bruno, chloe, ahmed, odile) = (list.rows[0], list.rows[1], list.rows[2], list.rows[3])
+
+        XCTAssertEqual(bruno.name, "Bruno")
+        XCTAssertEqual(bruno.waiting, "Waiting for 3 months since going home")
+        XCTAssertEqual(bruno.languages, "Prefers: French")
+        XCTAssertEqual(bruno.needs, ["Tires easily: keep it short"])
+        XCTAssertNil(bruno.consent)
+        XCTAssertNil(bruno.mentoredBefore)
+        XCTAssertEqual(bruno.spoken, "Bruno. Waiting for 3 months since going home. Prefers: French. Tires easily: keep it short")
+
+        XCTAssertEqual(chloe.waiting, "Waiting for 3 weeks since going home")
+        XCTAssertEqual(chloe.languages, "Prefers: English, French")
+        XCTAssertEqual(chloe.needs, [])
+
+        // Enrolled just now, discharge not known: counted from the enrolment, and said so.
+        XCTAssertEqual(ahmed.waiting, "Waiting for less than a day since enrolment")
+        XCTAssertEqual(ahmed.consent, "Consent to take part not recorded")
+        XCTAssertEqual(ahmed.mentoredBefore, "Mentored before")
+        XCTAssertEqual(
+            ahmed.spoken,
+            "Ahmed. Waiting for less than a day since enrolment. Prefers: Arabic, French. "
+                + "Aphasia: short sentences. Consent to take part not recorded. Mentored before"
+        )
+
+        // Only her consent is here: listed, her languages not known.
+        XCTAssertEqual(odile.languages, "Their languages are not on this phone")
+        XCTAssertNil(odile.consent)
+    }
+
+    func testTheWaitingListInFrench() throws {
+        let m = try Matching(self)
+        try m.waitingList()
+        let rows = try m.waiting(fr).rows
+        XCTAssertEqual(rows.count, 4)
+        let (bruno, chloe, ahmed, odile) = (rows[0], rows[1], rows[2], rows[3])
+        XCTAssertEqual(
+            [bruno.name, bruno.waiting, bruno.languages, bruno.consent, bruno.mentoredBefore],
+            ["Bruno", "Depuis le retour à domicile : 3 mois d'attente", "Préfère : français", nil, nil]
+        )
+        XCTAssertEqual(bruno.needs, ["Se fatigue vite : faire court"])
+        XCTAssertEqual(chloe.waiting, "Depuis le retour à domicile : 3 semaines d'attente")
+        XCTAssertEqual(chloe.languages, "Préfère : anglais, français")
+        XCTAssertEqual(
+            [ahmed.name, ahmed.waiting, ahmed.languages, ahmed.consent, ahmed.mentoredBefore],
+            [
+                "Ahmed",
+                "Depuis l'inscription : moins d'un jour d'attente",
+                "Préfère : arabe, français",
+                "Consentement à participer non enregistré",
+                "A déjà eu un mentor",
+            ]
+        )
+        XCTAssertEqual(
+            ahmed.spoken,
+            "Ahmed. Depuis l'inscription : moins d'un jour d'attente. Préfère : arabe, français. "
+                + "Aphasie : phrases courtes. Consentement à participer non enregistré. A déjà eu un mentor"
+        )
+        XCTAssertEqual(odile.languages, "Ses langues ne sont pas sur ce téléphone")
+    }
+
+    func testNobodyWaitingIsSaidInWords() throws {
+        let p = try TestProgramme(self)
+        // Sophie has her mentor: the coordinator's list is empty, and says so.
+        _ = try p.mentee("Sophie")
+        _ = try p.api.setDeviceOwner(personId: p.coordinator.id)
+        let list = en.waitingList.list(try p.api.survivorsAwaitingMentor(), now: nowMillis())
+        XCTAssertEqual(list.rows, [])
+        XCTAssertEqual(list.empty, "Nobody is waiting for a mentor.")
+        XCTAssertEqual(fr.waitingList.list([], now: nowMillis()).empty, "Personne n'attend de mentor.")
+    }
+
+    func testOnceProposedTheSurvivorLeavesTheWaitingList() throws {
+        let m = try Matching(self)
+        try m.waitingList()
+        XCTAssertEqual(try m.waiting(en).rows.map(\.name), ["Bruno", "Chloé", "Ahmed", "Odile"])
+
+        // The coordinator taps Ahmed, then proposes Inès, as the screens do.
+        let heard = Heard()
+        m.api.setChangeObserver(observer: heard)
+        let ines = try m.page(en).rows[0]
+        guard case .proposed = en.matching.propose(m.api, survivorId: m.ahmed.id, mentor: ines, note: "") else {
+            return XCTFail("not proposed")
+        }
+        m.api.setChangeObserver(observer: nil)
+
+        // The write is announced, which moves `AppModel.changes`, so the waiting list reloads.
+        XCTAssertTrue(heard.collections.contains("mentorship"), "\(heard.collections)")
+        XCTAssertEqual(try m.waiting(en).rows.map(\.name), ["Bruno", "Chloé", "Odile"])
+    }
+
     func testANoteTooLongIsSaidUnderTheNote() throws {
         let m = try Matching(self)
         let marc = try XCTUnwrap(try m.page(en).rows.first { $0.mentorId == m.marc.id })
@@ -255,13 +418,19 @@ final class MatchingPresenterTests: XCTestCase {
         let ines = try m.page(en).rows[0]
         _ = try m.api.setDeviceOwner(personId: m.marc.id)
 
-        // What the screen shows when loading fails.
+        // What the screens show when loading fails: the matches, and the waiting list too.
         XCTAssertThrowsError(try m.api.mentorMatches(survivorId: m.ahmed.id)) { error in
             guard case .NotAllowed? = error as? PasserelleError else {
                 return XCTFail("expected NotAllowed, got \(error)")
             }
             XCTAssertEqual(en.errors.sentence(error), "Your account cannot do this.")
             XCTAssertEqual(fr.errors.sentence(error), "Votre compte ne permet pas de faire cela.")
+        }
+        XCTAssertThrowsError(try m.api.survivorsAwaitingMentor()) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+            XCTAssertEqual(en.errors.sentence(error), "Your account cannot do this.")
         }
 
         XCTAssertEqual(

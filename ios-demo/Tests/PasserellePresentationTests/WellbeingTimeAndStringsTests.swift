@@ -1,5 +1,6 @@
-// The five-face wellbeing scale (through a real stored check-in), relative dates in calendar
-// days of the phone's time zone, and every presentation key present in both languages.
+// The five-face wellbeing scale (through a real stored check-in), relative dates and how long
+// since ("3 weeks") in calendar days of the phone's time zone, and every presentation key
+// present in both languages.
 // Mirrors WellbeingAndTimeTest.kt; ios-demo/scripts/check_strings.py checks the files' content.
 import Foundation
 import Passerelle
@@ -52,6 +53,39 @@ final class WellbeingTimeAndStringsTests: XCTestCase {
         // Across the switch to summer time (31 March 2024 in Paris), still two days.
         XCTAssertEqual(en.day(at: at(1, 12, month: 4), now: at(30, 12)), "in 2 days")
         XCTAssertTrue(fr.moment(at: at(4, 22, 15), now: now).hasPrefix("hier à "))
+    }
+
+    func testHowLongSinceIsCountedInTheLargestUnitRoundedDown() throws {
+        let paris = try XCTUnwrap(TimeZone(identifier: "Europe/Paris"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris
+        let noon = try XCTUnwrap(calendar.date(from: DateComponents(year: 2024, month: 6, day: 30, hour: 12)))
+        func millis(_ date: Date) -> Int64 {
+            Int64(date.timeIntervalSince1970 * 1000)
+        }
+        func daysBefore(_ days: Int, hour: Int = 12) -> Int64 {
+            let day = calendar.date(byAdding: .day, value: -days, to: noon)!
+            return millis(calendar.date(bySettingHour: hour, minute: 0, second: 0, of: day)!)
+        }
+        let now = millis(noon)
+        let en = RelativeTime(strings: english, timeZone: paris)
+        let fr = RelativeTime(strings: french, timeZone: paris)
+
+        XCTAssertEqual(en.elapsed(since: daysBefore(0, hour: 0), now: now), "less than a day")
+        XCTAssertEqual(fr.elapsed(since: now, now: now), "moins d'un jour")
+        // Calendar days, as for "yesterday": late last night is a day ago.
+        XCTAssertEqual(en.elapsed(since: daysBefore(1, hour: 23), now: now), "1 day")
+        XCTAssertEqual(fr.elapsed(since: daysBefore(1), now: now), "1 jour")
+        XCTAssertEqual(en.elapsed(since: daysBefore(13), now: now), "13 days")
+        XCTAssertEqual(en.elapsed(since: daysBefore(14), now: now), "2 weeks")
+        XCTAssertEqual(fr.elapsed(since: daysBefore(26), now: now), "3 semaines")
+        XCTAssertEqual(en.elapsed(since: daysBefore(59), now: now), "8 weeks")
+        XCTAssertEqual(en.elapsed(since: daysBefore(60), now: now), "2 months")
+        XCTAssertEqual(fr.elapsed(since: daysBefore(400), now: now), "13 mois")
+        // From before the switch to summer time (31 March 2024 in Paris): still 100 whole days.
+        XCTAssertEqual(en.elapsed(since: daysBefore(100), now: now), "3 months")
+        // A date ahead (a discharge recorded in advance) has not begun.
+        XCTAssertEqual(en.elapsed(since: now + 3 * day, now: now), "less than a day")
     }
 
     func testEveryKeyResolvesInBothLanguages() {

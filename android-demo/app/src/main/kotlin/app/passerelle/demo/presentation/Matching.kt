@@ -67,11 +67,7 @@ class MatchingPresenter(
     fun page(matches: MentorMatches): MatchingPage = MatchingPage(header(matches), matches.candidates.map { row(matches, it) })
 
     fun header(matches: MentorMatches): SurvivorHeader {
-        val languages = if (matches.preferredLanguages.isEmpty()) {
-            strings.text(Text.MATCHING_LANGUAGES_UNKNOWN)
-        } else {
-            strings.text(Text.MATCHING_PREFERS, languageNames(matches.preferredLanguages))
-        }
+        val languages = preferredLanguages(matches.preferredLanguages)
         val needs = matches.communicationNeeds.map { caseload.need(it) }
         val consent = if (matches.consentToTakePart) null else strings.text(Text.MATCHING_NO_CONSENT)
         return SurvivorHeader(
@@ -141,6 +137,17 @@ class MatchingPresenter(
         if (e.field == NOTE_FIELD) Proposal.Failed(errors.problem(e.problem), onNote = true) else Proposal.Failed(errors.sentence(e))
     } catch (e: PasserelleException) {
         Proposal.Failed(errors.sentence(e))
+    }
+
+    /**
+     * A survivor's languages as the header says them, also on the waiting list: "Prefers:
+     * Arabic, French", or that they are not on this phone (only the professionals responsible
+     * for them hold their profile).
+     */
+    internal fun preferredLanguages(tags: List<String>): String = if (tags.isEmpty()) {
+        strings.text(Text.MATCHING_LANGUAGES_UNKNOWN)
+    } else {
+        strings.text(Text.MATCHING_PREFERS, languageNames(tags))
     }
 
     /** Language tags as their names in the phone's language: "fr" is "French", or "français". */

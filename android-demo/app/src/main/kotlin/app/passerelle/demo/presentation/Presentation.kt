@@ -15,4 +15,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val resources = ResourcesPresenter(strings, time)
     val thisPhone = ThisPhonePresenter(strings, errors)
     val matching = MatchingPresenter(strings, errors, caseload)
+    val waitingList = WaitingListPresenter(strings, time, matching, caseload)
 }

@@ -1,6 +1,6 @@
-// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow") and clock times,
-// counted in calendar days of the phone's time zone: a contact last night at 23:00 is
-// "yesterday" this morning, which is how people count, not "0 days ago".
+// Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow"), how long since
+// ("3 weeks") and clock times, counted in calendar days of the phone's time zone: a contact
+// last night at 23:00 is "yesterday" this morning, which is how people count, not "0 days ago".
 package app.passerelle.demo.presentation
 
 import java.time.Instant
@@ -27,6 +27,22 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
             days == 1L -> strings.text(Text.TIME_TOMORROW)
             days < 0 -> strings.plural(Plural.TIME_DAYS_AGO, clampToInt(-days))
             else -> strings.plural(Plural.TIME_IN_DAYS, clampToInt(days))
+        }
+    }
+
+    /**
+     * How long since [since], rounded down to the largest unit that still reads as a count:
+     * "less than a day" (the same calendar day), "5 days" up to two weeks, "3 weeks" up to two
+     * months, then "4 months" (of 30 days). Rounded down, as people say "3 weeks" after 26 days.
+     */
+    fun elapsed(since: Long, now: Long): String {
+        // A time ahead of [now] (a discharge recorded in advance) has not begun: nothing yet.
+        val days = (-daysBetween(now, since)).coerceAtLeast(0)
+        return when {
+            days == 0L -> strings.text(Text.TIME_UNDER_A_DAY)
+            days < 14 -> strings.plural(Plural.TIME_DAYS, days.toInt())
+            days < 60 -> strings.plural(Plural.TIME_WEEKS, (days / 7).toInt())
+            else -> strings.plural(Plural.TIME_MONTHS, clampToInt(days / 30))
         }
     }
 

@@ -26,6 +26,7 @@ enum class Text(val key: String) {
     TIME_YESTERDAY("time_yesterday"),
     TIME_TOMORROW("time_tomorrow"),
     TIME_AT("time_at"),
+    TIME_UNDER_A_DAY("time_under_a_day"),
 
     CASELOAD_LAST_CONTACT("caseload_last_contact"),
     CASELOAD_NO_CONTACT("caseload_no_contact"),
@@ -183,12 +184,20 @@ enum class Text(val key: String) {
     MATCHING_PROPOSE("matching_propose"),
     MATCHING_PLAN("matching_plan"),
     MATCHING_PROPOSED("matching_proposed"),
+    MATCHING_WAITING_SINCE_HOME("matching_waiting_since_home"),
+    MATCHING_WAITING_SINCE_ENROLMENT("matching_waiting_since_enrolment"),
+    MATCHING_CONSENT_NOT_RECORDED("matching_consent_not_recorded"),
+    MATCHING_HAD_MENTOR("matching_had_mentor"),
+    MATCHING_NOBODY_WAITING("matching_nobody_waiting"),
 }
 
 /** Quantity strings, by resource name. */
 enum class Plural(val key: String) {
     TIME_DAYS_AGO("time_days_ago"),
     TIME_IN_DAYS("time_in_days"),
+    TIME_DAYS("time_days"),
+    TIME_WEEKS("time_weeks"),
+    TIME_MONTHS("time_months"),
     CASELOAD_OVERDUE("caseload_overdue"),
     CASELOAD_CONCERNS("caseload_concerns"),
     CONVERSATION_UNREAD("conversation_unread"),

@@ -1,37 +1,54 @@
-// The coordinator's way into "Find a mentor": the survivors this phone knows, by name (one
-// `people(SURVIVOR)` call); a tap opens the mentors who could support that person.
+// The coordinator's way into "Find a mentor": the waiting list, the survivors they are
+// responsible for who have no mentorship under way, longest waiting first (one
+// `survivorsAwaitingMentor()` call). A tap opens the mentors who could support that person;
+// once a mentorship is proposed, the change bus reloads the list and they are no longer on it.
 package app.passerelle.demo.ui
 
+import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Warning
+import androidx.compose.material3.Card
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.clearAndSetSemantics
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.onClick
+import androidx.compose.ui.semantics.role
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
 import app.passerelle.Passerelle
-import app.passerelle.core.Person
-import app.passerelle.core.Role
+import app.passerelle.core.AwaitingSurvivor
 import app.passerelle.demo.ChangeBus
 import app.passerelle.demo.R
 import app.passerelle.demo.presentation.Presentation
+import app.passerelle.demo.presentation.WaitingListPresenter
+import app.passerelle.demo.presentation.WaitingRow
 
-/** The survivors on this phone: one `people(SURVIVOR)` call, reloaded when people change. */
-class SurvivorsViewModel(private val api: Passerelle, bus: ChangeBus) : LiveScreen<List<Person>>(bus, setOf("person")) {
+/** The waiting list: one `survivorsAwaitingMentor()` call, reloaded when what it is made from changes. */
+class WaitingListViewModel(private val api: Passerelle, bus: ChangeBus) :
+    LiveScreen<List<AwaitingSurvivor>>(bus, WaitingListPresenter.WATCHED) {
     init { reload() }
 
-    override fun load(): List<Person> = api.people(Role.SURVIVOR)
+    override fun load(): List<AwaitingSurvivor> = api.survivorsAwaitingMentor()
 }
 
 @Composable
 fun ChooseSurvivorScreen(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Screen) -> Unit, back: () -> Unit) {
-    val vm: SurvivorsViewModel = viewModel { SurvivorsViewModel(api, bus) }
+    val vm: WaitingListViewModel = viewModel { WaitingListViewModel(api, bus) }
     val state = vm.state.collectAsStateWithLifecycle().value
     Scaffold(topBar = { BackBar(stringResource(R.string.home_find_mentor), back) }) { padding ->
         LazyColumn(
@@ -44,12 +61,40 @@ fun ChooseSurvivorScreen(api: Passerelle, bus: ChangeBus, p: Presentation, go: (
                 Load.Loading -> item { Waiting() }
                 is Load.Failed -> item { ErrorLine(p.errors.sentence(state.error)) }
                 is Load.Loaded -> {
-                    if (state.value.isEmpty()) item { Text(stringResource(R.string.matching_no_survivors)) }
-                    items(state.value, key = { it.id }) { survivor ->
-                        SecondaryButton(survivor.displayName, { go(Screen.FindMentor(survivor.id)) })
+                    val list = p.waitingList.list(state.value, System.currentTimeMillis())
+                    list.empty?.let { item { Text(it) } }
+                    items(list.rows, key = { it.survivorId }) { row ->
+                        WaitingCard(row) { go(Screen.FindMentor(row.survivorId)) }
                     }
                 }
             }
+        }
+    }
+}
+
+@Composable
+private fun WaitingCard(row: WaitingRow, onOpen: () -> Unit) {
+    Card(
+        modifier = Modifier
+            .fillMaxWidth()
+            .heightIn(min = TouchTarget)
+            .clickable(onClick = onOpen)
+            // Read as one item: the presenter's sentence, then "double-tap to activate".
+            .clearAndSetSemantics {
+                contentDescription = row.spoken
+                role = Role.Button
+                onClick { onOpen(); true }
+            },
+    ) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            Text(row.name, style = MaterialTheme.typography.titleLarge)
+            Text(row.waiting)
+            Text(row.languages)
+            for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
+            row.consent?.let {
+                Badge(Icons.Filled.Warning, stringResource(R.string.badge_concern_icon), it, MaterialTheme.colorScheme.error)
+            }
+            row.mentoredBefore?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
         }
     }
 }

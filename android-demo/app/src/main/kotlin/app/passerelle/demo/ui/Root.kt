@@ -52,7 +52,7 @@ sealed interface Screen {
     data object Resources : Screen
     data object ThisPhone : Screen
 
-    /** The coordinator's list of survivors, each leading to [FindMentor]. */
+    /** The coordinator's waiting list, each survivor leading to [FindMentor]. */
     data object ChooseSurvivor : Screen
     data class FindMentor(val survivorId: String) : Screen
 }

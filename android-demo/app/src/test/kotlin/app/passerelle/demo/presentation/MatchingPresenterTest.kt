@@ -2,9 +2,12 @@
 // languages, places, training and history with the survivor) and a survivor with a profile; the
 // rows come in the core's order, worded in English and French; the consent warning comes and
 // goes; a proposal made from the presenter shows in the reloaded rows; and a mentor signed in
-// on the phone is told, in a sentence, that their account cannot do this.
+// on the phone is told, in a sentence, that their account cannot do this. Before all that, the
+// waiting list the coordinator picks the survivor from: longest waiting first, in both
+// languages, with nobody on it said in words, and a survivor gone from it once proposed.
 package app.passerelle.demo.presentation
 
+import app.passerelle.ChangeObserver
 import app.passerelle.PasserelleException
 import app.passerelle.core.CommunicationNeed
 import app.passerelle.core.ConsentScope
@@ -21,6 +24,7 @@ import app.passerelle.core.Role
 import app.passerelle.core.SurvivorProfile
 import java.io.File
 import java.time.ZoneId
+import java.util.Collections
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -88,6 +92,30 @@ class MatchingPresenterTest {
         }
 
         fun propose(survivor: Person, mentor: Person) = api.proposeMentorship(NewMentorship(survivor.id, mentor.id, 6u, 12u, null))
+
+        /** A survivor with a profile, as the coordinator records it, home since [dischargedAt] if known. */
+        fun survivor(name: String, languages: List<String>, needs: List<CommunicationNeed>, dischargedAt: Long?): Person {
+            val survivor = api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = name))
+            api.saveProfile(Profile.Survivor(SurvivorProfile(survivor.id, languages, needs, "Lille", null, dischargedAt, listOf())))
+            return survivor
+        }
+
+        /**
+         * Around Ahmed (enrolled now, no consent, mentored by Paul before): Bruno, home for 100
+         * days, and Chloé, for 24 (both consenting); Odile, whose consent alone is on this phone;
+         * and Zoé, of whom nothing but her name is here (someone else is responsible for her).
+         */
+        fun waitingList(): Map<String, Person> {
+            val now = System.currentTimeMillis()
+            val bruno = survivor("Bruno", listOf("fr"), listOf(CommunicationNeed.FATIGUE), now - 100 * DAY)
+            val chloe = survivor("Chloé", listOf("en", "fr"), listOf(), now - 24 * DAY)
+            val odile = api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = "Odile"))
+            for (survivor in listOf(bruno, chloe, odile)) consent(survivor)
+            api.createPerson(NewPerson(role = Role.SURVIVOR, displayName = "Zoé"))
+            return mapOf("Bruno" to bruno, "Chloé" to chloe, "Odile" to odile)
+        }
+
+        fun waiting(presentation: Presentation) = presentation.waitingList.list(api.survivorsAwaitingMentor(), System.currentTimeMillis())
 
         fun page(presentation: Presentation, survivor: Person = ahmed) = presentation.matching.page(api.mentorMatches(survivor.id))
     }
@@ -227,6 +255,122 @@ class MatchingPresenterTest {
     }
 
     @Test
+    fun theWaitingListLongestWaitingFirstInWords() {
+        TestProgramme(tmp.root).use { programme ->
+            val m = Matching(programme)
+            val others = m.waitingList()
+            val list = m.waiting(en)
+            // Sophie and Léa have their mentorships, Zoé is someone else's: not listed.
+            assertEquals(
+                listOf(others.getValue("Bruno").id, others.getValue("Chloé").id, m.ahmed.id, others.getValue("Odile").id),
+                list.rows.map { it.survivorId },
+                "the core's order, kept",
+            )
+            assertNull(list.empty)
+            val (bruno, chloe, ahmed, odile) = list.rows
+
+            assertEquals("Bruno", bruno.name)
+            assertEquals("Waiting for 3 months since going home", bruno.waiting)
+            assertEquals("Prefers: French", bruno.languages)
+            assertEquals(listOf("Tires easily: keep it short"), bruno.needs)
+            assertNull(bruno.consent)
+            assertNull(bruno.mentoredBefore)
+            assertEquals("Bruno. Waiting for 3 months since going home. Prefers: French. Tires easily: keep it short", bruno.spoken)
+
+            assertEquals("Waiting for 3 weeks since going home", chloe.waiting)
+            assertEquals("Prefers: English, French", chloe.languages)
+            assertEquals(listOf(), chloe.needs)
+
+            // Enrolled just now, discharge not known: counted from the enrolment, and said so.
+            assertEquals("Waiting for less than a day since enrolment", ahmed.waiting)
+            assertEquals("Consent to take part not recorded", ahmed.consent)
+            assertEquals("Mentored before", ahmed.mentoredBefore)
+            assertEquals(
+                "Ahmed. Waiting for less than a day since enrolment. Prefers: Arabic, French. " +
+                    "Aphasia: short sentences. Consent to take part not recorded. Mentored before",
+                ahmed.spoken,
+            )
+
+            // Only her consent is here: listed, her languages not known.
+            assertEquals("Their languages are not on this phone", odile.languages)
+            assertNull(odile.consent)
+        }
+    }
+
+    @Test
+    fun theWaitingListInFrench() {
+        TestProgramme(tmp.root).use { programme ->
+            val m = Matching(programme)
+            m.waitingList()
+            val (bruno, chloe, ahmed, odile) = m.waiting(fr).rows
+            assertEquals(
+                listOf("Bruno", "Depuis le retour à domicile : 3 mois d'attente", "Préfère : français", null, null),
+                listOf(bruno.name, bruno.waiting, bruno.languages, bruno.consent, bruno.mentoredBefore),
+            )
+            assertEquals(listOf("Se fatigue vite : faire court"), bruno.needs)
+            assertEquals("Depuis le retour à domicile : 3 semaines d'attente", chloe.waiting)
+            assertEquals("Préfère : anglais, français", chloe.languages)
+            assertEquals(
+                listOf(
+                    "Ahmed",
+                    "Depuis l'inscription : moins d'un jour d'attente",
+                    "Préfère : arabe, français",
+                    "Consentement à participer non enregistré",
+                    "A déjà eu un mentor",
+                ),
+                listOf(ahmed.name, ahmed.waiting, ahmed.languages, ahmed.consent, ahmed.mentoredBefore),
+            )
+            assertEquals(
+                "Ahmed. Depuis l'inscription : moins d'un jour d'attente. Préfère : arabe, français. " +
+                    "Aphasie : phrases courtes. Consentement à participer non enregistré. A déjà eu un mentor",
+                ahmed.spoken,
+            )
+            assertEquals("Ses langues ne sont pas sur ce téléphone", odile.languages)
+        }
+    }
+
+    @Test
+    fun nobodyWaitingIsSaidInWords() {
+        TestProgramme(tmp.root).use { p ->
+            // Sophie has her mentor: the coordinator's list is empty, and says so.
+            p.mentee("Sophie")
+            p.api.setDeviceOwner(p.coordinator.id)
+            val list = en.waitingList.list(p.api.survivorsAwaitingMentor(), System.currentTimeMillis())
+            assertEquals(WaitingList(listOf(), "Nobody is waiting for a mentor."), list)
+            assertEquals("Personne n'attend de mentor.", fr.waitingList.list(listOf(), System.currentTimeMillis()).empty)
+        }
+    }
+
+    /** What the app's change bus is told: every collection a write names. */
+    private class Heard : ChangeObserver {
+        val collections: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
+
+        override fun onChange(collections: List<String>) {
+            this.collections.addAll(collections)
+        }
+    }
+
+    @Test
+    fun onceProposedTheSurvivorLeavesTheWaitingList() {
+        TestProgramme(tmp.root).use { programme ->
+            val m = Matching(programme)
+            m.waitingList()
+            assertEquals(listOf("Bruno", "Chloé", "Ahmed", "Odile"), m.waiting(en).rows.map { it.name })
+
+            // The coordinator taps Ahmed, then proposes Inès, as the screens do.
+            val heard = Heard()
+            m.api.setChangeObserver(heard)
+            val ines = m.page(en).rows.first()
+            assertIs<Proposal.Proposed>(en.matching.propose(m.api, m.ahmed.id, ines, ""))
+            m.api.setChangeObserver(null)
+
+            // The write names a collection the list is made from, so the waiting list reloads.
+            assertTrue(heard.collections.any { it in WaitingListPresenter.WATCHED }, heard.collections.toString())
+            assertEquals(listOf("Bruno", "Chloé", "Odile"), m.waiting(en).rows.map { it.name })
+        }
+    }
+
+    @Test
     fun aNoteTooLongIsSaidUnderTheNote() {
         TestProgramme(tmp.root).use { programme ->
             val m = Matching(programme)
@@ -244,10 +388,12 @@ class MatchingPresenterTest {
             val ines = m.page(en).rows.first()
             m.api.setDeviceOwner(m.marc.id)
 
-            // What the screen shows when loading fails.
+            // What the screens show when loading fails: the matches, and the waiting list too.
             val refused = assertFailsWith<PasserelleException.NotAllowed> { m.api.mentorMatches(m.ahmed.id) }
             assertEquals("Your account cannot do this.", en.errors.sentence(refused))
             assertEquals("Votre compte ne permet pas de faire cela.", fr.errors.sentence(refused))
+            val noList = assertFailsWith<PasserelleException.NotAllowed> { m.api.survivorsAwaitingMentor() }
+            assertEquals("Your account cannot do this.", en.errors.sentence(noList))
 
             assertEquals(
                 Proposal.Failed("Your account cannot do this."),
@@ -266,7 +412,7 @@ class MatchingPresenterTest {
     fun theNewTextsExistInBothLanguages() {
         // The screens' own texts (not the presenter's): read by the app through R.string.
         val screens = listOf(
-            "home_find_mentor", "matching_choose", "matching_no_survivors", "matching_no_mentors",
+            "home_find_mentor", "matching_choose", "matching_no_mentors",
             "matching_unavailable", "matching_note", "matching_confirm", "matching_cancel",
         )
         for (dir in listOf("values", "values-fr")) {

@@ -1,5 +1,6 @@
-// The visual wellbeing scale (value <-> face <-> words, through a real stored check-in) and
-// relative dates counted in calendar days of the phone's time zone, daylight saving included.
+// The visual wellbeing scale (value <-> face <-> words, through a real stored check-in), and
+// relative dates and how long since ("3 weeks") counted in calendar days of the phone's time
+// zone, daylight saving included.
 package app.passerelle.demo.presentation
 
 import java.time.ZoneId
@@ -67,5 +68,31 @@ class WellbeingAndTimeTest {
         // Across the switch to summer time (31 March 2024 in Paris), still two days.
         assertEquals("in 2 days", en.day(at(1, 12, month = 4), at(30, 12)))
         assertEquals(0L, en.daysBetween(now, at(5, 23, 59)))
+    }
+
+    @Test
+    fun howLongSinceIsCountedInTheLargestUnitRoundedDown() {
+        val paris = ZoneId.of("Europe/Paris")
+        val noon = ZonedDateTime.of(2024, 6, 30, 12, 0, 0, 0, paris)
+        val now = noon.toInstant().toEpochMilli()
+        fun daysBefore(days: Long) = noon.minusDays(days).toInstant().toEpochMilli()
+        val en = RelativeTime(ResourceStrings.english, paris)
+        val fr = RelativeTime(ResourceStrings.french, paris)
+
+        assertEquals("less than a day", en.elapsed(noon.withHour(0).toInstant().toEpochMilli(), now))
+        assertEquals("moins d'un jour", fr.elapsed(now, now))
+        // Calendar days, as for "yesterday": late last night is a day ago.
+        assertEquals("1 day", en.elapsed(noon.minusDays(1).withHour(23).toInstant().toEpochMilli(), now))
+        assertEquals("1 jour", fr.elapsed(daysBefore(1), now))
+        assertEquals("13 days", en.elapsed(daysBefore(13), now))
+        assertEquals("2 weeks", en.elapsed(daysBefore(14), now))
+        assertEquals("3 semaines", fr.elapsed(daysBefore(26), now))
+        assertEquals("8 weeks", en.elapsed(daysBefore(59), now))
+        assertEquals("2 months", en.elapsed(daysBefore(60), now))
+        assertEquals("13 mois", fr.elapsed(daysBefore(400), now))
+        // From before the switch to summer time (31 March 2024 in Paris): still 100 whole days.
+        assertEquals("3 months", en.elapsed(daysBefore(100), now))
+        // A date ahead (a discharge recorded in advance) has not begun.
+        assertEquals("less than a day", en.elapsed(now + 3 * DAY, now))
     }
 }
