@@ -102,8 +102,8 @@ pub struct AwaitingSurvivor {
     pub past_mentorships: u32,
 }
 
-/// The waiting list (no parameters). Survivors whose profile or consents this device holds — those
-/// its professional is responsible for — with no mentorship proposed, active or paused,
+/// The waiting list (no parameters). Survivors whose profile or consents this device holds —
+/// those its professional is responsible for — with no mentorship proposed, active or paused,
 /// leaving out those who withdrew their consent to take part and gave none since. Public so
 /// the benchmark's raw baseline runs exactly the same SQL.
 #[doc(hidden)]
@@ -160,7 +160,7 @@ fn candidate_row(r: &Row<'_>) -> rusqlite::Result<MentorCandidate> {
     let capacity: u32 = r.get(3)?;
     let mentees: u32 = r.get(5)?;
     let proposed: u32 = r.get(6)?;
-    let free_places = capacity.saturating_sub(mentees + proposed);
+    let free_places = capacity.saturating_sub(mentees.saturating_add(proposed));
     let already_matched: bool = r.get(7)?;
     Ok(MentorCandidate {
         mentor_id: r.get(0)?,

@@ -326,9 +326,11 @@ impl<S: ServerStore> World<S> {
         // The desk used Claire's seeded code.
         let mut used_codes = BTreeSet::from(["claire"]);
         for name in roster {
-            let code = if name == "nadia" && used_codes.insert(name) {
+            let code = if !used_codes.insert(name) {
+                world.new_code(name)
+            } else if name == "nadia" {
                 nadia_code.clone()
-            } else if used_codes.insert(name) {
+            } else {
                 let seeded_name = match name {
                     "claire" => "Claire",
                     "marc" => "Marc",
@@ -338,8 +340,6 @@ impl<S: ServerStore> World<S> {
                     _ => "Paul",
                 };
                 code(seeded_name)
-            } else {
-                world.new_code(name)
             };
             world.add_device(name, &code);
         }
