@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use passerelle_core::{
     AwaitingSurvivor, CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason,
     Escalation, EscalationSummary, HttpTransport, Key, MentorDevelopment, MentorMatches,
-    Mentorship, Message, Millis, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining,
-    OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport, RecordedCheckIn, Role, Store,
-    StoreOptions, SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry,
-    TrainingRecord, Transport, UnreadCount, WipeSummary,
+    MentorStanding, Mentorship, Message, Millis, NewConsent, NewMentorship, NewPerson,
+    NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport,
+    RecordedCheckIn, Role, Store, StoreOptions, SupervisionSession, SyncIssue, SyncProgress,
+    SyncSummary, TimelineEntry, TrainingRecord, Transport, UnreadCount, WipeSummary,
 };
 use zeroize::Zeroizing;
 
@@ -300,6 +300,12 @@ impl Passerelle {
     /// A mentor's training and supervision at a glance.
     pub fn mentor_development(&self, mentor_id: String) -> Result<MentorDevelopment> {
         Ok(self.store.mentor_development(&mentor_id)?)
+    }
+
+    /// Every mentor of the programme with their load, training and supervision, those needing
+    /// attention first (a supervising professional's list).
+    pub fn mentor_roster(&self) -> Result<Vec<MentorStanding>> {
+        Ok(self.store.mentor_roster()?)
     }
 
     /// The survivors this professional is responsible for who wait for a mentor, longest

@@ -7,8 +7,8 @@
 //!   baseline runs the same SQL on a bare connection.
 //! - `matching`: a coordinator's matching screen (every mentor with their load, languages
 //!   shared, training and supervision) in a programme of 100 mentors and 1,000 mentorships,
-//!   and their waiting list (1,001 survivors, 335 waiting). Goal: ≤ 5 ms, like any screen;
-//!   the baselines run the same SQL on a bare connection.
+//!   their waiting list (1,001 survivors, 335 waiting) and the mentor roster. Goal: ≤ 5 ms,
+//!   like any screen; the baselines run the same SQL on a bare connection.
 //! - `wipe`: wiping that mentor's phone (every personal table emptied in one transaction, the
 //!   file rebuilt, the log emptied) against the same statements on a bare connection. No goal:
 //!   it runs once in a phone's life; the figure says how long the person waits.
@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, criterion_group};
 use passerelle_core::queries::caseload::CASELOAD_SQL;
 use passerelle_core::queries::matching::{AWAITING_SQL, MATCHING_SQL};
+use passerelle_core::queries::supervision::ROSTER_SQL;
+use passerelle_core::rights::ERASED_NAME;
 use passerelle_core::{
     CheckInInput, ConsentScope, ContactMode, Dimension, Durability, EndingReason, Key,
     MentorProfile, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, Profile,
@@ -458,6 +460,16 @@ fn matching(c: &mut Criterion) {
         "waiting_list_1001",
         || black_box(store.survivors_awaiting_mentor().unwrap()).len(),
         waiting,
+    );
+    // The supervisor's roster of the same programme.
+    let roster = || same_sql(&conn, ROSTER_SQL, (ERASED_NAME, now));
+    assert_eq!(roster(), 100);
+    screen_beside_sql(
+        c,
+        "mentor_roster_100_mentors",
+        "mentor_roster_100",
+        || black_box(store.mentor_roster().unwrap()).len(),
+        roster,
     );
 }
 

@@ -20,6 +20,11 @@ use crate::store::rows::{Collection, payload};
 use crate::sync::protocol::WireRow;
 use crate::time::Millis;
 
+/// The name an erased person's row keeps (the server writes it; a mentor's, caregiver's or
+/// professional's row stays, as an id and a role, because survivors' records refer to it): no
+/// language's word, so every app shows it as it is.
+pub const ERASED_NAME: &str = "—";
+
 /// Fields that name a person.
 pub const PERSON_FIELDS: &[&str] = &[
     "survivor_id",

@@ -633,3 +633,77 @@ fn the_waiting_list_shows_survivors_without_a_mentorship_longest_waiting_first()
         Err(Error::NotAllowed(_))
     ));
 }
+
+#[test]
+fn the_mentor_roster_puts_those_needing_attention_first() {
+    let db = new_db();
+    let s = &db.store;
+    let p = programme(s); // Marc: 3 places, mentors Sophie; never trained nor supervised
+    let ines = mentor(s, "Inès", &["fr"], 2);
+    training(s, &ines, T0 + 10 * DAY);
+    training(s, &ines, T0 + 60 * DAY); // the later end is when she lapses
+    let yann = mentor(s, "Yann", &["en"], 2);
+    s.record_training(NewTraining {
+        mentor_id: yann.clone(),
+        course: "Peer mentor core training".into(),
+        completed_at: T0 - 30 * DAY,
+        valid_until: None,
+        notes: None,
+    })
+    .unwrap();
+    let bea = mentor(s, "Béa", &["fr"], 1);
+    training(s, &bea, T0 - DAY); // lapsed yesterday
+    for (who, days_ago) in [(&ines, 50), (&yann, 3), (&bea, 10)] {
+        s.record_supervision(NewSupervision {
+            mentor_id: who.clone(),
+            held_at: T0 - days_ago * DAY,
+            format: SupervisionFormat::Group,
+            duration_minutes: 60,
+            notes: None,
+        })
+        .unwrap();
+    }
+    // Luc has just joined: no profile yet. "—" is what an erased mentor's row keeps: gone.
+    let luc = s
+        .create_person(NewPerson {
+            role: Role::Mentor,
+            display_name: "Luc".into(),
+        })
+        .unwrap();
+    s.create_person(NewPerson {
+        role: Role::Mentor,
+        display_name: passerelle_core::rights::ERASED_NAME.into(),
+    })
+    .unwrap();
+
+    let roster = s.mentor_roster().unwrap();
+    let names: Vec<&str> = roster.iter().map(|m| m.display_name.as_str()).collect();
+    assert_eq!(names, ["Luc", "Marc", "Béa", "Inès", "Yann"]);
+    let by = |id: &str| roster.iter().find(|m| m.mentor_id == id).unwrap();
+    let marc = by(&p.mentor.id);
+    assert_eq!(
+        (marc.capacity, marc.mentees, marc.proposed),
+        (Some(3), 1, 0)
+    );
+    assert!(!marc.trained && marc.last_supervision_at.is_none());
+    assert_eq!(by(&luc.id).capacity, None);
+    let ines = by(&ines);
+    assert!(ines.trained);
+    assert_eq!(ines.training_valid_until, Some(T0 + 60 * DAY));
+    assert_eq!(ines.last_supervision_at, Some(T0 - 50 * DAY));
+    let yann = by(&yann);
+    assert!(yann.trained);
+    assert_eq!(
+        yann.training_valid_until, None,
+        "a course that never lapses"
+    );
+    let bea = by(&bea);
+    assert!(!bea.trained);
+    assert_eq!(bea.training_valid_until, None, "nothing current");
+
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    assert!(matches!(
+        db.store.mentor_roster(),
+        Err(Error::NotAllowed(_))
+    ));
+}

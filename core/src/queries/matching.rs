@@ -135,47 +135,58 @@ fn awaiting_row(r: &Row<'_>) -> rusqlite::Result<AwaitingSurvivor> {
     })
 }
 
+/// A mentor's load, training and supervision as SQL columns of a query over `person p` with
+/// `?2` now: `mentees` (mentorships active or paused), `proposed`, `trained` (a course current
+/// now) and `supervised` (the last session). One text for every screen that shows them.
+macro_rules! mentor_standing_columns {
+    () => {
+        concat!(
+            "(SELECT count(*) FROM mentorship m
+               WHERE m.mentor_id = p.id AND m.status IN ('active', 'paused')) AS mentees,
+             (SELECT count(*) FROM mentorship m
+               WHERE m.mentor_id = p.id AND m.status = 'proposed') AS proposed,
+             EXISTS (SELECT 1 FROM training_record t WHERE t.mentor_id = p.id AND ",
+            current_training!(),
+            ") AS trained,
+             (SELECT max(held_at) FROM supervision_session s WHERE s.mentor_id = p.id) AS supervised"
+        )
+    };
+}
+pub(crate) use mentor_standing_columns;
+
 /// Every mentor with a profile and their load (`?1` survivor id, `?2` now). Public so the
 /// benchmark's raw baseline runs exactly the same SQL.
 #[doc(hidden)]
 pub const MATCHING_SQL: &str = concat!(
     "SELECT p.id, p.display_name, mp.languages, mp.capacity, mp.availability,
-            (SELECT count(*) FROM mentorship m
-              WHERE m.mentor_id = p.id AND m.status IN ('active', 'paused')) AS mentees,
-            (SELECT count(*) FROM mentorship m
-              WHERE m.mentor_id = p.id AND m.status = 'proposed') AS proposed,
             EXISTS (SELECT 1 FROM mentorship m
               WHERE m.mentor_id = p.id AND m.survivor_id = ?1 AND m.status <> 'ended') AS matched,
             EXISTS (SELECT 1 FROM mentorship m
-              WHERE m.mentor_id = p.id AND m.survivor_id = ?1 AND m.status = 'ended') AS before,
-            EXISTS (SELECT 1 FROM training_record t
-              WHERE t.mentor_id = p.id AND ",
-    current_training!(),
-    ") AS trained,
-            (SELECT max(held_at) FROM supervision_session s WHERE s.mentor_id = p.id) AS supervised
-     FROM mentor_profile mp JOIN person p ON p.id = mp.person_id AND p.role = 'mentor'"
+              WHERE m.mentor_id = p.id AND m.survivor_id = ?1 AND m.status = 'ended') AS before, ",
+    mentor_standing_columns!(),
+    " FROM mentor_profile mp JOIN person p ON p.id = mp.person_id AND p.role = 'mentor'"
 );
 
 fn candidate_row(r: &Row<'_>) -> rusqlite::Result<MentorCandidate> {
-    let capacity: u32 = r.get(3)?;
-    let mentees: u32 = r.get(5)?;
-    let proposed: u32 = r.get(6)?;
+    let capacity: u32 = r.get("capacity")?;
+    let mentees: u32 = r.get("mentees")?;
+    let proposed: u32 = r.get("proposed")?;
     let free_places = capacity.saturating_sub(mentees.saturating_add(proposed));
-    let already_matched: bool = r.get(7)?;
+    let already_matched: bool = r.get("matched")?;
     Ok(MentorCandidate {
-        mentor_id: r.get(0)?,
-        display_name: r.get(1)?,
-        languages: from_json(&r.get::<_, String>(2)?)?,
+        mentor_id: r.get("id")?,
+        display_name: r.get("display_name")?,
+        languages: from_json(&r.get::<_, String>("languages")?)?,
         shared_languages: Vec::new(),
         capacity,
         mentees,
         proposed,
         free_places,
-        availability: r.get(4)?,
+        availability: r.get("availability")?,
         already_matched,
-        mentored_before: r.get(8)?,
-        trained: r.get(9)?,
-        last_supervision_at: r.get(10)?,
+        mentored_before: r.get("before")?,
+        trained: r.get("trained")?,
+        last_supervision_at: r.get("supervised")?,
         available: free_places > 0 && !already_matched,
     })
 }

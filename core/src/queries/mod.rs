@@ -3,4 +3,5 @@
 pub mod caseload;
 pub mod matching;
 pub mod report;
+pub mod supervision;
 pub mod timeline;

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The name an erased person's row keeps (defined in the core, which shows it).
+pub use passerelle_core::rights::ERASED_NAME;
 use passerelle_core::{MentorshipStatus, Role};
 use serde::{Deserialize, Serialize};
 
@@ -47,9 +49,6 @@ pub struct Erasure {
     /// Rows erased per collection.
     pub erased: BTreeMap<String, u32>,
 }
-
-/// The name an erased person's row keeps: no language's word, so every app shows it as is.
-pub const ERASED_NAME: &str = "—";
 
 /// Whether `actor` may erase `person`'s records now: the person's role if so, a refusal
 /// otherwise (audited when it is about who asks; nothing else changes). The outer error rolls

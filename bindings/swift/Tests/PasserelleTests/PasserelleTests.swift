@@ -206,7 +206,7 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(try api.outboxLen(), before)
     }
 
-    func testMatchingASurvivorWithAMentorInOneCall() throws {
+    func testMatchingASurvivorWithAMentorAndTheMentorRoster() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         let p = try enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie
         let ines = try api.createPerson(person: NewPerson(role: .mentor, displayName: "Inès"))
@@ -254,6 +254,29 @@ final class PasserelleTests: XCTestCase {
         XCTAssertTrue(after.candidates[1].alreadyMatched)
         XCTAssertEqual(after.candidates[1].freePlaces, 0)
         XCTAssertTrue(try api.survivorsAwaitingMentor().isEmpty(), "proposed: no longer waiting")
+
+        // The supervisor's roster: Marc and Inès, neither trained nor supervised yet; then
+        // Inès's course and a session with Marc put her last and him first.
+        XCTAssertEqual(try api.mentorRoster().map { $0.displayName }, ["Inès", "Marc"])
+        let now = nowMillis()
+        _ = try api.recordTraining(training: NewTraining(
+            mentorId: ines.id,
+            course: "Peer mentor core training",
+            completedAt: now - day,
+            validUntil: now + 300 * day,
+            notes: nil
+        ))
+        _ = try api.recordSupervision(supervision: NewSupervision(
+            mentorId: p.mentor.id,
+            heldAt: now - hour,
+            format: .individual,
+            durationMinutes: 45,
+            notes: nil
+        ))
+        let roster = try api.mentorRoster()
+        XCTAssertEqual(roster.map { $0.displayName }, ["Marc", "Inès"])
+        XCTAssertEqual(roster[1].trainingValidUntil, now + 300 * day)
+        XCTAssertEqual(roster[1].proposed, 1)
 
         XCTAssertThrowsError(try api.mentorMatches(survivorId: p.mentor.id)) { error in
             guard case .InvalidInput? = error as? PasserelleError else {

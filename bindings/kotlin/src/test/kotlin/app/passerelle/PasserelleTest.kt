@@ -11,8 +11,11 @@ import app.passerelle.core.MentorProfile
 import app.passerelle.core.NewConcern
 import app.passerelle.core.NewMentorship
 import app.passerelle.core.NewPerson
+import app.passerelle.core.NewSupervision
+import app.passerelle.core.NewTraining
 import app.passerelle.core.Profile
 import app.passerelle.core.Role
+import app.passerelle.core.SupervisionFormat
 import app.passerelle.core.SurvivorProfile
 import app.passerelle.core.TimelineEntry
 import app.passerelle.core.Urgency
@@ -166,7 +169,7 @@ class PasserelleTest {
     }
 
     @Test
-    fun matchingASurvivorWithAMentorInOneCall() {
+    fun matchingASurvivorWithAMentorAndTheMentorRoster() {
         Passerelle.open(dbPath(), randomKey()).use { api ->
             val p = enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie
             val ines = api.createPerson(NewPerson(role = Role.MENTOR, displayName = "Inès"))
@@ -199,6 +202,17 @@ class PasserelleTest {
             assertTrue(after.candidates[1].alreadyMatched)
             assertEquals(0u, after.candidates[1].freePlaces)
             assertTrue(api.survivorsAwaitingMentor().isEmpty(), "proposed: no longer waiting")
+
+            // The supervisor's roster: Marc and Inès, neither trained nor supervised yet; then
+            // Inès's course and a session with Marc put her last and him first.
+            assertEquals(listOf("Inès", "Marc"), api.mentorRoster().map { it.displayName })
+            val now = System.currentTimeMillis()
+            api.recordTraining(NewTraining(ines.id, "Peer mentor core training", now - DAY, now + 300 * DAY, null))
+            api.recordSupervision(NewSupervision(p.mentor.id, now - HOUR, SupervisionFormat.INDIVIDUAL, 45u, null))
+            val roster = api.mentorRoster()
+            assertEquals(listOf("Marc", "Inès"), roster.map { it.displayName })
+            assertEquals(now + 300 * DAY, roster[1].trainingValidUntil)
+            assertEquals(1u, roster[1].proposed)
 
             assertFailsWith<PasserelleException.InvalidInput> { api.mentorMatches(p.mentor.id) }
             api.setDeviceOwner(p.mentor.id)
