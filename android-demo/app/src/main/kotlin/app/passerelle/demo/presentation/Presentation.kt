@@ -16,4 +16,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val thisPhone = ThisPhonePresenter(strings, errors)
     val matching = MatchingPresenter(strings, errors, caseload)
     val waitingList = WaitingListPresenter(strings, time, matching, caseload)
+    val roster = RosterPresenter(strings, time)
 }

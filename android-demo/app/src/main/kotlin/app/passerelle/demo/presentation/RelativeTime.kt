@@ -1,6 +1,7 @@
 // Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow"), how long since
-// ("3 weeks") and clock times, counted in calendar days of the phone's time zone: a contact
-// last night at 23:00 is "yesterday" this morning, which is how people count, not "0 days ago".
+// ("3 weeks"), calendar dates ("12 Mar") and clock times, counted in calendar days of the
+// phone's time zone: a contact last night at 23:00 is "yesterday" this morning, which is how
+// people count, not "0 days ago".
 package app.passerelle.demo.presentation
 
 import java.time.Instant
@@ -14,6 +15,7 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
     private val clock: DateTimeFormatter =
         DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(strings.locale)
     private val shortDate: DateTimeFormatter = DateTimeFormatter.ofPattern("d MMM", strings.locale)
+    private val yearDate: DateTimeFormatter = DateTimeFormatter.ofPattern("d MMM yyyy", strings.locale)
 
     /** Calendar days from [now] to [at]: negative in the past, positive ahead. */
     fun daysBetween(now: Long, at: Long): Long = ChronoUnit.DAYS.between(localDate(now), localDate(at))
@@ -54,6 +56,15 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
             -1L -> strings.text(Text.TIME_AT, strings.text(Text.TIME_YESTERDAY), time)
             else -> strings.text(Text.TIME_AT, shortDate.format(Instant.ofEpochMilli(at).atZone(zone)), time)
         }
+    }
+
+    /**
+     * A day on the calendar in a message's words: "12 Mar" this year, "12 Mar 2027" in another,
+     * since an end date a year ahead must not read as this year's.
+     */
+    fun calendarDate(at: Long, now: Long): String {
+        val day = Instant.ofEpochMilli(at).atZone(zone)
+        return if (day.year == localDate(now).year) shortDate.format(day) else yearDate.format(day)
     }
 
     private fun localDate(millis: Long): LocalDate = Instant.ofEpochMilli(millis).atZone(zone).toLocalDate()

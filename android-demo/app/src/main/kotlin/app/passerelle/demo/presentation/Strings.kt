@@ -189,6 +189,14 @@ enum class Text(val key: String) {
     MATCHING_CONSENT_NOT_RECORDED("matching_consent_not_recorded"),
     MATCHING_HAD_MENTOR("matching_had_mentor"),
     MATCHING_NOBODY_WAITING("matching_nobody_waiting"),
+
+    ROSTER_LOAD("roster_load"),
+    ROSTER_NO_PROFILE("roster_no_profile"),
+    ROSTER_NO_PROFILE_MENTEES("roster_no_profile_mentees"),
+    ROSTER_TRAINED_UNTIL("roster_trained_until"),
+    ROSTER_SUPERVISED("roster_supervised"),
+    ROSTER_NEVER_SUPERVISED("roster_never_supervised"),
+    ROSTER_EMPTY("roster_empty"),
 }
 
 /** Quantity strings, by resource name. */
@@ -212,4 +220,7 @@ enum class Plural(val key: String) {
     ERROR_UNSENT_CHANGES("error_unsent_changes"),
     WIPE_UNSENT("wipe_unsent"),
     MATCHING_FREE_PLACES("matching_free_places"),
+    ROSTER_MENTEES("roster_mentees"),
+    ROSTER_PLACES("roster_places"),
+    ROSTER_PROPOSED("roster_proposed"),
 }

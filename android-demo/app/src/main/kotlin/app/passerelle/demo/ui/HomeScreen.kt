@@ -2,7 +2,7 @@
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
 // opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
 // community resources and to "This phone" (download or remove my data) sit on top, and for a
-// coordinator the way to "Find a mentor".
+// coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.clickable
@@ -49,6 +49,7 @@ fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean
             SyncPanel(api, p, Modifier.padding(horizontal = 16.dp))
             if (coordinator) {
                 SecondaryButton(stringResource(R.string.home_find_mentor), { go(Screen.ChooseSurvivor) }, Modifier.padding(horizontal = 16.dp))
+                SecondaryButton(stringResource(R.string.home_mentors), { go(Screen.Mentors) }, Modifier.padding(horizontal = 16.dp))
             }
             SecondaryButton(stringResource(R.string.home_resources), { go(Screen.Resources) }, Modifier.padding(horizontal = 16.dp))
             SecondaryButton(stringResource(R.string.home_this_phone), { go(Screen.ThisPhone) }, Modifier.padding(horizontal = 16.dp))

@@ -55,6 +55,9 @@ sealed interface Screen {
     /** The coordinator's waiting list, each survivor leading to [FindMentor]. */
     data object ChooseSurvivor : Screen
     data class FindMentor(val survivorId: String) : Screen
+
+    /** The supervising professional's roster of every mentor. */
+    data object Mentors : Screen
 }
 
 // Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
@@ -68,6 +71,7 @@ private fun Screen.encode(): List<String> = when (this) {
     Screen.ThisPhone -> listOf("this-phone")
     Screen.ChooseSurvivor -> listOf("choose-survivor")
     is Screen.FindMentor -> listOf("find-mentor", survivorId)
+    Screen.Mentors -> listOf("mentors")
 }
 
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
@@ -79,6 +83,7 @@ private fun decode(parts: List<String>): Screen = when (parts[0]) {
     "this-phone" -> Screen.ThisPhone
     "choose-survivor" -> Screen.ChooseSurvivor
     "find-mentor" -> Screen.FindMentor(parts[1])
+    "mentors" -> Screen.Mentors
     else -> Screen.SignIn
 }
 
@@ -150,6 +155,7 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
         Screen.Resources -> ResourcesScreen(api, p, back)
         Screen.ChooseSurvivor -> ChooseSurvivorScreen(api, bus, p, go, back)
         is Screen.FindMentor -> FindMentorScreen(api, bus, p, screen.survivorId, back)
+        Screen.Mentors -> MentorsScreen(api, bus, p, back)
         Screen.ThisPhone -> ThisPhoneScreen(api, p, rotateKey, back) {
             // The screens' state holders still hold the last person's screens (a sync result,
             // a form): a phone ready for someone else starts them afresh, at sign-in.
