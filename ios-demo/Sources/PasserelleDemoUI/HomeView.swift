@@ -2,7 +2,7 @@
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
 // opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
 // community resources and to "This phone" (download or remove my data) sit on top, and for a
-// coordinator the way to "Find a mentor".
+// coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -12,7 +12,7 @@ import UIKit
 struct HomeView: View {
     @EnvironmentObject private var model: AppModel
     let mentor: Bool
-    /// A professional: "Find a mentor" is on their home.
+    /// A professional: "Find a mentor" and "Mentors" are on their home.
     let coordinator: Bool
     @Binding var path: [Route]
     @State private var caseload: Result<[CaseloadEntry], Error>?
@@ -24,6 +24,7 @@ struct HomeView: View {
                 SyncPanel()
                 if coordinator {
                     SecondaryButton(title: ui("home_find_mentor")) { path.append(.chooseSurvivor) }
+                    SecondaryButton(title: ui("home_mentors")) { path.append(.mentors) }
                 }
                 SecondaryButton(title: ui("home_resources")) { path.append(.resources) }
                 SecondaryButton(title: ui("home_this_phone")) { path.append(.thisPhone) }

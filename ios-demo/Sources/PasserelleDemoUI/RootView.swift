@@ -16,6 +16,8 @@ enum Route: Hashable {
     /// The coordinator's waiting list, each survivor leading to `findMentor`.
     case chooseSurvivor
     case findMentor(survivorId: String)
+    /// The supervising professional's roster of every mentor.
+    case mentors
 }
 
 public struct RootView: View {
@@ -74,6 +76,8 @@ struct StartView: View {
                             ChooseSurvivorView(path: $path)
                         case .findMentor(let id):
                             FindMentorView(survivorId: id)
+                        case .mentors:
+                            MentorsView()
                         case .thisPhone:
                             // Wiped: the phone is anyone's now, so back to sign-in, with no
                             // screen of the last person's left on the stack.

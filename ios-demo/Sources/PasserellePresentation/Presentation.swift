@@ -15,6 +15,7 @@ public struct Presentation {
     public let thisPhone: ThisPhonePresenter
     public let matching: MatchingPresenter
     public let waitingList: WaitingListPresenter
+    public let roster: RosterPresenter
 
     public init(strings: Strings, timeZone: TimeZone = .current) {
         self.strings = strings
@@ -29,5 +30,6 @@ public struct Presentation {
         thisPhone = ThisPhonePresenter(strings: strings, errors: errors)
         matching = MatchingPresenter(strings: strings, errors: errors, caseload: caseload)
         waitingList = WaitingListPresenter(strings: strings, time: time, matching: matching, caseload: caseload)
+        roster = RosterPresenter(strings: strings, time: time)
     }
 }

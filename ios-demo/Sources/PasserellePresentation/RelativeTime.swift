@@ -1,6 +1,7 @@
 // Relative dates in plain words ("3 days ago", "il y a 3 jours", "tomorrow"), how long since
-// ("3 weeks") and clock times, counted in calendar days of the phone's time zone: a contact
-// last night at 23:00 is "yesterday" this morning, which is how people count, not "0 days ago".
+// ("3 weeks"), calendar dates ("12 Mar") and clock times, counted in calendar days of the
+// phone's time zone: a contact last night at 23:00 is "yesterday" this morning, which is how
+// people count, not "0 days ago".
 import Foundation
 
 /// A Passerelle time (UTC milliseconds) as a Foundation date.
@@ -13,6 +14,7 @@ public struct RelativeTime {
     private let calendar: Calendar
     private let clock: DateFormatter
     private let shortDate: DateFormatter
+    private let yearDate: DateFormatter
 
     public init(strings: Strings, timeZone: TimeZone) {
         self.strings = strings
@@ -30,6 +32,11 @@ public struct RelativeTime {
         shortDate.timeZone = timeZone
         shortDate.setLocalizedDateFormatFromTemplate("dMMM")
         self.shortDate = shortDate
+        let yearDate = DateFormatter()
+        yearDate.locale = strings.locale
+        yearDate.timeZone = timeZone
+        yearDate.setLocalizedDateFormatFromTemplate("dMMMyyyy")
+        self.yearDate = yearDate
     }
 
     /// Calendar days from `now` to `at`: negative in the past, positive ahead.
@@ -63,6 +70,14 @@ public struct RelativeTime {
         case ..<60: return strings.plural(.timeWeeks, days / 7)
         default: return strings.plural(.timeMonths, days / 30)
         }
+    }
+
+    /// A day on the calendar in a message's words: "12 Mar" this year, "12 Mar 2027" in another,
+    /// since an end date a year ahead must not read as this year's. (Not `date(at:now:)`: inside
+    /// this type that name would hide the file's `date(_:)`.)
+    public func calendarDate(at: Int64, now: Int64) -> String {
+        let sameYear = calendar.component(.year, from: date(at)) == calendar.component(.year, from: date(now))
+        return (sameYear ? shortDate : yearDate).string(from: date(at))
     }
 
     /// A message's time: the clock alone today, "yesterday at 10:42", then "3 Mar at 10:42".

@@ -233,6 +233,14 @@ public enum TextKey: String, CaseIterable {
     case matchingConsentNotRecorded = "matching_consent_not_recorded"
     case matchingHadMentor = "matching_had_mentor"
     case matchingNobodyWaiting = "matching_nobody_waiting"
+
+    case rosterLoad = "roster_load"
+    case rosterNoProfile = "roster_no_profile"
+    case rosterNoProfileMentees = "roster_no_profile_mentees"
+    case rosterTrainedUntil = "roster_trained_until"
+    case rosterSupervised = "roster_supervised"
+    case rosterNeverSupervised = "roster_never_supervised"
+    case rosterEmpty = "roster_empty"
 }
 
 /// Quantity strings, by key.
@@ -256,4 +264,7 @@ public enum PluralKey: String, CaseIterable {
     case errorUnsentChanges = "error_unsent_changes"
     case wipeUnsent = "wipe_unsent"
     case matchingFreePlaces = "matching_free_places"
+    case rosterMentees = "roster_mentees"
+    case rosterPlaces = "roster_places"
+    case rosterProposed = "roster_proposed"
 }
