@@ -60,16 +60,18 @@ pub const ROSTER_SQL: &str = concat!(
      ORDER BY trained, supervised, p.display_name, p.id"
 );
 
+// Columns by position (see `ROSTER_SQL` and `mentor_standing_columns!`), as the matching
+// screen reads them.
 fn standing_row(r: &Row<'_>) -> rusqlite::Result<MentorStanding> {
     Ok(MentorStanding {
-        mentor_id: r.get("id")?,
-        display_name: r.get("display_name")?,
-        capacity: r.get("capacity")?,
-        mentees: r.get("mentees")?,
-        proposed: r.get("proposed")?,
-        trained: r.get("trained")?,
-        training_valid_until: r.get("valid_until")?,
-        last_supervision_at: r.get("supervised")?,
+        mentor_id: r.get(0)?,
+        display_name: r.get(1)?,
+        capacity: r.get(2)?,
+        mentees: r.get(3)?,
+        proposed: r.get(4)?,
+        trained: r.get(5)?,
+        last_supervision_at: r.get(6)?,
+        training_valid_until: r.get(7)?,
     })
 }
 
