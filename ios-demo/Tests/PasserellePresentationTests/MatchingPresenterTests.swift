@@ -154,24 +154,6 @@ private final class Matching {
     }
 }
 
-/// What the app's change bus is told: every collection a write names.
-private final class Heard: ChangeObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var told: Set<String> = []
-
-    func onChange(collections: [String]) {
-        lock.lock()
-        defer { lock.unlock() }
-        told.formUnion(collections)
-    }
-
-    var collections: Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        return told
-    }
-}
-
 final class MatchingPresenterTests: XCTestCase {
     private let en = Presentation(strings: english, timeZone: TimeZone(identifier: "Europe/Paris")!)
     private let fr = Presentation(strings: french, timeZone: TimeZone(identifier: "Europe/Paris")!)

@@ -97,24 +97,6 @@ private final class Mentors {
     }
 }
 
-/// What the app's change bus is told: every collection a write names.
-private final class Heard: ChangeObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var told: Set<String> = []
-
-    func onChange(collections: [String]) {
-        lock.lock()
-        defer { lock.unlock() }
-        told.formUnion(collections)
-    }
-
-    var collections: Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        return told
-    }
-}
-
 final class RosterPresenterTests: XCTestCase {
     private let en = Presentation(strings: english, timeZone: paris)
     private let fr = Presentation(strings: french, timeZone: paris)

@@ -19,6 +19,24 @@ func randomKey() -> Data {
     return Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
 }
 
+/// What the app's change bus is told: every collection a write names.
+final class Heard: ChangeObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var told: Set<String> = []
+
+    func onChange(collections: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        told.formUnion(collections)
+    }
+
+    var collections: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return told
+    }
+}
+
 let english = BundleStrings(language: "en")!
 let french = BundleStrings(language: "fr")!
 

@@ -7,7 +7,6 @@
 // languages, with nobody on it said in words, and a survivor gone from it once proposed.
 package app.passerelle.demo.presentation
 
-import app.passerelle.ChangeObserver
 import app.passerelle.PasserelleException
 import app.passerelle.core.CommunicationNeed
 import app.passerelle.core.ConsentScope
@@ -24,7 +23,6 @@ import app.passerelle.core.Role
 import app.passerelle.core.SurvivorProfile
 import java.io.File
 import java.time.ZoneId
-import java.util.Collections
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -338,15 +336,6 @@ class MatchingPresenterTest {
             val list = en.waitingList.list(p.api.survivorsAwaitingMentor(), System.currentTimeMillis())
             assertEquals(WaitingList(listOf(), "Nobody is waiting for a mentor."), list)
             assertEquals("Personne n'attend de mentor.", fr.waitingList.list(listOf(), System.currentTimeMillis()).empty)
-        }
-    }
-
-    /** What the app's change bus is told: every collection a write names. */
-    private class Heard : ChangeObserver {
-        val collections: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
-
-        override fun onChange(collections: List<String>) {
-            this.collections.addAll(collections)
         }
     }
 

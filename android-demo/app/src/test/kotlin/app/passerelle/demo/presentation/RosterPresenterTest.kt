@@ -7,7 +7,6 @@
 // cannot do this.
 package app.passerelle.demo.presentation
 
-import app.passerelle.ChangeObserver
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
 import app.passerelle.core.MentorProfile
@@ -22,7 +21,6 @@ import app.passerelle.core.SupervisionFormat
 import java.io.File
 import java.time.ZoneId
 import java.time.ZonedDateTime
-import java.util.Collections
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNull
@@ -173,15 +171,6 @@ class RosterPresenterTest {
             val now = System.currentTimeMillis()
             assertEquals(Roster(listOf(), "No mentors yet."), en.roster.list(api.mentorRoster(), now))
             assertEquals(Roster(listOf(), "Pas encore de mentor."), fr.roster.list(api.mentorRoster(), now))
-        }
-    }
-
-    /** What the app's change bus is told: every collection a write names. */
-    private class Heard : ChangeObserver {
-        val collections: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
-
-        override fun onChange(collections: List<String>) {
-            this.collections.addAll(collections)
         }
     }
 

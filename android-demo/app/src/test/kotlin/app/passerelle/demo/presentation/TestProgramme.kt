@@ -3,6 +3,7 @@
 // mentorships, then hands the device to the mentor — the state the mentor's screens start from.
 package app.passerelle.demo.presentation
 
+import app.passerelle.ChangeObserver
 import app.passerelle.Passerelle
 import app.passerelle.core.CheckInInput
 import app.passerelle.core.CommunicationNeed
@@ -21,11 +22,21 @@ import app.passerelle.core.Role
 import app.passerelle.core.SurvivorProfile
 import java.io.File
 import java.security.SecureRandom
+import java.util.Collections
 
 const val HOUR = 3_600_000L
 const val DAY = 24 * HOUR
 
 fun randomKey(): ByteArray = ByteArray(32).also { SecureRandom().nextBytes(it) }
+
+/** What the app's change bus is told: every collection a write names. */
+class Heard : ChangeObserver {
+    val collections: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
+
+    override fun onChange(collections: List<String>) {
+        this.collections.addAll(collections)
+    }
+}
 
 class TestProgramme(dir: File) : AutoCloseable {
     val api: Passerelle = Passerelle.open(File(dir, "passerelle.db").absolutePath, randomKey())
