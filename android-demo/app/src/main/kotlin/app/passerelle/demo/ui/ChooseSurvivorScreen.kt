@@ -4,29 +4,19 @@
 // once a mentorship is proposed, the change bus reloads the list and they are no longer on it.
 package app.passerelle.demo.ui
 
-import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Warning
-import androidx.compose.material3.Card
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.semantics.Role
-import androidx.compose.ui.semantics.clearAndSetSemantics
-import androidx.compose.ui.semantics.contentDescription
-import androidx.compose.ui.semantics.onClick
-import androidx.compose.ui.semantics.role
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
@@ -74,27 +64,14 @@ fun ChooseSurvivorScreen(api: Passerelle, bus: ChangeBus, p: Presentation, go: (
 
 @Composable
 private fun WaitingCard(row: WaitingRow, onOpen: () -> Unit) {
-    Card(
-        modifier = Modifier
-            .fillMaxWidth()
-            .heightIn(min = TouchTarget)
-            .clickable(onClick = onOpen)
-            // Read as one item: the presenter's sentence, then "double-tap to activate".
-            .clearAndSetSemantics {
-                contentDescription = row.spoken
-                role = Role.Button
-                onClick { onOpen(); true }
-            },
-    ) {
-        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Text(row.name, style = MaterialTheme.typography.titleLarge)
-            Text(row.waiting)
-            Text(row.languages)
-            for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
-            row.consent?.let {
-                Badge(Icons.Filled.Warning, stringResource(R.string.badge_concern_icon), it, MaterialTheme.colorScheme.error)
-            }
-            row.mentoredBefore?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+    OpenableCard(row.spoken, onOpen) {
+        Text(row.name, style = MaterialTheme.typography.titleLarge)
+        Text(row.waiting)
+        Text(row.languages)
+        for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
+        row.consent?.let {
+            Badge(Icons.Filled.Warning, stringResource(R.string.badge_concern_icon), it, MaterialTheme.colorScheme.error)
         }
+        row.mentoredBefore?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
     }
 }

@@ -5,20 +5,16 @@
 // coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
 package app.passerelle.demo.ui
 
-import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material.icons.outlined.Schedule
-import androidx.compose.material3.Card
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
@@ -27,11 +23,6 @@ import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.semantics.Role
-import androidx.compose.ui.semantics.clearAndSetSemantics
-import androidx.compose.ui.semantics.contentDescription
-import androidx.compose.ui.semantics.onClick
-import androidx.compose.ui.semantics.role
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
@@ -80,37 +71,24 @@ private fun Caseload(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Scre
 
 @Composable
 private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
-    Card(
-        modifier = Modifier
-            .fillMaxWidth()
-            .heightIn(min = TouchTarget)
-            .clickable(onClick = onOpen)
-            // Read as one item: the presenter's sentence, then "double-tap to activate".
-            .clearAndSetSemantics {
-                contentDescription = row.spoken
-                role = Role.Button
-                onClick { onOpen(); true }
-            },
-    ) {
-        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Text(row.name, style = MaterialTheme.typography.titleLarge)
-            row.status?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
-            row.concernBadge?.let {
-                Badge(
-                    Icons.Filled.Warning,
-                    stringResource(R.string.badge_concern_icon),
-                    it,
-                    if (row.concernIsUrgent) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.tertiary,
-                )
-            }
-            row.overdueBadge?.let {
-                Badge(Icons.Outlined.Schedule, stringResource(R.string.badge_overdue_icon), it, MaterialTheme.colorScheme.error)
-            }
-            Text(row.lastContact)
-            row.nextFollowUp?.let { Text(it) }
-            Text(row.progress, style = MaterialTheme.typography.bodyMedium)
-            for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
+    OpenableCard(row.spoken, onOpen) {
+        Text(row.name, style = MaterialTheme.typography.titleLarge)
+        row.status?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+        row.concernBadge?.let {
+            Badge(
+                Icons.Filled.Warning,
+                stringResource(R.string.badge_concern_icon),
+                it,
+                if (row.concernIsUrgent) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.tertiary,
+            )
         }
+        row.overdueBadge?.let {
+            Badge(Icons.Outlined.Schedule, stringResource(R.string.badge_overdue_icon), it, MaterialTheme.colorScheme.error)
+        }
+        Text(row.lastContact)
+        row.nextFollowUp?.let { Text(it) }
+        Text(row.progress, style = MaterialTheme.typography.bodyMedium)
+        for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
     }
 }
 
