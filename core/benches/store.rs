@@ -321,6 +321,20 @@ fn screen_beside_sql(
     );
 }
 
+/// Enrols a person of `role` with the profile `profile` makes from their id; their id.
+fn with_profile(
+    store: &Store,
+    role: Role,
+    display_name: String,
+    profile: impl FnOnce(String) -> Profile,
+) -> String {
+    let person = store
+        .create_person(NewPerson { role, display_name })
+        .unwrap();
+    store.save_profile(profile(person.id.clone())).unwrap();
+    person.id
+}
+
 /// A coordinator's phone in a programme of 100 mentors (profiles, training for half,
 /// supervision for all) and 1,000 survivors, each matched once (a third of those mentorships
 /// ended); returns the store, signed in as the coordinator, and a survivor not yet matched.
@@ -336,26 +350,20 @@ fn matching_programme(path: &Path, key: &Key) -> (Store, String) {
     let now = store.now();
     let mut mentors = Vec::new();
     for i in 0..100usize {
-        let m = store
-            .create_person(NewPerson {
-                role: Role::Mentor,
-                display_name: format!("Mentor {i}"),
-            })
-            .unwrap();
-        store
-            .save_profile(Profile::Mentor {
+        let m = with_profile(&store, Role::Mentor, format!("Mentor {i}"), |person_id| {
+            Profile::Mentor {
                 profile: MentorProfile {
-                    person_id: m.id.clone(),
+                    person_id,
                     languages: languages[i % 4].iter().map(|l| (*l).to_owned()).collect(),
                     capacity: 10 + (i % 10) as u32,
                     availability: Some("weekday afternoons".into()),
                 },
-            })
-            .unwrap();
+            }
+        });
         if i % 2 == 0 {
             store
                 .record_training(NewTraining {
-                    mentor_id: m.id.clone(),
+                    mentor_id: m.clone(),
                     course: "Peer mentor core training".into(),
                     completed_at: now - 100 * DAY,
                     valid_until: Some(now + 265 * DAY),
@@ -365,27 +373,24 @@ fn matching_programme(path: &Path, key: &Key) -> (Store, String) {
         }
         store
             .record_supervision(NewSupervision {
-                mentor_id: m.id.clone(),
+                mentor_id: m.clone(),
                 held_at: now - (i as i64 % 30) * DAY,
                 format: SupervisionFormat::Group,
                 duration_minutes: 60,
                 notes: None,
             })
             .unwrap();
-        mentors.push(m.id);
+        mentors.push(m);
     }
     let mut survivors = Vec::new();
     for i in 0..1_001usize {
-        let s = store
-            .create_person(NewPerson {
-                role: Role::Survivor,
-                display_name: format!("Survivor {i}"),
-            })
-            .unwrap();
-        store
-            .save_profile(Profile::Survivor {
+        let s = with_profile(
+            &store,
+            Role::Survivor,
+            format!("Survivor {i}"),
+            |person_id| Profile::Survivor {
                 profile: SurvivorProfile {
-                    person_id: s.id.clone(),
+                    person_id,
                     preferred_languages: vec![languages[i % 4][1].to_owned()],
                     communication_needs: vec![],
                     home_area: None,
@@ -393,9 +398,9 @@ fn matching_programme(path: &Path, key: &Key) -> (Store, String) {
                     discharge_date: None,
                     goals: vec![],
                 },
-            })
-            .unwrap();
-        survivors.push(s.id);
+            },
+        );
+        survivors.push(s);
     }
     let unmatched = survivors.pop().unwrap();
     for (i, s) in survivors.iter().enumerate() {
