@@ -6,12 +6,13 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use passerelle_core::{
-    AwaitingSurvivor, CaseloadEntry, CheckIn, CheckInInput, Consent, Conversation, EndingReason,
-    Escalation, EscalationSummary, HttpTransport, Key, MentorDevelopment, MentorMatches,
-    MentorStanding, Mentorship, Message, Millis, NewConsent, NewMentorship, NewPerson,
-    NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person, Profile, ProgrammeReport,
-    RecordedCheckIn, Role, Store, StoreOptions, SupervisionSession, SyncIssue, SyncProgress,
-    SyncSummary, TimelineEntry, TrainingRecord, Transport, UnreadCount, WipeSummary,
+    AwaitingSurvivor, CaseloadEntry, CheckIn, CheckInInput, Consent, ContactDetails, ContactReply,
+    Conversation, EndingReason, Escalation, EscalationSummary, HttpTransport, Key,
+    MentorDevelopment, MentorMatches, MentorStanding, Mentorship, Message, Millis, NewConsent,
+    NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person,
+    PlannedContact, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
+    SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
+    Transport, UnreadCount, UpcomingContact, WipeSummary,
 };
 use zeroize::Zeroizing;
 
@@ -353,6 +354,47 @@ impl Passerelle {
     /// Unread messages per conversation of the owner.
     pub fn unread_counts(&self) -> Result<Vec<UnreadCount>> {
         Ok(self.store.unread_counts()?)
+    }
+
+    // --- Planned contacts ---
+
+    /// Plans a contact of a mentorship under way, as its mentor or its coordinator.
+    pub fn plan_contact(
+        &self,
+        mentorship_id: String,
+        details: ContactDetails,
+    ) -> Result<PlannedContact> {
+        Ok(self.store.plan_contact(&mentorship_id, details)?)
+    }
+
+    /// Moves a planned contact or changes how, where or its note (the whole details again). A
+    /// new start asks for a new answer.
+    pub fn change_planned_contact(
+        &self,
+        contact_id: String,
+        details: ContactDetails,
+    ) -> Result<PlannedContact> {
+        Ok(self.store.change_planned_contact(&contact_id, details)?)
+    }
+
+    /// Cancels a planned contact still to come.
+    pub fn cancel_planned_contact(&self, contact_id: String) -> Result<PlannedContact> {
+        Ok(self.store.cancel_planned_contact(&contact_id)?)
+    }
+
+    /// Answers a planned contact, as its survivor or a caregiver they share with.
+    pub fn reply_to_planned_contact(
+        &self,
+        contact_id: String,
+        reply: ContactReply,
+    ) -> Result<PlannedContact> {
+        Ok(self.store.reply_to_planned_contact(&contact_id, reply)?)
+    }
+
+    /// The contacts still to come that the owner takes part in, soonest first (all mentorships
+    /// under way, or one): a survivor's "next visit", a mentor's week.
+    pub fn upcoming_contacts(&self, mentorship_id: Option<String>) -> Result<Vec<UpcomingContact>> {
+        Ok(self.store.upcoming_contacts(mentorship_id.as_deref())?)
     }
 
     // --- Sync ---

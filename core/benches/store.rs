@@ -5,6 +5,8 @@
 //!   row, both on SQLCipher with WAL and `synchronous=FULL`. Goal: ratio ≤ 1.3.
 //! - `caseload`: a mentor's caseload with 30 mentees and 5,000 check-ins. Goal: ≤ 5 ms; the
 //!   baseline runs the same SQL on a bare connection.
+//! - `upcoming`: a mentor's contacts to come (30 mentees, 1,200 planned contacts, 600 to come).
+//!   Goal: ≤ 5 ms, like any screen; the baseline runs the same SQL on a bare connection.
 //! - `matching`: a coordinator's matching screen (every mentor with their load, languages
 //!   shared, training and supervision) in a programme of 100 mentors and 1,000 mentorships,
 //!   their waiting list (1,001 survivors, 335 waiting) and the mentor roster. Goal: ≤ 5 ms,
@@ -22,14 +24,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group};
+use passerelle_core::model::planned_contact::UPCOMING_SQL;
 use passerelle_core::queries::caseload::CASELOAD_SQL;
 use passerelle_core::queries::matching::{AWAITING_SQL, MATCHING_SQL};
 use passerelle_core::queries::supervision::ROSTER_SQL;
 use passerelle_core::rights::ERASED_NAME;
 use passerelle_core::{
-    CheckInInput, ConsentScope, ContactMode, Dimension, Durability, EndingReason, Key,
-    MentorProfile, NewConsent, NewMentorship, NewPerson, NewSupervision, NewTraining, Profile,
-    Reached, Role, Store, StoreOptions, SupervisionFormat, SurvivorProfile,
+    CheckInInput, Clock, ConsentScope, ContactDetails, ContactMode, Dimension, Durability,
+    EndingReason, Key, MentorProfile, NewConsent, NewMentorship, NewPerson, NewSupervision,
+    NewTraining, Profile, Reached, Role, Store, StoreOptions, SupervisionFormat, SurvivorProfile,
 };
 
 const DAY: i64 = 86_400_000;
@@ -68,7 +71,17 @@ fn programme(
     mentees: usize,
     durability: Durability,
 ) -> (Store, Vec<String>) {
-    let store = Store::open(path, key.clone(), options(durability)).unwrap();
+    programme_with(path, key, mentees, options(durability))
+}
+
+/// [`programme`] on a store opened with `options`.
+fn programme_with(
+    path: &Path,
+    key: &Key,
+    mentees: usize,
+    options: StoreOptions,
+) -> (Store, Vec<String>) {
+    let store = Store::open(path, key.clone(), options).unwrap();
     store
         .create_device_owner(NewPerson {
             role: Role::Professional,
@@ -276,6 +289,56 @@ fn caseload(c: &mut Criterion) {
         "caseload_30x5000",
         || black_box(store.caseload().unwrap()).len(),
         baseline,
+    );
+}
+
+/// A mentor's contacts to come: 30 mentees, 40 contacts each planned every three days from 60
+/// days ago (half past, one in ten cancelled) — 1,200 rows, 600 still to come.
+fn upcoming(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join("upcoming.db");
+    let then = Clock::system().now() - 60 * DAY;
+    let (store, ids) = programme_with(
+        &path,
+        &key,
+        30,
+        StoreOptions {
+            clock: Clock::fixed(then),
+            ..options(Durability::Normal)
+        },
+    );
+    for (i, m) in ids.iter().enumerate() {
+        for n in 0..40 {
+            let planned = store
+                .plan_contact(
+                    m,
+                    ContactDetails {
+                        starts_at: then + n * 3 * DAY + i as i64 * 3_600_000,
+                        duration_minutes: 60,
+                        mode: ContactMode::HomeVisit,
+                        place: Some("At home".into()),
+                        note: (n % 4 == 0).then(|| "Bring the housing form".into()),
+                    },
+                )
+                .unwrap();
+            if n % 10 == 0 {
+                store.cancel_planned_contact(&planned.id).unwrap();
+            }
+        }
+    }
+    drop(store);
+    let store = Store::open(&path, key.clone(), options(Durability::Normal)).unwrap();
+    let to_come = store.upcoming_contacts(None).unwrap().len();
+    assert!((590..=610).contains(&to_come), "{to_come} contacts to come");
+    let conn = raw(&path, &key);
+    let me = store.device_owner().unwrap().unwrap().id;
+    screen_beside_sql(
+        c,
+        "upcoming_contacts_30_mentees_1200_planned",
+        "upcoming_30x40",
+        || black_box(store.upcoming_contacts(None).unwrap()).len(),
+        || same_sql(&conn, UPCOMING_SQL, (store.now(), &me, None::<String>)),
     );
 }
 
@@ -583,7 +646,7 @@ fn wipe(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = record_checkin, caseload, matching, wipe
+    targets = record_checkin, caseload, upcoming, matching, wipe
 }
 
 fn main() {

@@ -124,6 +124,8 @@ pub enum Problem {
     TooLate,
     /// Two times in the wrong order (an ending before a start, ...).
     OutOfOrder,
+    /// A time already past where a time to come is needed (planning a contact).
+    Past,
     /// Not the expected format (an id that is not a UUID, a language tag, ...).
     Malformed,
     /// The same value twice in a list that must not repeat.
@@ -143,6 +145,7 @@ impl fmt::Display for Problem {
             Self::TooEarly => f.write_str("before 1900-01-01"),
             Self::TooLate => f.write_str("too far in the future"),
             Self::OutOfOrder => f.write_str("dates in the wrong order"),
+            Self::Past => f.write_str("already past"),
             Self::Malformed => f.write_str("malformed"),
             Self::Duplicate => f.write_str("repeated"),
             Self::Cleartext => f.write_str("must use https:// (plain http:// only to this device)"),

@@ -40,6 +40,7 @@ pub use model::person::{
     CaregiverProfile, CommunicationNeed, JobRole, MentorProfile, NewPerson, Person,
     ProfessionalProfile, Profile, Relationship, Role, SurvivorProfile,
 };
+pub use model::planned_contact::{ContactDetails, ContactReply, PlannedContact, UpcomingContact};
 pub use model::training::{
     MentorDevelopment, NewSupervision, NewTraining, SupervisionFormat, SupervisionSession,
     TrainingRecord,

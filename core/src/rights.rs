@@ -41,6 +41,8 @@ pub const PERSON_FIELDS: &[&str] = &[
     "recorded_by",
     "withdrawn_by",
     "referred_by",
+    "planned_by",
+    "replied_by",
 ];
 
 /// Whether row `id` of `collection` is about `person`. `of_their_mentorship`: the row belongs

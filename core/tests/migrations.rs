@@ -15,7 +15,7 @@ use std::path::Path;
 
 use common::{dump, raw_connection};
 use passerelle_core::store::{SCHEMA_VERSION, create_at_version, schema_version};
-use passerelle_core::{Key, Store, StoreOptions};
+use passerelle_core::{ContactReply, Key, Store, StoreOptions};
 
 fn fixture(version: i64) -> String {
     let path = format!(
@@ -151,5 +151,44 @@ fn the_fixture_data_reads_back_through_the_api() {
             .map(|c| c.duration_minutes)
             .collect::<Vec<_>>(),
         vec![30, 45]
+    );
+}
+
+#[test]
+fn planned_contacts_of_the_version_4_fixture_read_back_with_only_current_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join("v4.db");
+    build(&path, &key, 4);
+    let options = StoreOptions {
+        clock: passerelle_core::Clock::fixed(1_772_442_000_000),
+        ..StoreOptions::default()
+    };
+    let store = Store::open(&path, key, options).unwrap();
+    let upcoming = store.upcoming_contacts(None).unwrap();
+    let seen: Vec<_> = upcoming
+        .iter()
+        .map(|u| {
+            (
+                u.contact.id.as_str(),
+                u.contact.reply,
+                u.contact.cancelled_at.is_some(),
+                u.mentor_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "01900000-0000-7000-8000-0000000000e1",
+                Some(ContactReply::Accepted),
+                false,
+                "Marc"
+            ),
+            // Answered for a start since moved: no answer.
+            ("01900000-0000-7000-8000-0000000000e2", None, false, "Marc"),
+            ("01900000-0000-7000-8000-0000000000e3", None, true, "Marc"),
+        ]
     );
 }

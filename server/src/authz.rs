@@ -95,20 +95,7 @@ pub fn may_write(
             pro && text(row, "supervisor_id") == Some(me)
                 && rights::is_mentor(tx, &field("mentor_id"))?
         }
-        ("consent", op) => {
-            let survivor = field("survivor_id");
-            let actor_fits = survivor == me || (pro && scopes::cares_for(tx, me, &survivor)?);
-            let survivor_fits = rows::person_role(tx, &survivor)? == Some(Role::Survivor);
-            let recorder_fits = op == Op::Update || text(row, "recorded_by") == Some(me);
-            let withdrawer_fits = row
-                .get("withdrawn_by")
-                .is_none_or(|w| w.is_null() || w.as_str() == Some(me));
-            let caregiver_fits = match text(base, "caregiver_id") {
-                Some(cg) => tx.objects("caregiver_of", cg)?.contains(&survivor),
-                None => true,
-            };
-            actor_fits && survivor_fits && recorder_fits && withdrawer_fits && caregiver_fits
-        }
+        ("consent", op) => consent_fits(tx, me, pro, op, base, row)?,
         ("message", _) => {
             in_conversation(tx, me, &field("mentorship_id"))? && text(row, "sender_id") == Some(me)
         }
@@ -120,6 +107,10 @@ pub fn may_write(
         }
         ("conversation_read", _) => {
             field("person_id") == me && in_conversation(tx, me, &field("mentorship_id"))?
+        }
+        ("planned_contact", op) => {
+            let m = rows::mentorship(tx, &field("mentorship_id"))?;
+            planned_contact_fits(m.as_ref(), me, op, row)
         }
         _ => false,
     };
@@ -169,6 +160,82 @@ fn notice_fits_carrier(tx: &mut dyn StoreTx, notice: &WireRow) -> StoreResult<bo
             && (collection == "checkin"
                 || text(&carrier, "attachment_ref") == text(notice, "service_id")),
     )
+}
+
+/// Fields of a planned contact its planner changes (moving, cancelling); the answer's fields
+/// are the survivor's and their sharing caregivers'.
+const PLANNER_FIELDS: &[&str] = &[
+    "starts_at",
+    "duration_minutes",
+    "mode",
+    "place",
+    "note",
+    "cancelled_at",
+];
+const ANSWER_FIELDS: &[&str] = &["reply", "replied_by", "replied_at", "replied_for"];
+
+/// A planned contact is made, moved and cancelled by the mentor serving the mentorship or its
+/// coordinator, and answered by the survivor or a caregiver they share with — each touching
+/// only their own fields — while the mentorship is under way with the survivor's consent.
+fn planned_contact_fits(m: Option<&rows::Mentorship>, me: &str, op: Op, row: &WireRow) -> bool {
+    let Some(m) = m.filter(|m| m.ended_at.is_none() && m.consented) else {
+        return false;
+    };
+    let plans = m.served_by(me) || m.coordinator == me;
+    let answers = m.survivor == me || m.sharing.iter().any(|c| c == me);
+    let null = |f: &&str| row.get(*f).is_none_or(serde_json::Value::is_null);
+    // The row's key and stamps go with every change; the fields that place the row are
+    // checked as immutable after this.
+    let only = |allowed: &[&str]| {
+        row.keys().all(|k| {
+            allowed.contains(&k.as_str())
+                || [
+                    "id",
+                    "updated_at",
+                    "hlc",
+                    "field_hlc",
+                    "mentorship_id",
+                    "planned_by",
+                ]
+                .contains(&k.as_str())
+        })
+    };
+    match op {
+        Op::Insert => {
+            plans
+                && text(row, "planned_by") == Some(me)
+                && null(&"cancelled_at")
+                && ANSWER_FIELDS.iter().all(null)
+        }
+        Op::Update => {
+            (plans && only(PLANNER_FIELDS))
+                || (answers && text(row, "replied_by") == Some(me) && only(ANSWER_FIELDS))
+        }
+    }
+}
+
+/// A consent is recorded for a survivor by the survivor or a professional responsible for
+/// them, in the recorder's own name; a sharing consent names a caregiver of that survivor.
+fn consent_fits(
+    tx: &mut dyn StoreTx,
+    me: &str,
+    pro: bool,
+    op: Op,
+    base: &WireRow,
+    row: &WireRow,
+) -> StoreResult<bool> {
+    let survivor = text(base, "survivor_id").unwrap_or_default().to_owned();
+    let actor_fits = survivor == me || (pro && scopes::cares_for(tx, me, &survivor)?);
+    let survivor_fits = rows::person_role(tx, &survivor)? == Some(Role::Survivor);
+    let recorder_fits = op == Op::Update || text(row, "recorded_by") == Some(me);
+    let withdrawer_fits = row
+        .get("withdrawn_by")
+        .is_none_or(|w| w.is_null() || w.as_str() == Some(me));
+    let caregiver_fits = match text(base, "caregiver_id") {
+        Some(cg) => tx.objects("caregiver_of", cg)?.contains(&survivor),
+        None => true,
+    };
+    Ok(actor_fits && survivor_fits && recorder_fits && withdrawer_fits && caregiver_fits)
 }
 
 /// A sharing consent names its caregiver; a programme consent names none.

@@ -8,7 +8,7 @@
 //! | `self:<person>` | that person | their person row and profile, training, consents, bookmarks; for a caregiver, the person row (not the profile) of the survivor their profile names |
 //! | `staff` | every professional | people, the profiles of mentors, caregivers and professionals, mentorships, training, supervision |
 //! | `care:<survivor>` | the professionals responsible for that survivor: whoever enrolled them, and the coordinators of their mentorships | the survivor's profile and consents |
-//! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents, referral notices (which service the mentor shared, never the note or the message) |
+//! | `mentorship:<id>` | survivor, mentor*, coordinator, sharing caregivers | the mentorship, its events, its members' people and profiles, the survivor's consents, referral notices (which service the mentor shared, never the note or the message), planned contacts |
 //! | `conversation:<id>` | survivor, mentor*, sharing caregivers | messages and read receipts |
 //! | `casenotes:<id>` | mentor*, coordinator | check-ins, escalations and their events |
 //! | `circle:<survivor>` | the survivor, sharing caregivers | the circle's people and profiles, the survivor's consents |
@@ -174,7 +174,9 @@ pub fn row_scopes(
         "message" | "conversation_read" => {
             under_mentorship("conversation", text(row, "mentorship_id"))
         }
-        "referral" => under_mentorship("mentorship", text(row, "mentorship_id")),
+        "referral" | "planned_contact" => {
+            under_mentorship("mentorship", text(row, "mentorship_id"))
+        }
         "bookmark" => BTreeSet::from([format!(
             "self:{}",
             text(row, "person_id").unwrap_or_default()

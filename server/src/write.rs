@@ -63,6 +63,7 @@ const AUDITED: &[&str] = &[
     "message",
     "training_record",
     "supervision_session",
+    "planned_contact",
 ];
 
 /// The relation recording who created a person row (subject: the person, object: the person

@@ -362,6 +362,20 @@ impl World {
                     "referred_by": author, "referred_at": now - 3_600_000, "removed_at": null,
                 }),
             );
+            // The next visit, planned by the mentor.
+            let id = w.mint.id();
+            w.put(
+                &format!("{side}_planned"),
+                mentor,
+                "planned_contact",
+                &id,
+                json!({
+                    "mentorship_id": m, "planned_by": author, "starts_at": now + 86_400_000,
+                    "duration_minutes": 60, "mode": "home_visit", "place": "At home", "note": null,
+                    "cancelled_at": null, "reply": null, "replied_by": null, "replied_at": null,
+                    "replied_for": null,
+                }),
+            );
         }
         let everything = w.client("claire").pull_everything();
         for side in ["sophie", "ahmed"] {
@@ -542,7 +556,9 @@ fn changed_field(collection: &str, row: &WireRow, n: i64) -> (&'static str, Json
                 .unwrap_or(6);
             ("planned_contacts", (now % 90 + 1 + n % 5).into())
         }
-        "mentorship_event" | "escalation_event" | "bookmark" => ("note", text("Note")),
+        "mentorship_event" | "escalation_event" | "bookmark" | "planned_contact" => {
+            ("note", text("Note"))
+        }
         "checkin" | "supervision_session" => ("notes", text("Notes")),
         "escalation" => ("summary", text("Summary")),
         "training_record" => ("course", text("Course")),
@@ -604,6 +620,7 @@ fn like(w: &World, collection: &str, target: &WireRow, me: &str, n: i64) -> Wire
         "mentorship" => set(&mut fields, "coordinator_id", me.into()),
         "bookmark" => set(&mut fields, "service_id", format!("service-{n}").into()),
         "referral" => set(&mut fields, "referred_by", me.into()),
+        "planned_contact" => set(&mut fields, "planned_by", me.into()),
         _ => {}
     }
     let (f, v) = changed_field(collection, target, n);

@@ -1,14 +1,16 @@
 //! End to end against a real server over loopback HTTP: a mentor's offline check-ins reach the
 //! coordinator; a survivor's offline message reaches the mentor and comes back "read"; a
 //! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor; a
-//! coordinator matches a survivor with a mentor offline from what the sync brought.
+//! coordinator matches a survivor with a mentor offline from what the sync brought; a visit the
+//! mentor plans offline reaches the survivor, her caregiver and the coordinator, and her answer
+//! comes back (an answer to a time since moved counts for nothing).
 #![allow(clippy::unwrap_used)]
 
 use std::cell::Cell;
 
 use passerelle_core::{
-    ConcernCategory, EndingReason, EscalationStatus, HttpTransport, MessageStatus, NewConcern,
-    SyncProgress, SyncStage, TimelineEntry, Urgency,
+    ConcernCategory, ContactDetails, ContactMode, ContactReply, EndingReason, EscalationStatus,
+    HttpTransport, MessageStatus, NewConcern, SyncProgress, SyncStage, TimelineEntry, Urgency,
 };
 use passerelle_server::Config;
 use passerelle_tests::api::{ApiClient, uuid_from};
@@ -435,4 +437,112 @@ fn a_coordinator_matches_a_survivor_offline_on(kind: StoreKind) {
     assert!(theirs.preferred_languages.is_empty());
     assert_eq!(theirs.candidates.len(), 2);
     assert_eq!(theirs.candidates[1].proposed, 1);
+}
+
+#[test]
+fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back() {
+    for kind in store_kinds() {
+        a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind);
+    }
+}
+
+fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (survivor, sophie) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    let (caregiver, _) = Device::enrol(&server.url, &seeded(&people, "Paul").enrolment_code);
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    let (other_mentor, _) = Device::enrol(&server.url, &seeded(&people, "Inès").enrolment_code);
+    for d in [&mentor, &survivor, &caregiver, &coordinator, &other_mentor] {
+        d.sync();
+    }
+    let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+    let upcoming = |d: &Device| {
+        d.store
+            .upcoming_contacts(None)
+            .unwrap()
+            .into_iter()
+            .map(|u| (u.contact.starts_at, u.contact.reply, u.mentor_name))
+            .collect::<Vec<_>>()
+    };
+
+    // Marc plans Thursday's visit at the end of a call, offline.
+    let thursday = mentor.store.now() + 3 * 86_400_000;
+    let visit = ContactDetails {
+        starts_at: thursday,
+        duration_minutes: 60,
+        mode: ContactMode::HomeVisit,
+        place: Some("At home".into()),
+        note: None,
+    };
+    let planned = mentor
+        .store
+        .plan_contact(&mentorship, visit.clone())
+        .unwrap();
+    mentor.sync();
+    for d in [&survivor, &caregiver, &coordinator, &other_mentor] {
+        d.sync();
+    }
+    let marc = || "Marc".to_owned();
+    assert_eq!(upcoming(&survivor), [(thursday, None, marc())]);
+    assert_eq!(upcoming(&caregiver), [(thursday, None, marc())]);
+    assert_eq!(upcoming(&coordinator), [(thursday, None, marc())]);
+    assert!(
+        upcoming(&other_mentor).is_empty(),
+        "Inès is not in Sophie's mentorship"
+    );
+
+    // Sophie cannot make it; at the same time, offline, Marc moves the visit an hour later.
+    survivor
+        .store
+        .reply_to_planned_contact(&planned.id, ContactReply::Declined)
+        .unwrap();
+    let mut later = visit;
+    later.starts_at += 3_600_000;
+    mentor
+        .store
+        .change_planned_contact(&planned.id, later)
+        .unwrap();
+    survivor.sync();
+    let moved = mentor.sync();
+    assert_eq!(moved.rejected, 0);
+    survivor.sync();
+    // Her answer was to the old time: nobody counts it for the new one.
+    for d in [&mentor, &survivor] {
+        assert_eq!(upcoming(d), [(thursday + 3_600_000, None, marc())]);
+    }
+
+    // The new time suits her.
+    let answered = survivor
+        .store
+        .reply_to_planned_contact(&planned.id, ContactReply::Accepted)
+        .unwrap();
+    assert_eq!(answered.replied_by.as_deref(), Some(sophie.id.as_str()));
+    survivor.sync();
+    mentor.sync();
+    coordinator.sync();
+    for d in [&mentor, &coordinator] {
+        let seen = d.store.upcoming_contacts(Some(&mentorship)).unwrap();
+        assert_eq!(seen[0].contact.reply, Some(ContactReply::Accepted));
+        assert_eq!(
+            seen[0].contact.replied_by.as_deref(),
+            Some(sophie.id.as_str())
+        );
+    }
+
+    // Cancelled by the coordinator: every phone shows it cancelled.
+    coordinator
+        .store
+        .cancel_planned_contact(&planned.id)
+        .unwrap();
+    coordinator.sync();
+    for d in [&mentor, &survivor, &caregiver] {
+        d.sync();
+        assert!(
+            d.store.upcoming_contacts(None).unwrap()[0]
+                .contact
+                .cancelled_at
+                .is_some()
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The peer-support records: people and profiles, mentorships, check-ins, escalations,
-//! training and supervision, consent. Each file holds a record's types, its rules and the
-//! store operations that write it.
+//! training and supervision, consent, planned contacts. Each file holds a record's types, its
+//! rules and the store operations that write it.
 
 pub mod checkin;
 pub(crate) mod codes;
@@ -10,4 +10,5 @@ pub mod escalation;
 pub mod mentorship;
 pub mod message;
 pub mod person;
+pub mod planned_contact;
 pub mod training;

@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "referral notices: the services a mentor shared, for everyone in the mentorship",
         sql: include_str!("schema/v3.sql"),
     },
+    Migration {
+        version: 4,
+        name: "planned contacts: the next visit or call, for everyone in the mentorship",
+        sql: include_str!("schema/v4.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -47,6 +47,8 @@ pub enum Collection {
     ConversationRead,
     /// `referral`
     Referral,
+    /// `planned_contact`
+    PlannedContact,
 }
 
 impl Collection {
@@ -69,6 +71,7 @@ impl Collection {
         Self::Message,
         Self::ConversationRead,
         Self::Referral,
+        Self::PlannedContact,
     ];
 
     /// The collection stored in `table`.
@@ -96,6 +99,7 @@ impl Collection {
             Self::Message => "message",
             Self::ConversationRead => "conversation_read",
             Self::Referral => "referral",
+            Self::PlannedContact => "planned_contact",
         }
     }
 
@@ -113,6 +117,7 @@ impl Collection {
                 | Self::Bookmark
                 | Self::ConversationRead
                 | Self::Referral
+                | Self::PlannedContact
         )
     }
 

@@ -17,6 +17,7 @@ use crate::model::consent::ConsentScope;
 use crate::model::escalation::{ConcernCategory, Urgency};
 use crate::model::mentorship::{EndingReason, MentorshipEventKind, MentorshipStatus};
 use crate::model::person::{CommunicationNeed, JobRole, Relationship, Role};
+use crate::model::planned_contact::{ContactReply, DURATION_MAX, DURATION_MIN};
 use crate::model::training::SupervisionFormat;
 use crate::store::rows::Collection;
 use crate::time::EARLIEST_MS;
@@ -203,6 +204,20 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
             ("referred_at", Time),
             ("removed_at", OptTime),
         ],
+        Collection::PlannedContact => &[
+            ("mentorship_id", Id),
+            ("planned_by", Id),
+            ("starts_at", Time),
+            ("duration_minutes", Int(DURATION_MIN, DURATION_MAX)),
+            ("mode", Code(ContactMode::CODES)),
+            ("place", OptText(SHORT_TEXT_MAX)),
+            ("note", OptText(MEDIUM_TEXT_MAX)),
+            ("cancelled_at", OptTime),
+            ("reply", OptCode(ContactReply::CODES)),
+            ("replied_by", OptId),
+            ("replied_at", OptTime),
+            ("replied_for", OptTime),
+        ],
     }
 }
 
@@ -222,6 +237,7 @@ pub fn immutable_fields(collection: Collection) -> &'static [&'static str] {
             "via_id",
             "referred_by",
         ],
+        Collection::PlannedContact => &["mentorship_id", "planned_by"],
         _ => &[],
     }
 }

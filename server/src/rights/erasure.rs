@@ -204,6 +204,7 @@ const OF_A_MENTORSHIP: &[&str] = &[
     "message",
     "conversation_read",
     "referral",
+    "planned_contact",
 ];
 
 /// Erases what reached an erased survivor's mentorships after their erasure: a change

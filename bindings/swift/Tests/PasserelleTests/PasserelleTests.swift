@@ -206,6 +206,60 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(try api.outboxLen(), before)
     }
 
+    func testAPlannedContactIsAnsweredAndMovingItAsksAgain() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrolProgramme(api)
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        let thursday = nowMillis() + 3 * day
+        var visit = ContactDetails(
+            startsAt: thursday,
+            durationMinutes: 60,
+            mode: .homeVisit,
+            place: "At home",
+            note: nil
+        )
+        let planned = try api.planContact(mentorshipId: p.mentorshipId, details: visit)
+        XCTAssertEqual(planned.plannedBy, p.mentor.id)
+        XCTAssertNil(planned.reply)
+
+        // Sophie sees Marc's visit and will be there.
+        _ = try api.setDeviceOwner(personId: p.survivor.id)
+        let mine = try api.upcomingContacts(mentorshipId: nil)
+        XCTAssertEqual(mine.map { $0.mentorName }, ["Marc"])
+        XCTAssertEqual(mine[0].contact.startsAt, thursday)
+        let answered = try api.replyToPlannedContact(contactId: planned.id, reply: .accepted)
+        XCTAssertEqual(answered.reply, .accepted)
+        XCTAssertEqual(answered.repliedBy, p.survivor.id)
+        XCTAssertThrowsError(try api.cancelPlannedContact(contactId: planned.id)) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+        }
+
+        // Moved an hour later: a new time, no answer yet; then cancelled.
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        visit.startsAt = thursday + hour
+        let moved = try api.changePlannedContact(contactId: planned.id, details: visit)
+        XCTAssertNil(moved.reply)
+        XCTAssertEqual(
+            try api.upcomingContacts(mentorshipId: p.mentorshipId).map { $0.contact.startsAt },
+            [thursday + hour]
+        )
+        XCTAssertNotNil(try api.cancelPlannedContact(contactId: planned.id).cancelledAt)
+
+        // A time already past: a typed error naming the field, nothing saved.
+        let queued = try api.outboxLen()
+        visit.startsAt = nowMillis() - hour
+        XCTAssertThrowsError(try api.planContact(mentorshipId: p.mentorshipId, details: visit)) { error in
+            guard case let .InvalidInput(field, problem)? = error as? PasserelleError else {
+                return XCTFail("expected InvalidInput, got \(error)")
+            }
+            XCTAssertEqual(field, "starts_at")
+            XCTAssertEqual(problem, "already past")
+        }
+        XCTAssertEqual(try api.outboxLen(), queued)
+    }
+
     func testMatchingASurvivorWithAMentorAndTheMentorRoster() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         let p = try enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie

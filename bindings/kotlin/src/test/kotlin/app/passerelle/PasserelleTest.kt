@@ -4,7 +4,9 @@
 package app.passerelle
 
 import app.passerelle.core.ConcernCategory
+import app.passerelle.core.ContactDetails
 import app.passerelle.core.ContactMode
+import app.passerelle.core.ContactReply
 import app.passerelle.core.Dimension
 import app.passerelle.core.FollowUp
 import app.passerelle.core.MentorProfile
@@ -217,6 +219,48 @@ class PasserelleTest {
             assertFailsWith<PasserelleException.InvalidInput> { api.mentorMatches(p.mentor.id) }
             api.setDeviceOwner(p.mentor.id)
             assertFailsWith<PasserelleException.NotAllowed> { api.mentorMatches(ahmed.id) }
+        }
+    }
+
+    @Test
+    fun aPlannedContactIsAnsweredAndMovingItAsksAgain() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrolProgramme(api)
+            api.setDeviceOwner(p.mentor.id)
+            val thursday = System.currentTimeMillis() + 3 * DAY
+            val visit = ContactDetails(thursday, 60u, ContactMode.HOME_VISIT, "At home", null)
+            val planned = api.planContact(p.mentorshipId, visit)
+            assertEquals(p.mentor.id, planned.plannedBy)
+            assertNull(planned.reply)
+
+            // Sophie sees Marc's visit and will be there.
+            api.setDeviceOwner(p.survivor.id)
+            val mine = api.upcomingContacts(null)
+            assertEquals(listOf("Marc"), mine.map { it.mentorName })
+            assertEquals(thursday, mine[0].contact.startsAt)
+            val answered = api.replyToPlannedContact(planned.id, ContactReply.ACCEPTED)
+            assertEquals(ContactReply.ACCEPTED, answered.reply)
+            assertEquals(p.survivor.id, answered.repliedBy)
+            assertFailsWith<PasserelleException.NotAllowed> { api.cancelPlannedContact(planned.id) }
+
+            // Moved an hour later: a new time, no answer yet; then cancelled.
+            api.setDeviceOwner(p.mentor.id)
+            val moved = api.changePlannedContact(planned.id, visit.copy(startsAt = thursday + HOUR))
+            assertNull(moved.reply)
+            assertEquals(listOf(thursday + HOUR), api.upcomingContacts(p.mentorshipId).map { it.contact.startsAt })
+            assertNotNull(api.cancelPlannedContact(planned.id).cancelledAt)
+
+            // A time already past, and a duration out of range: typed errors, nothing saved.
+            val queued = api.outboxLen()
+            val past = assertFailsWith<PasserelleException.InvalidInput> {
+                api.planContact(p.mentorshipId, visit.copy(startsAt = System.currentTimeMillis() - HOUR))
+            }
+            assertEquals("starts_at", past.field)
+            assertEquals("already past", past.problem)
+            assertFailsWith<PasserelleException.InvalidInput> {
+                api.planContact(p.mentorshipId, visit.copy(durationMinutes = 2u))
+            }
+            assertEquals(queued, api.outboxLen())
         }
     }
 

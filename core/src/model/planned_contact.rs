@@ -1,0 +1,374 @@
+//! Planned contacts: the next visit or call of a mentorship, planned by its mentor or its
+//! coordinator and seen by everyone in it — the survivor above all, who otherwise hears of a
+//! contact only when the phone rings.
+//!
+//! Editable records that merge per field. The planner moves or cancels a contact; the survivor,
+//! or a caregiver they share with, answers it. An answer records the start it answered, so an
+//! answer to a time since moved counts for nothing on every device, whichever of the two
+//! changes reached the server first.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::checkin::ContactMode;
+use super::codes::code_enum;
+use super::mentorship::{Mentorship, MentorshipStatus, load_mentorship};
+use super::message::conversation_members;
+use super::person::owner;
+use crate::error::{Error, Problem, Result};
+use crate::store::Store;
+use crate::store::rows::{Col, Collection};
+use crate::time::{Millis, PLAN_HORIZON_MS, check_time};
+use crate::validate::{MEDIUM_TEXT_MAX, SHORT_TEXT_MAX, in_range, new_id, optional_text, parse_id};
+
+/// Shortest planned contact, in minutes.
+pub const DURATION_MIN: i64 = 5;
+/// Longest planned contact, in minutes.
+pub const DURATION_MAX: i64 = 600;
+
+code_enum! {
+    /// The survivor's answer to a planned contact.
+    pub enum ContactReply as "contact reply" {
+        /// They will be there.
+        Accepted = "accepted",
+        /// The time does not suit them: the planner proposes another.
+        Declined = "declined",
+    }
+}
+
+/// When, how and where a contact is planned: a whole record, to plan a contact or to move it.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ContactDetails {
+    /// When it starts: not in the past, at most five years ahead.
+    pub starts_at: Millis,
+    /// How long it is expected to last, 5 to 600 minutes.
+    pub duration_minutes: u32,
+    /// How it will happen.
+    pub mode: ContactMode,
+    /// Where, in a few words ("at home", "ward 4B"), up to 120 characters.
+    pub place: Option<String>,
+    /// A note for the survivor ("bring the housing form"), up to 1,000 characters.
+    pub note: Option<String>,
+}
+
+/// A planned contact as everyone in the mentorship sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct PlannedContact {
+    /// UUIDv7.
+    pub id: String,
+    /// The mentorship.
+    pub mentorship_id: String,
+    /// Who planned it (the mentor or the coordinator).
+    pub planned_by: String,
+    /// When it starts.
+    pub starts_at: Millis,
+    /// Expected length in minutes.
+    pub duration_minutes: u32,
+    /// How.
+    pub mode: ContactMode,
+    /// Where.
+    pub place: Option<String>,
+    /// The planner's note.
+    pub note: Option<String>,
+    /// When it was cancelled.
+    pub cancelled_at: Option<Millis>,
+    /// The answer to the contact as it stands now: `None` until the survivor (or a caregiver
+    /// they share with) answers, and again once the contact is moved.
+    pub reply: Option<ContactReply>,
+    /// Who answered.
+    pub replied_by: Option<String>,
+    /// When.
+    pub replied_at: Option<Millis>,
+}
+
+/// A contact still to come, with the names a screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct UpcomingContact {
+    /// The contact.
+    pub contact: PlannedContact,
+    /// The survivor.
+    pub survivor_id: String,
+    /// Their name.
+    pub survivor_name: String,
+    /// The mentor.
+    pub mentor_id: String,
+    /// Their name.
+    pub mentor_name: String,
+}
+
+/// The columns [`contact_from_row`] reads, in its order.
+macro_rules! contact_columns {
+    ($p:literal) => {
+        concat!(
+            $p,
+            ".id, ",
+            $p,
+            ".mentorship_id, ",
+            $p,
+            ".planned_by, ",
+            $p,
+            ".starts_at, ",
+            $p,
+            ".duration_minutes, ",
+            $p,
+            ".mode, ",
+            $p,
+            ".place, ",
+            $p,
+            ".note, ",
+            $p,
+            ".cancelled_at, ",
+            $p,
+            ".reply, ",
+            $p,
+            ".replied_by, ",
+            $p,
+            ".replied_at, ",
+            $p,
+            ".replied_for"
+        )
+    };
+}
+
+/// Reads a contact from the 13 columns of [`contact_columns`], starting at `at`. An answer to
+/// another start than the current one is no answer.
+fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> {
+    let starts_at: Millis = r.get(at + 3)?;
+    let answered = r.get::<_, Option<Millis>>(at + 12)? == Some(starts_at);
+    let if_answered = |v| if answered { v } else { None };
+    Ok(PlannedContact {
+        id: r.get(at)?,
+        mentorship_id: r.get(at + 1)?,
+        planned_by: r.get(at + 2)?,
+        starts_at,
+        duration_minutes: r.get(at + 4)?,
+        mode: r.get(at + 5)?,
+        place: r.get(at + 6)?,
+        note: r.get(at + 7)?,
+        cancelled_at: r.get(at + 8)?,
+        reply: if answered { r.get(at + 9)? } else { None },
+        replied_by: if_answered(r.get(at + 10)?),
+        replied_at: if answered { r.get(at + 11)? } else { None },
+    })
+}
+
+fn load_contact(c: &Connection, id: &str) -> Result<PlannedContact> {
+    c.prepare_cached(concat!(
+        "SELECT ",
+        contact_columns!("p"),
+        " FROM planned_contact p WHERE p.id = ?1"
+    ))?
+    .query_row([id], |r| contact_from_row(r, 0))
+    .optional()?
+    .ok_or(Error::NotFound("planned contact"))
+}
+
+/// Every contact still to come (ending after `?1`; starting less than the longest duration,
+/// 600 minutes, before it, so the index on the start is searched) of the mentorships under way
+/// that `?2` belongs to — as survivor, mentor, coordinator or caregiver the survivor shares with —, or of
+/// one of them (`?3`), soonest first. Cancelled contacts stay until their time has passed, so
+/// nobody waits for a visit that will not come.
+pub const UPCOMING_SQL: &str = concat!(
+    "SELECT ",
+    contact_columns!("p"),
+    ", m.survivor_id, s.display_name, m.mentor_id, t.display_name
+     FROM planned_contact p
+     JOIN mentorship m ON m.id = p.mentorship_id
+     JOIN person s ON s.id = m.survivor_id
+     JOIN person t ON t.id = m.mentor_id
+     WHERE p.starts_at > ?1 - 36000000 AND p.starts_at + p.duration_minutes * 60000 > ?1
+       AND m.status IN ('active', 'paused')
+       AND (?3 IS NULL OR p.mentorship_id = ?3)
+       AND (m.survivor_id = ?2 OR m.mentor_id = ?2 OR m.coordinator_id = ?2
+            OR EXISTS (SELECT 1 FROM consent k WHERE k.survivor_id = m.survivor_id
+                         AND k.scope = 'share_with_caregiver' AND k.caregiver_id = ?2
+                         AND k.withdrawn_at IS NULL))
+     ORDER BY p.starts_at, p.id"
+);
+// The SQL's window is the longest duration, written out in milliseconds.
+const _: () = assert!(DURATION_MAX * 60_000 == 36_000_000);
+
+/// The owner, if they may plan contacts for the mentorship: its mentor or its coordinator,
+/// while it is under way.
+fn planner(c: &Connection, mentorship_id: &str) -> Result<(String, Mentorship)> {
+    let me = owner(c)?;
+    let m = load_mentorship(c, mentorship_id)?;
+    if me.id != m.mentor_id && me.id != m.coordinator_id {
+        return Err(Error::NotAllowed(
+            "only the mentorship's mentor and coordinator plan its contacts",
+        ));
+    }
+    match m.status {
+        MentorshipStatus::Active | MentorshipStatus::Paused => Ok((me.id, m)),
+        MentorshipStatus::Proposed => Err(Error::InvalidState("the mentorship has not started")),
+        MentorshipStatus::Ended => Err(Error::InvalidState("the mentorship has ended")),
+    }
+}
+
+/// A contact that may still change: not cancelled, not over.
+fn still_open(contact: &PlannedContact, now: Millis) -> Result<()> {
+    if contact.cancelled_at.is_some() {
+        return Err(Error::InvalidState("the contact was cancelled"));
+    }
+    if ends_at(contact.starts_at, contact.duration_minutes) <= now {
+        return Err(Error::InvalidState("the contact is over"));
+    }
+    Ok(())
+}
+
+fn ends_at(starts_at: Millis, duration_minutes: u32) -> Millis {
+    starts_at.saturating_add(i64::from(duration_minutes) * 60_000)
+}
+
+/// Checks `details` and returns its columns, texts trimmed.
+fn detail_cols(details: &ContactDetails, now: Millis) -> Result<Vec<Col>> {
+    check_time("starts_at", details.starts_at, now, PLAN_HORIZON_MS)?;
+    if details.starts_at < now {
+        return Err(Error::invalid("starts_at", Problem::Past));
+    }
+    in_range(
+        "duration_minutes",
+        i64::from(details.duration_minutes),
+        DURATION_MIN,
+        DURATION_MAX,
+    )?;
+    let place = optional_text("place", details.place.as_deref(), SHORT_TEXT_MAX)?;
+    let note = optional_text("note", details.note.as_deref(), MEDIUM_TEXT_MAX)?;
+    Ok(vec![
+        ("starts_at", Value::Integer(details.starts_at)),
+        (
+            "duration_minutes",
+            Value::Integer(details.duration_minutes.into()),
+        ),
+        ("mode", details.mode.into()),
+        ("place", place.into()),
+        ("note", note.into()),
+    ])
+}
+
+impl Store {
+    /// Plans a contact of a mentorship under way (active or paused), as its mentor or its
+    /// coordinator. It reaches the survivor, the mentor, the coordinator and the caregivers the
+    /// survivor shares with at their next sync.
+    pub fn plan_contact(
+        &self,
+        mentorship_id: &str,
+        details: ContactDetails,
+    ) -> Result<PlannedContact> {
+        let mentorship_id = parse_id("mentorship_id", mentorship_id)?;
+        let mut cols = detail_cols(&details, self.now())?;
+        self.write(|tx| {
+            let (me, _) = planner(&tx.conn, &mentorship_id)?;
+            let id = new_id();
+            cols.push(("mentorship_id", Value::Text(mentorship_id.clone())));
+            cols.push(("planned_by", Value::Text(me)));
+            tx.insert(Collection::PlannedContact, &id, cols.clone())?;
+            load_contact(&tx.conn, &id)
+        })
+    }
+
+    /// Moves a contact, or changes how, where or its note (the whole details, as when
+    /// planning). A new start asks for a new answer.
+    pub fn change_planned_contact(
+        &self,
+        contact_id: &str,
+        details: ContactDetails,
+    ) -> Result<PlannedContact> {
+        let id = parse_id("contact_id", contact_id)?;
+        let cols = detail_cols(&details, self.now())?;
+        self.write(|tx| {
+            let contact = load_contact(&tx.conn, &id)?;
+            planner(&tx.conn, &contact.mentorship_id)?;
+            still_open(&contact, tx.now)?;
+            tx.upsert(Collection::PlannedContact, &id, cols.clone())?;
+            load_contact(&tx.conn, &id)
+        })
+    }
+
+    /// Cancels a contact still to come. Everyone in the mentorship sees it cancelled.
+    pub fn cancel_planned_contact(&self, contact_id: &str) -> Result<PlannedContact> {
+        let id = parse_id("contact_id", contact_id)?;
+        self.write(|tx| {
+            let contact = load_contact(&tx.conn, &id)?;
+            planner(&tx.conn, &contact.mentorship_id)?;
+            still_open(&contact, tx.now)?;
+            let now = tx.now;
+            tx.update(
+                Collection::PlannedContact,
+                &id,
+                vec![("cancelled_at", Value::Integer(now))],
+            )?;
+            load_contact(&tx.conn, &id)
+        })
+    }
+
+    /// Answers a contact still to come, as its survivor or a caregiver they share with.
+    /// Answering again changes the answer.
+    pub fn reply_to_planned_contact(
+        &self,
+        contact_id: &str,
+        reply: ContactReply,
+    ) -> Result<PlannedContact> {
+        let id = parse_id("contact_id", contact_id)?;
+        self.write(|tx| {
+            let contact = load_contact(&tx.conn, &id)?;
+            let me = owner(&tx.conn)?;
+            let m = load_mentorship(&tx.conn, &contact.mentorship_id)?;
+            let members = conversation_members(&tx.conn, &m.id)?;
+            if me.id == m.mentor_id || !members.contains(&me.id) {
+                return Err(Error::NotAllowed(
+                    "only the survivor and the caregivers they share with answer a planned contact",
+                ));
+            }
+            if !matches!(
+                m.status,
+                MentorshipStatus::Active | MentorshipStatus::Paused
+            ) {
+                return Err(Error::InvalidState("the mentorship is not under way"));
+            }
+            still_open(&contact, tx.now)?;
+            let now = tx.now;
+            // Every field of the answer, changed or not: the server takes an answer only with
+            // its author named.
+            tx.update(
+                Collection::PlannedContact,
+                &id,
+                vec![
+                    ("reply", reply.into()),
+                    ("replied_by", Value::Text(me.id)),
+                    ("replied_at", Value::Integer(now)),
+                    ("replied_for", Value::Integer(contact.starts_at)),
+                ],
+            )?;
+            load_contact(&tx.conn, &id)
+        })
+    }
+
+    /// The contacts still to come that the owner takes part in — as survivor, mentor,
+    /// coordinator or a caregiver the survivor shares with — in every mentorship under way, or
+    /// in one (`mentorship_id`); soonest first, cancelled ones included until their time has
+    /// passed. One call for a survivor's home screen or a mentor's week.
+    pub fn upcoming_contacts(&self, mentorship_id: Option<&str>) -> Result<Vec<UpcomingContact>> {
+        let mentorship_id = mentorship_id
+            .map(|m| parse_id("mentorship_id", m))
+            .transpose()?;
+        let now = self.now();
+        self.read(|c| {
+            let me = owner(c)?;
+            let mut stmt = c.prepare_cached(UPCOMING_SQL)?;
+            let rows = stmt.query_map((now, &me.id, &mentorship_id), |r| {
+                Ok(UpcomingContact {
+                    contact: contact_from_row(r, 0)?,
+                    survivor_id: r.get(13)?,
+                    survivor_name: r.get(14)?,
+                    mentor_id: r.get(15)?,
+                    mentor_name: r.get(16)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}
