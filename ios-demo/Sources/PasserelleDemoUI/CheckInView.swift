@@ -79,19 +79,13 @@ struct CheckInView: View {
                             onTap: { mode in edit { $0.withMode(mode) } })
 
                 SectionTitle(title: ui("checkin_duration"))
-                HStack(spacing: 16) {
-                    Button { edit { $0.withDuration($0.durationMinutes - 5) } } label: {
-                        Image(systemName: "minus").frame(width: touchTarget, height: touchTarget)
-                    }
-                    .buttonStyle(.bordered)
-                    .accessibilityLabel(ui("checkin_duration_less"))
-                    Text(labels.duration(form.durationMinutes)).font(.title2)
-                    Button { edit { $0.withDuration($0.durationMinutes + 5) } } label: {
-                        Image(systemName: "plus").frame(width: touchTarget, height: touchTarget)
-                    }
-                    .buttonStyle(.bordered)
-                    .accessibilityLabel(ui("checkin_duration_more"))
-                }
+                ValueStepper(
+                    value: labels.duration(form.durationMinutes),
+                    lessLabel: ui("checkin_duration_less"),
+                    moreLabel: ui("checkin_duration_more"),
+                    onLess: { edit { $0.withDuration($0.durationMinutes - 5) } },
+                    onMore: { edit { $0.withDuration($0.durationMinutes + 5) } }
+                )
                 ErrorLine(text: form.errors[.duration])
 
                 SectionTitle(title: ui("checkin_reached"))

@@ -69,6 +69,32 @@ struct ErrorLine: View {
     }
 }
 
+/// A value between − and + buttons ("1 hour", "14:00"): each button a touch target, labelled for
+/// VoiceOver by what it does ("15 minutes less").
+struct ValueStepper: View {
+    let value: String
+    let lessLabel: String
+    let moreLabel: String
+    let onLess: () -> Void
+    let onMore: () -> Void
+
+    var body: some View {
+        HStack(spacing: 16) {
+            Button(action: onLess) {
+                Image(systemName: "minus").frame(width: touchTarget, height: touchTarget)
+            }
+            .buttonStyle(.bordered)
+            .accessibilityLabel(lessLabel)
+            Text(value).font(.title2)
+            Button(action: onMore) {
+                Image(systemName: "plus").frame(width: touchTarget, height: touchTarget)
+            }
+            .buttonStyle(.bordered)
+            .accessibilityLabel(moreLabel)
+        }
+    }
+}
+
 /// Chips for picking one value (or toggling several): large, wrapping onto new lines instead
 /// of scrolling sideways, with a tick on the chosen ones so the choice does not rest on colour.
 struct ChoiceChips<Option: Hashable>: View {

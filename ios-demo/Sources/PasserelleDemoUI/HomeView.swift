@@ -1,6 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
+// opens the mentee. Anyone else sees their next visits and calls (answered with "I'll be there"
+// or "Another time") above their conversations. The sync panel and the ways to the
 // community resources and to "This phone" (download or remove my data) sit on top, and for a
 // coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
 #if os(iOS)
@@ -11,6 +12,8 @@ import UIKit
 
 struct HomeView: View {
     @EnvironmentObject private var model: AppModel
+    /// The person signed in: the next contacts are worded from their side.
+    let viewer: Person
     let mentor: Bool
     /// A professional: "Find a mentor" and "Mentors" are on their home.
     let coordinator: Bool
@@ -32,6 +35,10 @@ struct HomeView: View {
             if mentor {
                 caseloadSection
             } else {
+                // The next visits first: what a survivor most needs to know when they open the app.
+                UpcomingContactsSection(title: ui("home_next_contacts"), mentorshipId: nil, viewer: viewer) { row in
+                    path.append(.planContact(mentorshipId: row.mentorshipId, changeContactId: row.contactId))
+                }
                 conversationsSection
             }
         }

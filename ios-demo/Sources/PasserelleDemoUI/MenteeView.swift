@@ -1,5 +1,6 @@
-// One mentee: record a contact, open the conversation, and the past contacts (one
-// `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
+// One mentee: record a contact, open the conversation, the next contact planned (one
+// `upcomingContacts()` call; each with "Change" and "Cancel", and "Plan a contact"), and the past
+// contacts (one `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -9,6 +10,8 @@ struct MenteeView: View {
     @EnvironmentObject private var model: AppModel
     let mentorshipId: String
     let name: String
+    /// The mentor signed in: the next contact is worded from their side.
+    let viewer: Person
     @Binding var path: [Route]
     @State private var timeline: Result<[TimelineEntry], Error>?
 
@@ -20,6 +23,14 @@ struct MenteeView: View {
                 }
                 SecondaryButton(title: ui("mentee_messages")) {
                     path.append(.conversation(mentorshipId: mentorshipId))
+                }
+            }
+            UpcomingContactsSection(title: ui("mentee_next_contact"), mentorshipId: mentorshipId, viewer: viewer) { row in
+                path.append(.planContact(mentorshipId: mentorshipId, changeContactId: row.contactId))
+            }
+            Section {
+                SecondaryButton(title: ui("mentee_plan")) {
+                    path.append(.planContact(mentorshipId: mentorshipId, changeContactId: nil))
                 }
             }
             Section(header: Text(ui("mentee_contacts")).accessibilityAddTraits(.isHeader)) {

@@ -11,6 +11,8 @@ enum Route: Hashable {
     case mentee(mentorshipId: String, name: String)
     case checkIn(mentorshipId: String, amendCheckinId: String?)
     case conversation(mentorshipId: String)
+    /// Plans a contact, or moves `changeContactId`.
+    case planContact(mentorshipId: String, changeContactId: String?)
     case resources
     case thisPhone
     /// The coordinator's waiting list, each survivor leading to `findMentor`.
@@ -61,15 +63,17 @@ struct StartView: View {
             SignInView { person in owner = .success(person) }
         case .some(.success(.some(let person))):
             NavigationStack(path: $path) {
-                HomeView(mentor: person.role == .mentor, coordinator: person.role == .professional, path: $path)
+                HomeView(viewer: person, mentor: person.role == .mentor, coordinator: person.role == .professional, path: $path)
                     .navigationDestination(for: Route.self) { route in
                         switch route {
                         case .mentee(let id, let name):
-                            MenteeView(mentorshipId: id, name: name, path: $path)
+                            MenteeView(mentorshipId: id, name: name, viewer: person, path: $path)
                         case .checkIn(let id, let amend):
                             CheckInView(mentorshipId: id, amendCheckinId: amend) { path.removeLast() }
                         case .conversation(let id):
                             ConversationView(mentorshipId: id)
+                        case .planContact(let id, let contactId):
+                            PlanContactView(mentorshipId: id, changeContactId: contactId) { path.removeLast() }
                         case .resources:
                             ResourcesView()
                         case .chooseSurvivor:

@@ -267,4 +267,17 @@ public struct CheckInLabels {
     public func duration(_ minutes: Int) -> String {
         strings.plural(.durationMinutes, minutes)
     }
+
+    /// A planned length in hours where it reads better: "30 minutes", "1 hour", "1 hour and 30 minutes".
+    public func length(_ minutes: Int) -> String {
+        let hours = minutes / 60
+        let rest = minutes % 60
+        if hours == 0 {
+            return duration(minutes)
+        }
+        if rest == 0 {
+            return strings.plural(.durationHours, hours)
+        }
+        return strings.text(.durationHoursMinutes, strings.plural(.durationHours, hours), duration(rest))
+    }
 }

@@ -64,6 +64,9 @@ public struct ErrorText {
         case "code": return strings.text(.fieldCode)
         case "server_url": return strings.text(.fieldServer)
         case "body": return strings.text(.fieldMessage)
+        case "starts_at": return strings.text(.fieldStartsAt)
+        case "place": return strings.text(.fieldPlace)
+        case "note": return strings.text(.fieldNote)
         default: return strings.text(.fieldOther)
         }
     }
@@ -89,6 +92,7 @@ public struct ErrorText {
         case "before 1900-01-01": return strings.text(.problemTooEarly)
         case "too far in the future": return strings.text(.problemTooLate)
         case "dates in the wrong order": return strings.text(.problemOutOfOrder)
+        case "already past": return strings.text(.problemPast)
         case "malformed": return strings.text(.problemMalformed)
         case "repeated": return strings.text(.problemDuplicate)
         case "must use https:// (plain http:// only to this device)": return strings.text(.problemCleartext)

@@ -16,6 +16,7 @@ public struct Presentation {
     public let matching: MatchingPresenter
     public let waitingList: WaitingListPresenter
     public let roster: RosterPresenter
+    public let upcoming: UpcomingContactsPresenter
 
     public init(strings: Strings, timeZone: TimeZone = .current) {
         self.strings = strings
@@ -31,5 +32,6 @@ public struct Presentation {
         matching = MatchingPresenter(strings: strings, errors: errors, caseload: caseload)
         waitingList = WaitingListPresenter(strings: strings, time: time, matching: matching, caseload: caseload)
         roster = RosterPresenter(strings: strings, time: time)
+        upcoming = UpcomingContactsPresenter(strings: strings, time: time, labels: labels, errors: errors)
     }
 }

@@ -15,6 +15,8 @@ public struct RelativeTime {
     private let clock: DateFormatter
     private let shortDate: DateFormatter
     private let yearDate: DateFormatter
+    private let longDate: DateFormatter
+    private let longYearDate: DateFormatter
 
     public init(strings: Strings, timeZone: TimeZone) {
         self.strings = strings
@@ -37,6 +39,16 @@ public struct RelativeTime {
         yearDate.timeZone = timeZone
         yearDate.setLocalizedDateFormatFromTemplate("dMMMyyyy")
         self.yearDate = yearDate
+        let longDate = DateFormatter()
+        longDate.locale = strings.locale
+        longDate.timeZone = timeZone
+        longDate.setLocalizedDateFormatFromTemplate("EEEEdMMMM")
+        self.longDate = longDate
+        let longYearDate = DateFormatter()
+        longYearDate.locale = strings.locale
+        longYearDate.timeZone = timeZone
+        longYearDate.setLocalizedDateFormatFromTemplate("EEEEdMMMMyyyy")
+        self.longYearDate = longYearDate
     }
 
     /// Calendar days from `now` to `at`: negative in the past, positive ahead.
@@ -88,5 +100,32 @@ public struct RelativeTime {
         case -1: return strings.text(.timeAt, strings.text(.timeYesterday), time)
         default: return strings.text(.timeAt, shortDate.string(from: date(at)), time)
         }
+    }
+
+    /// A day and time ahead, in full: "Tuesday, December 3 at 2:00 PM" ("mardi 3 décembre à
+    /// 14:00"), with the year when it is not this one. For a planned visit, where the weekday matters.
+    public func dayAndTime(at: Int64, now: Int64) -> String {
+        let sameYear = calendar.component(.year, from: date(at)) == calendar.component(.year, from: date(now))
+        let day = (sameYear ? longDate : longYearDate).string(from: date(at))
+        return strings.text(.timeAt, day, clock.string(from: date(at)))
+    }
+
+    /// The clock time alone: "14:00" (or "2:00 PM", as the language writes it).
+    public func clockTime(at: Int64) -> String {
+        clock.string(from: date(at))
+    }
+
+    /// The moment `daysAhead` calendar days after `from`'s day, at `minuteOfDay` on the phone's clock.
+    public func atDayAndMinute(from: Int64, daysAhead: Int, minuteOfDay: Int) -> Int64 {
+        let start = calendar.startOfDay(for: date(from))
+        let day = calendar.date(byAdding: .day, value: daysAhead, to: start) ?? start
+        let moment = calendar.date(bySettingHour: minuteOfDay / 60, minute: minuteOfDay % 60, second: 0, of: day) ?? day
+        return Int64((moment.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// Minutes since midnight on the phone's clock: 14:30 is 870.
+    public func minuteOfDay(at: Int64) -> Int {
+        let parts = calendar.dateComponents([.hour, .minute], from: date(at))
+        return (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
     }
 }

@@ -169,6 +169,9 @@ public enum TextKey: String, CaseIterable {
     case fieldCode = "field_code"
     case fieldServer = "field_server"
     case fieldMessage = "field_message"
+    case fieldStartsAt = "field_starts_at"
+    case fieldPlace = "field_place"
+    case fieldNote = "field_note"
     case fieldOther = "field_other"
 
     case problemEmpty = "problem_empty"
@@ -179,6 +182,7 @@ public enum TextKey: String, CaseIterable {
     case problemMalformed = "problem_malformed"
     case problemDuplicate = "problem_duplicate"
     case problemCleartext = "problem_cleartext"
+    case problemPast = "problem_past"
     case problemOther = "problem_other"
 
     case syncUpToDate = "sync_up_to_date"
@@ -241,6 +245,17 @@ public enum TextKey: String, CaseIterable {
     case rosterSupervised = "roster_supervised"
     case rosterNeverSupervised = "roster_never_supervised"
     case rosterEmpty = "roster_empty"
+
+    case durationHoursMinutes = "duration_hours_minutes"
+    case plannedWith = "planned_with"
+    case plannedWhen = "planned_when"
+    case plannedYouAccepted = "planned_you_accepted"
+    case plannedYouDeclined = "planned_you_declined"
+    case plannedTheyAccepted = "planned_they_accepted"
+    case plannedTheyDeclined = "planned_they_declined"
+    case plannedNoReply = "planned_no_reply"
+    case plannedCancelled = "planned_cancelled"
+    case plannedNone = "planned_none"
 }
 
 /// Quantity strings, by key.
@@ -267,4 +282,5 @@ public enum PluralKey: String, CaseIterable {
     case rosterMentees = "roster_mentees"
     case rosterPlaces = "roster_places"
     case rosterProposed = "roster_proposed"
+    case durationHours = "duration_hours"
 }

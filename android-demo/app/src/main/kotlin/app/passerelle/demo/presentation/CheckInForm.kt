@@ -206,4 +206,15 @@ class CheckInLabels(private val strings: Strings) {
     )
 
     fun duration(minutes: Int): String = strings.plural(Plural.DURATION_MINUTES, minutes)
+
+    /** A planned length in hours where it reads better: "30 minutes", "1 hour", "1 hour and 30 minutes". */
+    fun length(minutes: Int): String {
+        val hours = minutes / 60
+        val rest = minutes % 60
+        return when {
+            hours == 0 -> duration(minutes)
+            rest == 0 -> strings.plural(Plural.DURATION_HOURS, hours)
+            else -> strings.text(Text.DURATION_HOURS_MINUTES, strings.plural(Plural.DURATION_HOURS, hours), duration(rest))
+        }
+    }
 }

@@ -57,6 +57,9 @@ class ErrorText(private val strings: Strings) {
             "code" -> Text.FIELD_CODE
             "server_url" -> Text.FIELD_SERVER
             "body" -> Text.FIELD_MESSAGE
+            "starts_at" -> Text.FIELD_STARTS_AT
+            "place" -> Text.FIELD_PLACE
+            "note" -> Text.FIELD_NOTE
             else -> Text.FIELD_OTHER
         },
     )
@@ -78,6 +81,7 @@ class ErrorText(private val strings: Strings) {
                 "before 1900-01-01" -> Text.PROBLEM_TOO_EARLY
                 "too far in the future" -> Text.PROBLEM_TOO_LATE
                 "dates in the wrong order" -> Text.PROBLEM_OUT_OF_ORDER
+                "already past" -> Text.PROBLEM_PAST
                 "malformed" -> Text.PROBLEM_MALFORMED
                 "repeated" -> Text.PROBLEM_DUPLICATE
                 "must use https:// (plain http:// only to this device)" -> Text.PROBLEM_CLEARTEXT

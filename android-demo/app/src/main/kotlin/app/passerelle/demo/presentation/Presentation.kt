@@ -17,4 +17,5 @@ class Presentation(val strings: Strings, zone: ZoneId) {
     val matching = MatchingPresenter(strings, errors, caseload)
     val waitingList = WaitingListPresenter(strings, time, matching, caseload)
     val roster = RosterPresenter(strings, time)
+    val upcoming = UpcomingContactsPresenter(strings, time, labels, errors)
 }

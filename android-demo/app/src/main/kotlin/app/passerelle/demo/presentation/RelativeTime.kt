@@ -6,6 +6,7 @@ package app.passerelle.demo.presentation
 
 import java.time.Instant
 import java.time.LocalDate
+import java.time.LocalTime
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
@@ -16,6 +17,8 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
         DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(strings.locale)
     private val shortDate: DateTimeFormatter = DateTimeFormatter.ofPattern("d MMM", strings.locale)
     private val yearDate: DateTimeFormatter = DateTimeFormatter.ofPattern("d MMM yyyy", strings.locale)
+    private val longDate: DateTimeFormatter = DateTimeFormatter.ofPattern("EEEE d MMMM", strings.locale)
+    private val longYearDate: DateTimeFormatter = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", strings.locale)
 
     /** Calendar days from [now] to [at]: negative in the past, positive ahead. */
     fun daysBetween(now: Long, at: Long): Long = ChronoUnit.DAYS.between(localDate(now), localDate(at))
@@ -66,6 +69,30 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
         val day = Instant.ofEpochMilli(at).atZone(zone)
         return if (day.year == localDate(now).year) shortDate.format(day) else yearDate.format(day)
     }
+
+    /**
+     * A day and time ahead, in full: "Tuesday 3 December at 14:00" ("mardi 3 décembre à 14:00"),
+     * with the year when it is not this one. For a planned visit, where the weekday matters.
+     */
+    fun dayAndTime(at: Long, now: Long): String {
+        val moment = Instant.ofEpochMilli(at).atZone(zone)
+        val day = (if (moment.year == localDate(now).year) longDate else longYearDate).format(moment)
+        return strings.text(Text.TIME_AT, day, clock.format(moment))
+    }
+
+    /** The clock time alone: "14:00" (or "2:00 PM", as the language writes it). */
+    fun clockTime(at: Long): String = clock.format(Instant.ofEpochMilli(at).atZone(zone))
+
+    /** The moment [daysAhead] calendar days after [from]'s day, at [minuteOfDay] on the phone's clock. */
+    fun atDayAndMinute(from: Long, daysAhead: Int, minuteOfDay: Int): Long =
+        localDate(from).plusDays(daysAhead.toLong())
+            .atTime(LocalTime.of(minuteOfDay / 60, minuteOfDay % 60))
+            .atZone(zone)
+            .toInstant()
+            .toEpochMilli()
+
+    /** Minutes since midnight on the phone's clock: 14:30 is 870. */
+    fun minuteOfDay(at: Long): Int = Instant.ofEpochMilli(at).atZone(zone).toLocalTime().let { it.hour * 60 + it.minute }
 
     private fun localDate(millis: Long): LocalDate = Instant.ofEpochMilli(millis).atZone(zone).toLocalDate()
 

@@ -125,6 +125,9 @@ enum class Text(val key: String) {
     FIELD_CODE("field_code"),
     FIELD_SERVER("field_server"),
     FIELD_MESSAGE("field_message"),
+    FIELD_STARTS_AT("field_starts_at"),
+    FIELD_PLACE("field_place"),
+    FIELD_NOTE("field_note"),
     FIELD_OTHER("field_other"),
 
     PROBLEM_EMPTY("problem_empty"),
@@ -135,6 +138,7 @@ enum class Text(val key: String) {
     PROBLEM_MALFORMED("problem_malformed"),
     PROBLEM_DUPLICATE("problem_duplicate"),
     PROBLEM_CLEARTEXT("problem_cleartext"),
+    PROBLEM_PAST("problem_past"),
     PROBLEM_OTHER("problem_other"),
 
     SYNC_UP_TO_DATE("sync_up_to_date"),
@@ -197,6 +201,17 @@ enum class Text(val key: String) {
     ROSTER_SUPERVISED("roster_supervised"),
     ROSTER_NEVER_SUPERVISED("roster_never_supervised"),
     ROSTER_EMPTY("roster_empty"),
+
+    DURATION_HOURS_MINUTES("duration_hours_minutes"),
+    PLANNED_WITH("planned_with"),
+    PLANNED_WHEN("planned_when"),
+    PLANNED_YOU_ACCEPTED("planned_you_accepted"),
+    PLANNED_YOU_DECLINED("planned_you_declined"),
+    PLANNED_THEY_ACCEPTED("planned_they_accepted"),
+    PLANNED_THEY_DECLINED("planned_they_declined"),
+    PLANNED_NO_REPLY("planned_no_reply"),
+    PLANNED_CANCELLED("planned_cancelled"),
+    PLANNED_NONE("planned_none"),
 }
 
 /** Quantity strings, by resource name. */
@@ -223,4 +238,5 @@ enum class Plural(val key: String) {
     ROSTER_MENTEES("roster_mentees"),
     ROSTER_PLACES("roster_places"),
     ROSTER_PROPOSED("roster_proposed"),
+    DURATION_HOURS("duration_hours"),
 }

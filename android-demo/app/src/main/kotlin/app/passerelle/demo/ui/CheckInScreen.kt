@@ -5,7 +5,6 @@
 package app.passerelle.demo.ui
 
 import android.widget.Toast
-import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
@@ -17,11 +16,6 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.selection.toggleable
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Add
-import androidx.compose.material.icons.filled.Remove
-import androidx.compose.material3.FilledTonalIconButton
-import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
@@ -127,17 +121,13 @@ private fun Form(
         ChoiceChips(ContactMode.entries, { it == form.mode }, labels::mode, { mode -> edit { it.withMode(mode) } })
 
         SectionTitle(stringResource(R.string.checkin_duration))
-        Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(16.dp)) {
-            FilledTonalIconButton(
-                onClick = { edit { it.withDuration(it.durationMinutes - 5) } },
-                modifier = Modifier.heightIn(min = TouchTarget),
-            ) { Icon(Icons.Filled.Remove, contentDescription = stringResource(R.string.checkin_duration_less)) }
-            Text(labels.duration(form.durationMinutes), style = MaterialTheme.typography.titleLarge)
-            FilledTonalIconButton(
-                onClick = { edit { it.withDuration(it.durationMinutes + 5) } },
-                modifier = Modifier.heightIn(min = TouchTarget),
-            ) { Icon(Icons.Filled.Add, contentDescription = stringResource(R.string.checkin_duration_more)) }
-        }
+        ValueStepper(
+            value = labels.duration(form.durationMinutes),
+            lessDescription = stringResource(R.string.checkin_duration_less),
+            moreDescription = stringResource(R.string.checkin_duration_more),
+            onLess = { edit { it.withDuration(it.durationMinutes - 5) } },
+            onMore = { edit { it.withDuration(it.durationMinutes + 5) } },
+        )
         ErrorLine(form.errors[FormField.DURATION])
 
         SectionTitle(stringResource(R.string.checkin_reached))

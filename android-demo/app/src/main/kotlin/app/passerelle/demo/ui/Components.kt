@@ -17,9 +17,12 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.Check
+import androidx.compose.material.icons.filled.Remove
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
+import androidx.compose.material3.FilledTonalIconButton
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
@@ -131,6 +134,23 @@ fun <T> ChoiceChips(
                 },
                 modifier = Modifier.heightIn(min = TouchTarget),
             )
+        }
+    }
+}
+
+/**
+ * A value between − and + buttons ("1 hour", "14:00"): each button a touch target, named for
+ * screen readers by what it does ("15 minutes less").
+ */
+@Composable
+fun ValueStepper(value: String, lessDescription: String, moreDescription: String, onLess: () -> Unit, onMore: () -> Unit) {
+    Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(16.dp)) {
+        FilledTonalIconButton(onClick = onLess, modifier = Modifier.heightIn(min = TouchTarget)) {
+            Icon(Icons.Filled.Remove, contentDescription = lessDescription)
+        }
+        Text(value, style = MaterialTheme.typography.titleLarge)
+        FilledTonalIconButton(onClick = onMore, modifier = Modifier.heightIn(min = TouchTarget)) {
+            Icon(Icons.Filled.Add, contentDescription = moreDescription)
         }
     }
 }

@@ -1,6 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
 // contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their conversations. The sync panel and the ways to the
+// opens the mentee. Anyone else sees their next visits and calls (answered with "I'll be there"
+// or "Another time") above their conversations. The sync panel and the ways to the
 // community resources and to "This phone" (download or remove my data) sit on top, and for a
 // coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
 package app.passerelle.demo.ui
@@ -95,12 +96,28 @@ private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
 @Composable
 private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Screen) -> Unit) {
     val vm: MyMentorshipsViewModel = viewModel { MyMentorshipsViewModel(api, bus) }
-    when (val state = vm.state.collectAsStateWithLifecycle().value) {
-        Load.Loading -> Waiting()
-        is Load.Failed -> Explain(p.errors.sentence(state.error), stringResource(R.string.retry), vm::reload)
-        is Load.Loaded -> LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-            items(state.value, key = { it.id }) { mentorship ->
-                SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(mentorship.id)) })
+    val upcoming: UpcomingViewModel = viewModel(key = "upcoming-all") { UpcomingViewModel(api, bus, null) }
+    val mentorships = vm.state.collectAsStateWithLifecycle().value
+    val upcomingState = upcoming.state.collectAsStateWithLifecycle().value
+    val actionError = upcoming.actionError.collectAsStateWithLifecycle().value
+    val nextContacts = stringResource(R.string.home_next_contacts)
+    val messages = stringResource(R.string.mentee_messages)
+    val retry = stringResource(R.string.retry)
+    // The next visits first: what a survivor most needs to know when they open the app.
+    LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        upcomingItems(nextContacts, upcomingState, actionError, p, upcoming) { row ->
+            go(Screen.PlanContact(row.mentorshipId, row.contactId))
+        }
+        when (val state = mentorships) {
+            Load.Loading -> item { Waiting() }
+            is Load.Failed -> item {
+                Column {
+                    ErrorLine(p.errors.sentence(state.error))
+                    SecondaryButton(retry, vm::reload)
+                }
+            }
+            is Load.Loaded -> items(state.value, key = { it.id }) { mentorship ->
+                SecondaryButton(messages, { go(Screen.Conversation(mentorship.id)) })
             }
         }
     }

@@ -1,5 +1,6 @@
-// One mentee: record a contact, open the conversation, and the past contacts (one
-// `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
+// One mentee: record a contact, open the conversation, the next contact planned (one
+// `upcomingContacts()` call; each with "Change" and "Cancel", and "Plan a contact"), and the past
+// contacts (one `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
@@ -34,6 +35,12 @@ import app.passerelle.demo.presentation.Presentation
 fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Screen.Mentee, go: (Screen) -> Unit, back: () -> Unit) {
     val vm: MenteeViewModel = viewModel(key = "mentee-${screen.mentorshipId}") { MenteeViewModel(api, bus, screen.mentorshipId) }
     val state = vm.state.collectAsStateWithLifecycle().value
+    val upcoming: UpcomingViewModel = viewModel(key = "upcoming-${screen.mentorshipId}") {
+        UpcomingViewModel(api, bus, screen.mentorshipId)
+    }
+    val upcomingState = upcoming.state.collectAsStateWithLifecycle().value
+    val actionError = upcoming.actionError.collectAsStateWithLifecycle().value
+    val nextContact = stringResource(R.string.mentee_next_contact)
     val now = System.currentTimeMillis()
     Scaffold(topBar = { BackBar(screen.name, back) }) { padding ->
         LazyColumn(
@@ -43,6 +50,10 @@ fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Scree
         ) {
             item { BigButton(stringResource(R.string.mentee_record), { go(Screen.CheckIn(screen.mentorshipId, null)) }) }
             item { SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(screen.mentorshipId)) }) }
+            upcomingItems(nextContact, upcomingState, actionError, p, upcoming) { row ->
+                go(Screen.PlanContact(screen.mentorshipId, row.contactId))
+            }
+            item { SecondaryButton(stringResource(R.string.mentee_plan), { go(Screen.PlanContact(screen.mentorshipId, null)) }) }
             item { SectionTitle(stringResource(R.string.mentee_contacts)) }
             when (state) {
                 Load.Loading -> item { Waiting() }

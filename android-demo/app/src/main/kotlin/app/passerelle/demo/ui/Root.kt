@@ -49,6 +49,9 @@ sealed interface Screen {
     /** [formId] makes every opening a fresh form (its view model is keyed by it). */
     data class CheckIn(val mentorshipId: String, val amendCheckinId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
     data class Conversation(val mentorshipId: String) : Screen
+
+    /** Plans a contact, or moves [changeContactId]; [formId] makes every opening a fresh form. */
+    data class PlanContact(val mentorshipId: String, val changeContactId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
     data object Resources : Screen
     data object ThisPhone : Screen
 
@@ -67,6 +70,7 @@ private fun Screen.encode(): List<String> = when (this) {
     is Screen.Mentee -> listOf("mentee", mentorshipId, name)
     is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
     is Screen.Conversation -> listOf("conversation", mentorshipId)
+    is Screen.PlanContact -> listOf("plan-contact", mentorshipId, changeContactId.orEmpty(), formId)
     Screen.Resources -> listOf("resources")
     Screen.ThisPhone -> listOf("this-phone")
     Screen.ChooseSurvivor -> listOf("choose-survivor")
@@ -79,6 +83,7 @@ private fun decode(parts: List<String>): Screen = when (parts[0]) {
     "mentee" -> Screen.Mentee(parts[1], parts[2])
     "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
+    "plan-contact" -> Screen.PlanContact(parts[1], parts[2].ifEmpty { null }, parts[3])
     "resources" -> Screen.Resources
     "this-phone" -> Screen.ThisPhone
     "choose-survivor" -> Screen.ChooseSurvivor
@@ -152,6 +157,7 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
         is Screen.Mentee -> MenteeScreen(api, bus, p, screen, go, back)
         is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
         is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
+        is Screen.PlanContact -> PlanContactScreen(api, p, screen, back)
         Screen.Resources -> ResourcesScreen(api, p, back)
         Screen.ChooseSurvivor -> ChooseSurvivorScreen(api, bus, p, go, back)
         is Screen.FindMentor -> FindMentorScreen(api, bus, p, screen.survivorId, back)

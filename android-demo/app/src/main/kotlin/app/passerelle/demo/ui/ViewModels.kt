@@ -10,6 +10,7 @@ import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
 import app.passerelle.SyncProgressObserver
 import app.passerelle.core.CaseloadEntry
+import app.passerelle.core.ContactReply
 import app.passerelle.core.Conversation
 import app.passerelle.core.Mentorship
 import app.passerelle.core.Person
@@ -18,14 +19,19 @@ import app.passerelle.core.SyncIssue
 import app.passerelle.core.SyncProgress
 import app.passerelle.core.SyncSummary
 import app.passerelle.core.TimelineEntry
+import app.passerelle.core.UpcomingContact
 import app.passerelle.demo.ChangeBus
 import app.passerelle.demo.presentation.CheckInForm
 import app.passerelle.demo.presentation.ErrorText
 import app.passerelle.demo.presentation.Export
+import app.passerelle.demo.presentation.PlanContactForm
+import app.passerelle.demo.presentation.PlanSubmission
+import app.passerelle.demo.presentation.RelativeTime
 import app.passerelle.demo.presentation.SignIn
 import app.passerelle.demo.presentation.SignInForm
 import app.passerelle.demo.presentation.Submission
 import app.passerelle.demo.presentation.ThisPhonePresenter
+import app.passerelle.demo.presentation.UpcomingContactsPresenter
 import app.passerelle.demo.presentation.WipeStep
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -135,6 +141,42 @@ class MenteeViewModel(private val api: Passerelle, bus: ChangeBus, private val m
     override fun load(): List<TimelineEntry> = api.mentorshipTimeline(mentorshipId)
 }
 
+/** The next contacts and who is looking at them (the words and buttons depend on their side). */
+data class UpcomingContacts(val viewer: Person, val contacts: List<UpcomingContact>)
+
+/**
+ * The next visits and calls: one `upcomingContacts()` call, of every mentorship under way
+ * ([mentorshipId] `null`, the survivor's Home) or of one (the mentor's Mentee screen); the
+ * answer and cancel buttons make one call each, and the change bus reloads the rows after it.
+ */
+class UpcomingViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String?) :
+    LiveScreen<UpcomingContacts>(bus, UpcomingContactsPresenter.WATCHED) {
+    /** Why the last answer or cancellation did not go through, in a sentence. */
+    val actionError = MutableStateFlow<String?>(null)
+    private var working = false
+
+    init { reload() }
+
+    override fun load(): UpcomingContacts = UpcomingContacts(
+        viewer = api.deviceOwner() ?: throw PasserelleException.NotEnrolled(),
+        contacts = api.upcomingContacts(mentorshipId),
+    )
+
+    fun reply(presenter: UpcomingContactsPresenter, contactId: String, reply: ContactReply) =
+        act { presenter.reply(api, contactId, reply) }
+
+    fun cancel(presenter: UpcomingContactsPresenter, contactId: String) = act { presenter.cancel(api, contactId) }
+
+    private fun act(run: () -> String?) {
+        if (working) return
+        working = true
+        viewModelScope.launch {
+            actionError.value = withContext(Dispatchers.IO) { run() }
+            working = false
+        }
+    }
+}
+
 /** The conversation: one `conversation()` call; marks it read while it is on screen. */
 class ConversationViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String) :
     LiveScreen<Conversation>(bus, setOf("message", "conversation_read")) {
@@ -201,6 +243,54 @@ class CheckInViewModel(private val api: Passerelle, mentorshipId: String, amendC
             when (val result = withContext(Dispatchers.IO) { current.submit(api, errors) }) {
                 is Submission.Saved -> onSaved(result.recorded.escalation != null)
                 is Submission.Rejected -> form.value = Load.Loaded(result.form)
+            }
+            saving.value = false
+        }
+    }
+}
+
+/**
+ * The plan form: blank, or prefilled with the contact [changeContactId] (found among the
+ * mentorship's upcoming contacts) to move it.
+ */
+class PlanContactViewModel(
+    private val api: Passerelle,
+    mentorshipId: String,
+    changeContactId: String?,
+    time: RelativeTime,
+) : ViewModel() {
+    val form = MutableStateFlow<Load<PlanContactForm>>(Load.Loading)
+    val saving = MutableStateFlow(false)
+
+    init {
+        viewModelScope.launch {
+            val now = System.currentTimeMillis()
+            form.value = if (changeContactId == null) {
+                Load.Loaded(PlanContactForm.new(mentorshipId, now))
+            } else {
+                when (val upcoming = call { api.upcomingContacts(mentorshipId) }) {
+                    is Load.Loaded -> upcoming.value.firstOrNull { it.contact.id == changeContactId }
+                        ?.let { Load.Loaded(PlanContactForm.change(it.contact, time, now)) }
+                        // Over, or the mentorship ended, since the screen was opened.
+                        ?: Load.Failed(PasserelleException.NotFound("planned_contact"))
+                    is Load.Failed -> upcoming
+                    Load.Loading -> Load.Loading
+                }
+            }
+        }
+    }
+
+    fun edit(change: (PlanContactForm) -> PlanContactForm) = form.update { if (it is Load.Loaded) Load.Loaded(change(it.value)) else it }
+
+    /** Saves with one binding call; [onSaved] runs on the main thread. */
+    fun save(time: RelativeTime, errors: ErrorText, onSaved: () -> Unit) {
+        val current = form.value.valueOrNull() ?: return
+        if (saving.value) return
+        saving.value = true
+        viewModelScope.launch {
+            when (val result = withContext(Dispatchers.IO) { current.submit(api, time, errors) }) {
+                is PlanSubmission.Saved -> onSaved()
+                is PlanSubmission.Rejected -> form.value = Load.Loaded(result.form)
             }
             saving.value = false
         }

@@ -1,0 +1,331 @@
+// Planned contacts against a real store: Marc (the mentor) plans a home visit with Sophie through
+// the plan form; the rows read right from his side and from hers, in English and French; her
+// answer ("I'll be there", "Another time") reads back on both sides; a cancelled contact stays
+// listed, marked, without buttons; moving it clears the answer while changing only its note does
+// not; a start already past, a place or a note too long and a length out of range land under
+// their fields as sentences; the change bus hears `planned_contact`; and the roles the core
+// refuses are told so in a sentence.
+package app.passerelle.demo.presentation
+
+import app.passerelle.core.ContactMode
+import app.passerelle.core.ContactReply
+import app.passerelle.core.Person
+import app.passerelle.core.Role
+import java.time.ZoneId
+import java.time.ZonedDateTime
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import org.junit.Rule
+import org.junit.Test
+import org.junit.rules.TemporaryFolder
+
+class UpcomingContactsTest {
+    @get:Rule
+    val tmp = TemporaryFolder()
+
+    private val paris = ZoneId.of("Europe/Paris")
+    private val en = Presentation(ResourceStrings.english, paris)
+    private val fr = Presentation(ResourceStrings.french, paris)
+
+    /** Marc mentors Sophie; the phone is Marc's. */
+    private class Visit(val p: TestProgramme) {
+        val api = p.api
+        val mentorshipId = p.mentee("Sophie")
+        val marc: Person = p.mentor
+        val sophie: Person = api.people(Role.SURVIVOR).single { it.displayName == "Sophie" }
+
+        fun asMarc() = api.setDeviceOwner(marc.id)
+        fun asSophie() = api.setDeviceOwner(sophie.id)
+
+        /** The rows the phone's owner sees, as the Home and Mentee screens make them. */
+        fun rows(presentation: Presentation, now: Long = System.currentTimeMillis()): Upcoming =
+            presentation.upcoming.list(api.upcomingContacts(null), api.deviceOwner()!!, now)
+    }
+
+    /** Marc plans a home visit the day after tomorrow at 14:00, through the form. */
+    private fun plan(v: Visit, now: Long): PlanContactForm {
+        val form = PlanContactForm.new(v.mentorshipId, now)
+            .withDaysAhead(2)
+            .withMinuteOfDay(13 * 60) // 13:00, then one hour later
+            .laterHour()
+            .withMode(ContactMode.HOME_VISIT)
+            .withPlace("At home")
+            .withNote("Bring the housing form")
+        assertIs<PlanSubmission.Saved>(form.submit(v.api, en.time, en.errors), "Marc may plan it")
+        return form
+    }
+
+    private fun capitalized(text: String) = text.replaceFirstChar { it.uppercase() }
+
+    @Test
+    fun aPlannedVisitReadsRightFromBothSides() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            val form = plan(v, now)
+            val start = form.startsAt(en.time)
+            assertEquals(14 * 60, en.time.minuteOfDay(start))
+            assertEquals(2L, en.time.daysBetween(now, start))
+
+            val starts = capitalized(en.time.dayAndTime(start, now)) + " (in 2 days)"
+            val marcs = v.rows(en, now)
+            assertNull(marcs.empty)
+            val mine = marcs.rows.single()
+            assertEquals("Home visit with Sophie", mine.title)
+            assertEquals(starts, mine.starts)
+            assertEquals("in 2 days", mine.relative)
+            assertEquals("1 hour", mine.duration)
+            assertEquals("At home", mine.place)
+            assertEquals("Bring the housing form", mine.note)
+            assertEquals("No answer yet", mine.answer)
+            assertNull(mine.cancelled)
+            assertFalse(mine.canAnswer, "the mentor does not answer his own visit")
+            assertTrue(mine.canCancel)
+            assertEquals("Home visit with Sophie. $starts. 1 hour. At home. Bring the housing form. No answer yet", mine.spoken)
+            assertTrue(starts.startsWith(capitalized(en.time.dayAndTime(start, now).substringBefore(" at "))))
+
+            v.asSophie()
+            val hers = v.rows(en, now).rows.single()
+            assertEquals("Home visit with Marc", hers.title)
+            assertEquals(starts, hers.starts)
+            assertNull(hers.answer, "nothing said before she answers")
+            assertTrue(hers.canAnswer)
+            assertFalse(hers.canCancel)
+            assertEquals("Home visit with Marc. $starts. 1 hour. At home. Bring the housing form", hers.spoken)
+
+            val french = v.rows(fr, now).rows.single()
+            assertEquals("Visite à domicile avec Marc", french.title)
+            assertEquals(capitalized(fr.time.dayAndTime(start, now)) + " (dans 2 jours)", french.starts)
+            assertTrue(Regex("""[A-Z]\p{L}+ \d{1,2} \p{L}+ à 14:00 \(dans 2 jours\)""").matches(french.starts), french.starts)
+            assertEquals("1 heure", french.duration)
+        }
+    }
+
+    @Test
+    fun herAnswerReadsBackOnBothSides() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+
+            v.asSophie()
+            val id = v.rows(en).rows.single().contactId
+            assertNull(en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+            val accepted = v.rows(en).rows.single()
+            assertEquals(ContactReply.ACCEPTED, accepted.reply)
+            assertEquals("You said you'll be there", accepted.answer)
+            assertTrue(accepted.canAnswer, "she may still change her mind")
+            assertTrue(accepted.spoken.endsWith(". You said you'll be there"), accepted.spoken)
+            assertEquals("Vous avez dit que vous seriez là", v.rows(fr).rows.single().answer)
+
+            v.asMarc()
+            assertEquals("Sophie will be there", v.rows(en).rows.single().answer)
+            assertEquals("Sophie sera là", v.rows(fr).rows.single().answer)
+
+            v.asSophie()
+            assertNull(en.upcoming.reply(v.api, id, ContactReply.DECLINED))
+            assertEquals("You asked for another time", v.rows(en).rows.single().answer)
+            assertEquals("Vous avez demandé un autre moment", v.rows(fr).rows.single().answer)
+            v.asMarc()
+            assertEquals("Sophie asked for another time", v.rows(en).rows.single().answer)
+            assertEquals("Sophie a demandé un autre moment", v.rows(fr).rows.single().answer)
+
+            // Marc cannot answer for her: the core refuses, the row says why.
+            assertEquals("Your account cannot do this.", en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+            assertEquals(ContactReply.DECLINED, v.rows(en).rows.single().reply)
+        }
+    }
+
+    @Test
+    fun aCancelledContactStaysListedWithoutButtons() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+            val id = v.rows(en).rows.single().contactId
+            assertNull(en.upcoming.cancel(v.api, id))
+
+            val mine = v.rows(en, now).rows.single()
+            assertEquals("Cancelled", mine.cancelled)
+            assertNull(mine.answer, "the answer to a cancelled contact no longer matters")
+            assertFalse(mine.canCancel)
+            assertFalse(mine.canAnswer)
+            assertEquals("Home visit with Sophie. Cancelled. ${mine.starts}. 1 hour. At home. Bring the housing form", mine.spoken)
+            assertEquals("Annulé", v.rows(fr).rows.single().cancelled)
+
+            v.asSophie()
+            val hers = v.rows(en).rows.single()
+            assertEquals("Cancelled", hers.cancelled)
+            assertFalse(hers.canAnswer, "nothing to answer once cancelled")
+            // Were she to answer anyway (a screen not yet reloaded), the core says no.
+            assertEquals("This is not possible right now.", en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+            assertEquals("Ce n'est pas possible pour le moment.", fr.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+        }
+    }
+
+    @Test
+    fun movingItClearsTheAnswerButANewNoteDoesNot() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+            v.asSophie()
+            val id = v.rows(en).rows.single().contactId
+            assertNull(en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+
+            v.asMarc()
+            val row = v.rows(en, now).rows.single()
+            val change = PlanContactForm.change(row.contact, en.time, now)
+            assertEquals(id, change.changing)
+            assertTrue(change.isChange)
+            assertEquals(listOf(2, 14 * 60, ContactMode.HOME_VISIT, 60, "At home", "Bring the housing form"),
+                listOf(change.daysAhead, change.minuteOfDay, change.mode, change.durationMinutes, change.place, change.note))
+
+            // Only the note: the same start, so her answer stands.
+            val noted = assertIs<PlanSubmission.Saved>(change.withNote("Bring the housing form and the bills").submit(v.api, en.time, en.errors))
+            assertEquals(ContactReply.ACCEPTED, noted.contact.reply)
+            assertEquals("Sophie will be there", v.rows(en).rows.single().answer)
+
+            // A day later, and longer: the answer is cleared.
+            val moved = assertIs<PlanSubmission.Saved>(change.withDaysAhead(3).longer().longer().submit(v.api, en.time, en.errors))
+            assertNull(moved.contact.reply)
+            val after = v.rows(en, now).rows.single()
+            assertEquals("No answer yet", after.answer)
+            assertEquals("in 3 days", after.relative)
+            assertEquals("1 hour and 30 minutes", after.duration)
+            assertEquals("Bring the housing form", after.note, "the change form sends the whole details again")
+            v.asSophie()
+            assertNull(v.rows(en).rows.single().answer)
+            assertTrue(v.rows(en).rows.single().canAnswer)
+        }
+    }
+
+    @Test
+    fun whatTheCoreRefusesLandsUnderItsField() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            val blank = PlanContactForm.new(v.mentorshipId, now)
+            fun rejected(form: PlanContactForm, presentation: Presentation = en): PlanContactForm {
+                val before = v.api.outboxLen()
+                val result = assertIs<PlanSubmission.Rejected>(form.submit(v.api, presentation.time, presentation.errors))
+                assertEquals(before, v.api.outboxLen(), "a refused plan saves nothing")
+                return result.form
+            }
+
+            // Midnight today is already past.
+            val past = rejected(blank.withDaysAhead(0).withMinuteOfDay(0))
+            assertEquals(mapOf(PlanField.STARTS_AT to "That time has already passed."), past.errors)
+            assertNull(past.formError)
+            assertEquals("Cette heure est déjà passée.", rejected(blank.withDaysAhead(0).withMinuteOfDay(0), fr).errors[PlanField.STARTS_AT])
+            // Choosing another day clears the error before saving again.
+            assertEquals(emptyMap(), past.withDaysAhead(1).errors)
+            // The summary sentence names the field in words.
+            assertEquals(
+                "Please check the time.",
+                en.errors.sentence(app.passerelle.PasserelleException.InvalidInput("starts_at", "already past")),
+            )
+
+            assertEquals(mapOf(PlanField.PLACE to "Too long: 120 characters at most."), rejected(blank.withPlace("x".repeat(121))).errors)
+            assertEquals(mapOf(PlanField.NOTE to "Too long: 1000 characters at most."), rejected(blank.withNote("x".repeat(1001))).errors)
+            // The steppers stay within 5 minutes and 10 hours; the core says so for anything else.
+            assertEquals(mapOf(PlanField.DURATION to "Choose between 5 and 600."), rejected(blank.copy(durationMinutes = 601)).errors)
+            assertTrue(v.api.upcomingContacts(null).isEmpty())
+
+            // Sophie cannot plan: a sentence above the form, not under a field.
+            v.asSophie()
+            val refused = rejected(blank)
+            assertEquals("Your account cannot do this.", refused.formError)
+            assertTrue(refused.errors.isEmpty())
+        }
+    }
+
+    @Test
+    fun theStepsStayWithinTheDayAndTheAllowedLength() {
+        val form = PlanContactForm.new("m", 0L)
+        assertEquals(listOf(1, 10 * 60, 60), listOf(form.daysAhead, form.minuteOfDay, form.durationMinutes))
+        assertEquals(0, form.withMinuteOfDay(30).earlierHour().minuteOfDay)
+        assertEquals(23 * 60 + 45, form.withMinuteOfDay(23 * 60 + 45).laterQuarter().minuteOfDay)
+        assertEquals(10 * 60 + 15, form.laterQuarter().minuteOfDay)
+        assertEquals(5, form.withDuration(15).shorter().durationMinutes)
+        assertEquals(20, form.withDuration(5).longer().durationMinutes)
+        assertEquals(600, form.withDuration(600).longer().durationMinutes)
+        assertEquals(listOf(0, 1, 2, 3, 7), form.dayChoices)
+        // A contact moved to 12 days ahead keeps its own day among the chips.
+        assertEquals(listOf(0, 1, 2, 3, 7, 12), form.withDaysAhead(12).dayChoices)
+        assertNull(form.withPlace("  ").toDetails(en.time).place, "a blank place is no place")
+    }
+
+    @Test
+    fun nothingPlannedIsSaidInWords() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            assertEquals(Upcoming(listOf(), "No visit or call planned yet."), v.rows(en))
+            assertEquals(Upcoming(listOf(), "Pas encore de visite ni d'appel prévu."), v.rows(fr))
+        }
+    }
+
+    @Test
+    fun theChangeBusHearsPlannedContacts() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val heard = Heard()
+            v.api.setChangeObserver(heard)
+            plan(v, System.currentTimeMillis())
+            assertTrue("planned_contact" in heard.collections, heard.collections.toString())
+            assertTrue(heard.collections.any { it in UpcomingContactsPresenter.WATCHED })
+
+            heard.collections.clear()
+            v.asSophie()
+            assertNull(en.upcoming.reply(v.api, v.rows(en).rows.single().contactId, ContactReply.ACCEPTED))
+            v.api.setChangeObserver(null)
+            assertTrue("planned_contact" in heard.collections, "an answer reloads the screens: ${heard.collections}")
+        }
+    }
+
+    @Test
+    fun theCoordinatorSeesTheMentorSideAndACaregiverTheSurvivorSide() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            plan(v, System.currentTimeMillis())
+            val upcoming = v.api.upcomingContacts(v.mentorshipId).single()
+            val claire = programme.coordinator
+            assertEquals(ContactSide.MENTOR, en.upcoming.side(upcoming, claire))
+            assertEquals("Home visit with Sophie", en.upcoming.row(upcoming, claire, System.currentTimeMillis()).title)
+            val carer = Person("someone-else", Role.CAREGIVER, "Paul", 0L, 0L)
+            assertEquals(ContactSide.SURVIVOR, en.upcoming.side(upcoming, carer))
+            val row = en.upcoming.row(upcoming, carer, System.currentTimeMillis())
+            assertEquals("Home visit with Marc", row.title)
+            assertTrue(row.canAnswer)
+            assertFalse(row.canCancel)
+        }
+    }
+
+    @Test
+    fun daysAndLengthsInWords() {
+        fun at(year: Int, month: Int, day: Int, hour: Int, minute: Int = 0) =
+            ZonedDateTime.of(year, month, day, hour, minute, 0, 0, paris).toInstant().toEpochMilli()
+        val now = at(2024, 11, 30, 9)
+        assertEquals("mardi 3 décembre à 14:00", fr.time.dayAndTime(at(2024, 12, 3, 14), now))
+        assertTrue(en.time.dayAndTime(at(2024, 12, 3, 14), now).startsWith("Tuesday 3 December at "))
+        // Another year carries it.
+        assertEquals("mardi 7 janvier 2025 à 09:30", fr.time.dayAndTime(at(2025, 1, 7, 9, 30), now))
+        // The phone's calendar and clock: 14:30 in Paris, two days on.
+        assertEquals(at(2024, 12, 2, 14, 30), fr.time.atDayAndMinute(now, 2, 14 * 60 + 30))
+        assertEquals(14 * 60 + 30, fr.time.minuteOfDay(at(2024, 12, 2, 14, 30)))
+        // Across the change to summer time, 10:00 stays 10:00 on the wall clock.
+        assertEquals(at(2025, 3, 31, 10), fr.time.atDayAndMinute(at(2025, 3, 29, 20), 2, 10 * 60))
+
+        assertEquals("30 minutes", en.labels.length(30))
+        assertEquals("1 hour", en.labels.length(60))
+        assertEquals("2 hours", en.labels.length(120))
+        assertEquals("1 hour and 30 minutes", en.labels.length(90))
+        assertEquals("1 heure et 15 minutes", fr.labels.length(75))
+        assertEquals("10 heures", fr.labels.length(600))
+        assertNotNull(ResourceStrings.french.plural(Plural.DURATION_HOURS, 1_000_000))
+    }
+}
