@@ -176,11 +176,15 @@ const ANSWER_FIELDS: &[&str] = &["reply", "replied_by", "replied_at", "replied_f
 
 /// A planned contact is made, moved and cancelled by the mentor serving the mentorship or its
 /// coordinator, and answered by the survivor or a caregiver they share with — each touching
-/// only their own fields — while the mentorship is under way with the survivor's consent.
+/// only their own fields. A new one needs the mentorship under way with the survivor's consent.
+/// A change to one already made is taken from anyone still holding it — the coordinator and the
+/// survivor keep the mentorship's scope after it ends — since a refused edit of a row its
+/// author keeps would leave their phone showing what the server never took.
 fn planned_contact_fits(m: Option<&rows::Mentorship>, me: &str, op: Op, row: &WireRow) -> bool {
-    let Some(m) = m.filter(|m| m.ended_at.is_none() && m.consented) else {
+    let Some(m) = m else {
         return false;
     };
+    let under_way = m.ended_at.is_none() && m.consented;
     let plans = m.served_by(me) || m.coordinator == me;
     let answers = m.survivor == me || m.sharing.iter().any(|c| c == me);
     let null = |f: &&str| row.get(*f).is_none_or(serde_json::Value::is_null);
@@ -202,7 +206,8 @@ fn planned_contact_fits(m: Option<&rows::Mentorship>, me: &str, op: Op, row: &Wi
     };
     match op {
         Op::Insert => {
-            plans
+            under_way
+                && plans
                 && text(row, "planned_by") == Some(me)
                 && null(&"cancelled_at")
                 && ANSWER_FIELDS.iter().all(null)

@@ -364,6 +364,7 @@ fn a_device_upgraded_from_version_2_receives_the_notices_it_skipped() {
         .unwrap()
         .execute_batch(
             "DROP TABLE referral;
+             DROP TABLE planned_contact;
              INSERT INTO sync_issue (kind, collection, row_id, reason, at)
              VALUES ('unreadable', 'referral', 'skipped', 'unknown collection', 0);
              PRAGMA user_version = 2;",

@@ -13,9 +13,10 @@ use std::sync::{Arc, OnceLock};
 
 use passerelle_core::store::rows::Collection;
 use passerelle_core::{
-    CheckInInput, Clock, ConcernCategory, ConsentScope, ContactMode, Dimension, Durability, Error,
-    FollowUp, Key, MentorshipStatus, NewConcern, NewConsent, NewSupervision, NewTraining, Profile,
-    Reached, Role, Store, StoreError, StoreOptions, SupervisionFormat, SyncError, Urgency,
+    CheckInInput, Clock, ConcernCategory, ConsentScope, ContactDetails, ContactMode, ContactReply,
+    Dimension, Durability, Error, FollowUp, Key, MentorshipStatus, NewConcern, NewConsent,
+    NewSupervision, NewTraining, Profile, Reached, Role, Store, StoreError, StoreOptions,
+    SupervisionFormat, SyncError, Urgency,
 };
 use passerelle_server::demo::SeededPerson;
 use passerelle_server::{
@@ -82,6 +83,7 @@ pub struct Report {
 
 const MINUTE: i64 = 60_000;
 const DAY: i64 = 24 * 60 * MINUTE;
+const HOUR: i64 = 60 * MINUTE;
 
 /// A write the device's API reported saved, and how to find it on the server.
 #[derive(Debug, Clone)]
@@ -599,20 +601,23 @@ impl<S: ServerStore> World<S> {
                 0..=3 => self.op_checkin(i, n),
                 4 => self.op_amend(i, n),
                 5 => self.op_follow_up(i),
-                6 | 7 => self.op_message(i, n),
-                8 => self.op_read(i),
+                6 => self.op_message(i, n),
+                7 => self.op_read(i),
+                8 => self.op_plan(i),
                 _ => self.op_own_profile(i, n),
             },
             Role::Survivor => match dice {
                 0..=2 => self.op_message(i, n),
-                3 | 4 => self.op_read(i),
+                3 => self.op_read(i),
+                4 => self.op_answer(i),
                 5 | 6 => self.op_own_profile(i, n),
                 7 => self.op_rename(i, n),
                 _ => self.op_consent(i),
             },
             Role::Caregiver => match dice {
                 0..=4 => self.op_message(i, n),
-                5..=7 => self.op_read(i),
+                5 | 6 => self.op_read(i),
+                7 => self.op_answer(i),
                 _ => self.op_own_profile(i, n),
             },
             Role::Professional => match dice {
@@ -732,6 +737,64 @@ impl<S: ServerStore> World<S> {
             .send_message(&m, &format!("Message {n}"))
             .ok()?;
         Some(format!("message {n}"))
+    }
+
+    /// Plans a contact in a mentorship the mentor serves, or moves or cancels one to come.
+    fn op_plan(&mut self, i: usize) -> Option<String> {
+        let store = self.devs[i].store();
+        let now = store.now();
+        let mut upcoming = store.upcoming_contacts(None).ok()?;
+        upcoming.retain(|u| u.contact.cancelled_at.is_none());
+        upcoming.sort_by_key(|u| (self.name_of(&u.survivor_id), u.contact.starts_at));
+        let details = ContactDetails {
+            starts_at: now + self.rng.range(HOUR, 10 * DAY),
+            duration_minutes: *self.rng.pick(&[30, 60, 90]),
+            mode: *self.rng.pick(ContactMode::ALL),
+            place: self.rng.chance(500).then(|| "At home".to_owned()),
+            note: None,
+        };
+        if upcoming.is_empty() || self.rng.chance(400) {
+            let me = self.devs[i].person_id.clone();
+            let ms: Vec<_> = self
+                .mentorships(i)
+                .into_iter()
+                .filter(|m| m.mentor_id == me && m.status == MentorshipStatus::Active)
+                .collect();
+            if ms.is_empty() {
+                return None;
+            }
+            let m = self.rng.pick(&ms).id.clone();
+            self.devs[i].store().plan_contact(&m, details).ok()?;
+            return Some("plan a contact".to_owned());
+        }
+        let id = self.rng.pick(&upcoming).contact.id.clone();
+        if self.rng.chance(300) {
+            self.devs[i].store().cancel_planned_contact(&id).ok()?;
+            Some("cancel a contact".to_owned())
+        } else {
+            self.devs[i]
+                .store()
+                .change_planned_contact(&id, details)
+                .ok()?;
+            Some("move a contact".to_owned())
+        }
+    }
+
+    /// The survivor or a sharing caregiver answers a contact to come.
+    fn op_answer(&mut self, i: usize) -> Option<String> {
+        let mut upcoming = self.devs[i].store().upcoming_contacts(None).ok()?;
+        upcoming.retain(|u| u.contact.cancelled_at.is_none());
+        if upcoming.is_empty() {
+            return None;
+        }
+        upcoming.sort_by_key(|u| (self.name_of(&u.survivor_id), u.contact.starts_at));
+        let id = self.rng.pick(&upcoming).contact.id.clone();
+        let reply = *self.rng.pick(ContactReply::ALL);
+        self.devs[i]
+            .store()
+            .reply_to_planned_contact(&id, reply)
+            .ok()?;
+        Some(format!("answer a contact: {reply}"))
     }
 
     fn op_read(&mut self, i: usize) -> Option<String> {
