@@ -391,6 +391,11 @@ impl Passerelle {
         Ok(self.store.reply_to_planned_contact(&contact_id, reply)?)
     }
 
+    /// One planned contact as the owner sees it (past or to come), with what they may do.
+    pub fn planned_contact(&self, contact_id: String) -> Result<UpcomingContact> {
+        Ok(self.store.planned_contact(&contact_id)?)
+    }
+
     /// The contacts still to come that the owner takes part in, soonest first (all mentorships
     /// under way, or one): a survivor's "next visit", a mentor's week.
     pub fn upcoming_contacts(&self, mentorship_id: Option<String>) -> Result<Vec<UpcomingContact>> {

@@ -338,7 +338,7 @@ fn upcoming(c: &mut Criterion) {
         "upcoming_contacts_30_mentees_1200_planned",
         "upcoming_30x40",
         || black_box(store.upcoming_contacts(None).unwrap()).len(),
-        || same_sql(&conn, UPCOMING_SQL, (store.now(), &me, None::<String>)),
+        || same_sql(&conn, UPCOMING_SQL, (&me, store.now(), None::<String>)),
     );
 }
 

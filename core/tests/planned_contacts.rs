@@ -407,3 +407,79 @@ fn a_contact_over_or_a_mentorship_ended_takes_no_more_changes() {
         Err(Error::InvalidState("the mentorship has ended"))
     ));
 }
+
+#[test]
+fn each_side_is_told_what_it_may_do_and_who_answered() {
+    let db = new_db();
+    let p = programme(&db.store);
+    db.store
+        .grant_consent(NewConsent {
+            survivor_id: p.survivor.id.clone(),
+            scope: ConsentScope::ShareWithCaregiver,
+            caregiver_id: Some(p.caregiver.id.clone()),
+            granted_at: T0,
+        })
+        .unwrap();
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let planned = db
+        .store
+        .plan_contact(&p.mentorship.id, visit(T0 + DAY))
+        .unwrap();
+    db.store.set_device_owner(&p.caregiver.id).unwrap();
+    db.store
+        .reply_to_planned_contact(&planned.id, ContactReply::Accepted)
+        .unwrap();
+
+    // (planner side, may change, may answer, who answered) for each person.
+    let seen = |db: &TestDb, who: &str| {
+        db.store.set_device_owner(who).unwrap();
+        let one = db.store.planned_contact(&planned.id).unwrap();
+        assert_eq!(
+            db.store.upcoming_contacts(None).unwrap(),
+            std::slice::from_ref(&one)
+        );
+        (
+            one.planner_side,
+            one.can_change,
+            one.can_answer,
+            one.replied_by_name,
+        )
+    };
+    let paul = || Some("Paul".to_owned());
+    assert_eq!(seen(&db, &p.survivor.id), (false, false, true, paul()));
+    assert_eq!(seen(&db, &p.caregiver.id), (false, false, true, paul()));
+    assert_eq!(seen(&db, &p.mentor.id), (true, true, false, paul()));
+    assert_eq!(seen(&db, &p.coordinator.id), (true, true, false, paul()));
+
+    // Cancelled: nobody may do anything more; moved, the answer and its name go.
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let mut later = visit(T0 + DAY + HOUR);
+    later.place = None;
+    db.store.change_planned_contact(&planned.id, later).unwrap();
+    assert_eq!(seen(&db, &p.survivor.id), (false, false, true, None));
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    db.store.cancel_planned_contact(&planned.id).unwrap();
+    assert_eq!(seen(&db, &p.survivor.id), (false, false, false, None));
+    assert_eq!(seen(&db, &p.mentor.id), (true, false, false, None));
+
+    // Someone outside the mentorship, and an id that names nothing.
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    let other = db
+        .store
+        .create_person(NewPerson {
+            role: Role::Mentor,
+            display_name: "Inès".into(),
+        })
+        .unwrap();
+    db.store.set_device_owner(&other.id).unwrap();
+    assert!(matches!(
+        db.store.planned_contact(&planned.id),
+        Err(Error::NotAllowed(_))
+    ));
+    assert!(db.store.upcoming_contacts(None).unwrap().is_empty());
+    assert!(matches!(
+        db.store
+            .planned_contact("01900000-0000-7000-8000-00000000ffff"),
+        Err(Error::NotFound("planned contact"))
+    ));
+}

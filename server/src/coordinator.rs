@@ -91,7 +91,14 @@ pub struct Ctx<'w, 't> {
     pub stamp: &'w mut dyn FnMut() -> i64,
 }
 
-fn new_row(op: &mut Ctx<'_, '_>, key: &str, id: &str, editable: bool, fields: Json) -> WireRow {
+/// A new row of `fields` keyed `id`, with the stamps the server gives the rows it writes.
+pub(crate) fn new_row(
+    op: &mut Ctx<'_, '_>,
+    key: &str,
+    id: &str,
+    editable: bool,
+    fields: Json,
+) -> WireRow {
     let mut row = match fields {
         Json::Object(m) => m,
         _ => WireRow::new(),
@@ -139,7 +146,7 @@ pub fn professional(actor: &Actor) -> Result<(), ApiError> {
     }
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 

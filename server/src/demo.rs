@@ -35,16 +35,7 @@ fn profile(
     person: &str,
     fields: serde_json::Value,
 ) -> Result<(), ApiError> {
-    let mut row = match fields {
-        serde_json::Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    };
-    row.insert("person_id".into(), person.into());
-    row.insert("created_at".into(), ctx.now.into());
-    row.insert("updated_at".into(), ctx.now.into());
-    row.insert("field_hlc".into(), "{}".into());
-    row.insert("origin".into(), "server".into());
-    row.insert("hlc".into(), (ctx.stamp)().into());
+    let row = coordinator::new_row(ctx, "person_id", person, true, fields);
     match ctx
         .writer
         .apply(collection, Op::Insert, person, row, false)?
@@ -52,6 +43,38 @@ fn profile(
     {
         None => Ok(()),
         Some(_) => Err(ApiError::bad_request("invalid", "profile refused")),
+    }
+}
+
+/// Marc's first home visit to Sophie, planned by the coordinator for the day after tomorrow at
+/// 14:00 UTC, so a survivor's phone has a contact to come from its first sync.
+fn plan_first_visit(
+    ctx: &mut Ctx<'_, '_>,
+    mentorship: &str,
+    coordinator: &str,
+) -> Result<(), ApiError> {
+    let day = passerelle_core::time::DAY_MS;
+    let starts_at = (ctx.now / day + 2) * day + 14 * 3_600_000;
+    let id = coordinator::new_id();
+    let row = coordinator::new_row(
+        ctx,
+        "id",
+        &id,
+        true,
+        json!({
+            "mentorship_id": mentorship, "planned_by": coordinator, "starts_at": starts_at,
+            "duration_minutes": 60, "mode": "home_visit", "place": "At home",
+            "note": "A first visit to get to know each other", "cancelled_at": null,
+            "reply": null, "replied_by": null, "replied_at": null, "replied_for": null,
+        }),
+    );
+    match ctx
+        .writer
+        .apply("planned_contact", Op::Insert, &id, row, false)?
+        .reason
+    {
+        None => Ok(()),
+        Some(_) => Err(ApiError::bad_request("invalid", "planned contact refused")),
     }
 }
 
@@ -91,7 +114,7 @@ pub const DEMO_MEMBER: &str = "demo_member";
 const DEMO_PROGRAMME: &str = "programme";
 
 /// Enrols the demo programme: a coordinator, two mentors, three survivors, a caregiver;
-/// consents; two active mentorships and one proposed. On a store that already holds it (the
+/// consents; two active mentorships and one proposed; Sophie's first visit planned. On a store that already holds it (the
 /// server started again with `--seed-demo`), issues fresh one-time codes to its people instead:
 /// the codes printed the first time may be gone, and one demo programme is enough.
 pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, ApiError> {
@@ -174,6 +197,9 @@ pub fn seed<S: ServerStore>(service: &Service<S>) -> Result<Vec<SeededPerson>, A
             )?;
             if activate {
                 coordinator::act(ctx, &claire, &m, "activate", ActionRequest::default())?;
+                if survivor == &sophie {
+                    plan_first_visit(ctx, &m, &claire.person_id)?;
+                }
             }
         }
         Ok(())

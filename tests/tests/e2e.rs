@@ -448,20 +448,29 @@ fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back() {
 
 fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind: StoreKind) {
     let (server, people) = TestServer::with_demo_on(kind);
-    let (mentor, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let (mentor, marc) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     let (survivor, sophie) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
     let (caregiver, _) = Device::enrol(&server.url, &seeded(&people, "Paul").enrolment_code);
-    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    let (coordinator, claire) =
+        Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
     let (other_mentor, _) = Device::enrol(&server.url, &seeded(&people, "Inès").enrolment_code);
     for d in [&mentor, &survivor, &caregiver, &coordinator, &other_mentor] {
         d.sync();
     }
     let mentorship = survivor.store.my_mentorships().unwrap()[0].id.clone();
+    // The demo's first visit, planned by Claire when she enrolled everyone, is on Sophie's
+    // phone from her first sync, hers to answer.
+    let first = survivor.store.upcoming_contacts(None).unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].contact.planned_by, claire.id);
+    assert!(first[0].can_answer && !first[0].planner_side);
+    // Marc's contacts, as each phone sees them.
     let upcoming = |d: &Device| {
         d.store
             .upcoming_contacts(None)
             .unwrap()
             .into_iter()
+            .filter(|u| u.contact.planned_by == marc.id)
             .map(|u| (u.contact.starts_at, u.contact.reply, u.mentor_name))
             .collect::<Vec<_>>()
     };
@@ -522,12 +531,10 @@ fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind: Store
     mentor.sync();
     coordinator.sync();
     for d in [&mentor, &coordinator] {
-        let seen = d.store.upcoming_contacts(Some(&mentorship)).unwrap();
-        assert_eq!(seen[0].contact.reply, Some(ContactReply::Accepted));
-        assert_eq!(
-            seen[0].contact.replied_by.as_deref(),
-            Some(sophie.id.as_str())
-        );
+        let seen = d.store.planned_contact(&planned.id).unwrap();
+        assert_eq!(seen.contact.reply, Some(ContactReply::Accepted));
+        assert_eq!(seen.contact.replied_by.as_deref(), Some(sophie.id.as_str()));
+        assert_eq!(seen.replied_by_name.as_deref(), Some("Sophie"));
     }
 
     // Cancelled by the coordinator: every phone shows it cancelled.
@@ -538,11 +545,8 @@ fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind: Store
     coordinator.sync();
     for d in [&mentor, &survivor, &caregiver] {
         d.sync();
-        assert!(
-            d.store.upcoming_contacts(None).unwrap()[0]
-                .contact
-                .cancelled_at
-                .is_some()
-        );
+        let seen = d.store.planned_contact(&planned.id).unwrap();
+        assert!(seen.contact.cancelled_at.is_some());
+        assert!(!seen.can_answer && !seen.can_change);
     }
 }

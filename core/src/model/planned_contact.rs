@@ -83,7 +83,8 @@ pub struct PlannedContact {
     pub replied_at: Option<Millis>,
 }
 
-/// A contact still to come, with the names a screen shows.
+/// A planned contact as the device owner sees it: with the names a screen shows and what the
+/// owner may do with it, so an app words it from the right side without deciding who may what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UpcomingContact {
@@ -97,6 +98,15 @@ pub struct UpcomingContact {
     pub mentor_id: String,
     /// Their name.
     pub mentor_name: String,
+    /// The name of whoever gave the current answer (the survivor, or a caregiver).
+    pub replied_by_name: Option<String>,
+    /// Whether the owner is on the side that plans (the mentor or the coordinator) rather than
+    /// the side that is visited (the survivor, a caregiver they share with).
+    pub planner_side: bool,
+    /// Whether the owner may move or cancel it now.
+    pub can_change: bool,
+    /// Whether the owner may answer it now.
+    pub can_answer: bool,
 }
 
 /// The columns [`contact_from_row`] reads, in its order.
@@ -155,6 +165,31 @@ fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> 
     })
 }
 
+/// Reads a row of [`seen_by`] for `me`.
+fn seen_by_owner(r: &Row<'_>, me: &str) -> rusqlite::Result<UpcomingContact> {
+    let contact = contact_from_row(r, 0)?;
+    let mentor_id: String = r.get(15)?;
+    let coordinator_id: String = r.get(17)?;
+    let planner_side = me == mentor_id || me == coordinator_id;
+    let open = contact.cancelled_at.is_none();
+    let replied_by_name = if contact.replied_by.is_some() {
+        r.get(18)?
+    } else {
+        None
+    };
+    Ok(UpcomingContact {
+        survivor_id: r.get(13)?,
+        survivor_name: r.get(14)?,
+        mentor_id,
+        mentor_name: r.get(16)?,
+        replied_by_name,
+        planner_side,
+        can_change: planner_side && open,
+        can_answer: !planner_side && open,
+        contact,
+    })
+}
+
 fn load_contact(c: &Connection, id: &str) -> Result<PlannedContact> {
     c.prepare_cached(concat!(
         "SELECT ",
@@ -166,28 +201,42 @@ fn load_contact(c: &Connection, id: &str) -> Result<PlannedContact> {
     .ok_or(Error::NotFound("planned contact"))
 }
 
-/// Every contact still to come (ending after `?1`; starting less than the longest duration,
-/// 600 minutes, before it, so the index on the start is searched) of the mentorships under way
-/// that `?2` belongs to — as survivor, mentor, coordinator or caregiver the survivor shares with —, or of
-/// one of them (`?3`), soonest first. Cancelled contacts stay until their time has passed, so
-/// nobody waits for a visit that will not come.
+/// The planned contacts of the mentorships under way that `?1` belongs to — as survivor,
+/// mentor, coordinator or caregiver the survivor shares with —, with the columns
+/// [`seen_by_owner`] reads. The callers add their conditions after it.
+macro_rules! seen_by {
+    () => {
+        concat!(
+            "SELECT ",
+            contact_columns!("p"),
+            ", m.survivor_id, s.display_name, m.mentor_id, t.display_name, m.coordinator_id,
+                 r.display_name
+             FROM planned_contact p
+             JOIN mentorship m ON m.id = p.mentorship_id
+             JOIN person s ON s.id = m.survivor_id
+             JOIN person t ON t.id = m.mentor_id
+             LEFT JOIN person r ON r.id = p.replied_by
+             WHERE m.status IN ('active', 'paused')
+               AND (m.survivor_id = ?1 OR m.mentor_id = ?1 OR m.coordinator_id = ?1
+                    OR EXISTS (SELECT 1 FROM consent k WHERE k.survivor_id = m.survivor_id
+                                 AND k.scope = 'share_with_caregiver' AND k.caregiver_id = ?1
+                                 AND k.withdrawn_at IS NULL))"
+        )
+    };
+}
+
+/// Every contact still to come for `?1`: ending after `?2` (and starting less than the longest
+/// duration, 600 minutes, before it, so the index on the start is searched), of every
+/// mentorship or of one (`?3`), soonest first. Cancelled contacts stay until their time has
+/// passed, so nobody waits for a visit that will not come.
 pub const UPCOMING_SQL: &str = concat!(
-    "SELECT ",
-    contact_columns!("p"),
-    ", m.survivor_id, s.display_name, m.mentor_id, t.display_name
-     FROM planned_contact p
-     JOIN mentorship m ON m.id = p.mentorship_id
-     JOIN person s ON s.id = m.survivor_id
-     JOIN person t ON t.id = m.mentor_id
-     WHERE p.starts_at > ?1 - 36000000 AND p.starts_at + p.duration_minutes * 60000 > ?1
-       AND m.status IN ('active', 'paused')
-       AND (?3 IS NULL OR p.mentorship_id = ?3)
-       AND (m.survivor_id = ?2 OR m.mentor_id = ?2 OR m.coordinator_id = ?2
-            OR EXISTS (SELECT 1 FROM consent k WHERE k.survivor_id = m.survivor_id
-                         AND k.scope = 'share_with_caregiver' AND k.caregiver_id = ?2
-                         AND k.withdrawn_at IS NULL))
+    seen_by!(),
+    " AND p.starts_at > ?2 - 36000000 AND p.starts_at + p.duration_minutes * 60000 > ?2
+      AND (?3 IS NULL OR p.mentorship_id = ?3)
      ORDER BY p.starts_at, p.id"
 );
+/// One planned contact (`?2`) as `?1` sees it.
+const ONE_SQL: &str = concat!(seen_by!(), " AND p.id = ?2");
 // The SQL's window is the longest duration, written out in milliseconds.
 const _: () = assert!(DURATION_MAX * 60_000 == 36_000_000);
 
@@ -359,16 +408,25 @@ impl Store {
         self.read(|c| {
             let me = owner(c)?;
             let mut stmt = c.prepare_cached(UPCOMING_SQL)?;
-            let rows = stmt.query_map((now, &me.id, &mentorship_id), |r| {
-                Ok(UpcomingContact {
-                    contact: contact_from_row(r, 0)?,
-                    survivor_id: r.get(13)?,
-                    survivor_name: r.get(14)?,
-                    mentor_id: r.get(15)?,
-                    mentor_name: r.get(16)?,
-                })
-            })?;
+            let rows =
+                stmt.query_map((&me.id, now, &mentorship_id), |r| seen_by_owner(r, &me.id))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// One planned contact of a mentorship under way that the owner takes part in, past or to
+    /// come (to prefill the form that moves it, or to open it from a notification).
+    pub fn planned_contact(&self, contact_id: &str) -> Result<UpcomingContact> {
+        let id = parse_id("contact_id", contact_id)?;
+        self.read(|c| {
+            let me = owner(c)?;
+            load_contact(c, &id)?;
+            c.prepare_cached(ONE_SQL)?
+                .query_row((&me.id, &id), |r| seen_by_owner(r, &me.id))
+                .optional()?
+                .ok_or(Error::NotAllowed(
+                    "only the people of a mentorship under way see its planned contacts",
+                ))
         })
     }
 }

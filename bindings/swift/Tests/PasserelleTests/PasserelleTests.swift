@@ -227,9 +227,11 @@ final class PasserelleTests: XCTestCase {
         let mine = try api.upcomingContacts(mentorshipId: nil)
         XCTAssertEqual(mine.map { $0.mentorName }, ["Marc"])
         XCTAssertEqual(mine[0].contact.startsAt, thursday)
+        XCTAssertTrue(mine[0].canAnswer && !mine[0].canChange && !mine[0].plannerSide)
         let answered = try api.replyToPlannedContact(contactId: planned.id, reply: .accepted)
         XCTAssertEqual(answered.reply, .accepted)
         XCTAssertEqual(answered.repliedBy, p.survivor.id)
+        XCTAssertEqual(try api.plannedContact(contactId: planned.id).repliedByName, "Sophie")
         XCTAssertThrowsError(try api.cancelPlannedContact(contactId: planned.id)) { error in
             guard case .NotAllowed? = error as? PasserelleError else {
                 return XCTFail("expected NotAllowed, got \(error)")
@@ -238,6 +240,8 @@ final class PasserelleTests: XCTestCase {
 
         // Moved an hour later: a new time, no answer yet; then cancelled.
         _ = try api.setDeviceOwner(personId: p.mentor.id)
+        let mentorSees = try api.plannedContact(contactId: planned.id)
+        XCTAssertTrue(mentorSees.plannerSide && mentorSees.canChange && !mentorSees.canAnswer)
         visit.startsAt = thursday + hour
         let moved = try api.changePlannedContact(contactId: planned.id, details: visit)
         XCTAssertNil(moved.reply)

@@ -238,13 +238,17 @@ class PasserelleTest {
             val mine = api.upcomingContacts(null)
             assertEquals(listOf("Marc"), mine.map { it.mentorName })
             assertEquals(thursday, mine[0].contact.startsAt)
+            assertTrue(mine[0].canAnswer && !mine[0].canChange && !mine[0].plannerSide)
             val answered = api.replyToPlannedContact(planned.id, ContactReply.ACCEPTED)
             assertEquals(ContactReply.ACCEPTED, answered.reply)
             assertEquals(p.survivor.id, answered.repliedBy)
+            assertEquals("Sophie", api.plannedContact(planned.id).repliedByName)
             assertFailsWith<PasserelleException.NotAllowed> { api.cancelPlannedContact(planned.id) }
 
             // Moved an hour later: a new time, no answer yet; then cancelled.
             api.setDeviceOwner(p.mentor.id)
+            val mentorSees = api.plannedContact(planned.id)
+            assertTrue(mentorSees.plannerSide && mentorSees.canChange && !mentorSees.canAnswer)
             val moved = api.changePlannedContact(planned.id, visit.copy(startsAt = thursday + HOUR))
             assertNull(moved.reply)
             assertEquals(listOf(thursday + HOUR), api.upcomingContacts(p.mentorshipId).map { it.contact.startsAt })
