@@ -1,17 +1,20 @@
 //! The sync endpoints: push (idempotent per device and mutation id) and pull (per-scope
 //! cursors over the scope log, revoked scopes named, resets past the tombstone horizon).
 
+use std::collections::BTreeSet;
+
 use passerelle_core::store::SCHEMA_VERSION;
 use passerelle_core::sync::protocol::{
-    Change, MutationResult, MutationStatus, PullRequest, PullResponse, PushRequest, PushResponse,
-    ScopeChanges,
+    Change, MutationResult, MutationStatus, Op, PullRequest, PullResponse, PushRequest,
+    PushResponse, ScopeChanges, WireRow,
 };
 use serde_json::value::RawValue;
 
 use crate::auth::Actor;
 use crate::error::ApiError;
+use crate::rows;
 use crate::scopes;
-use crate::store::{AuditEntry, MutationStart, ScopeWalk, StoreTx};
+use crate::store::{AuditEntry, MutationStart, ScopeWalk, StoreResult, StoreTx};
 use crate::write::{Outcome, Writer, audited};
 
 /// Scopes in the order a pull serves them: those holding people and mentorships first.
@@ -45,7 +48,39 @@ fn result(mutation_id: i64, o: &Outcome) -> MutationResult {
         reason: o.reason.map(str::to_owned),
         retryable: o.retryable,
         fields: o.fields.clone(),
+        standing: None,
     }
+}
+
+/// The row a refused change meant to edit, as the server holds it, if `actor` still reads it:
+/// sent back with the refusal so the device drops what was refused (an audited read, like a
+/// pull's). `membership` is computed on the first refusal of the request.
+fn standing_row(
+    writer: &mut Writer<'_>,
+    actor: &Actor,
+    membership: &mut Option<BTreeSet<String>>,
+    collection: &str,
+    row_id: &str,
+) -> StoreResult<Option<WireRow>> {
+    let Some(row) = writer
+        .tx()
+        .record(collection, row_id)?
+        .and_then(|r| rows::parse(&r.data))
+    else {
+        return Ok(None);
+    };
+    if membership.is_none() {
+        *membership = Some(scopes::membership(writer.tx(), actor)?);
+    }
+    let mine = membership.as_ref().is_some_and(|m| {
+        scopes::row_scopes(writer.tx(), collection, row_id, &row)
+            .is_ok_and(|s| s.iter().any(|scope| m.contains(scope)))
+    });
+    if !mine {
+        return Ok(None);
+    }
+    writer.record_audit("read", collection, row_id);
+    Ok(Some(row))
 }
 
 /// A stored result sent again: what was applied (or merged) the first time is a duplicate now.
@@ -100,6 +135,7 @@ pub fn push(
     let device = actor.device_id.clone();
     let mut results = Vec::with_capacity(req.mutations.len());
     let mut writer = Writer::new(tx, actor.clone(), now, limits.max_skew_ms);
+    let mut membership = None;
     for m in req.mutations {
         // A mutation id repeated within the batch is a duplicate too, of the result kept for
         // its first occurrence.
@@ -109,24 +145,37 @@ pub fn push(
                 .tx()
                 .start_mutation(&device, m.mutation_id, &m.collection, &m.row_id)?,
         };
-        let stored = match started {
+        let mut r = match started {
             MutationStart::Seen(previous) => {
                 let r: MutationResult = serde_json::from_str(&previous).map_err(|_| {
                     ApiError::from(crate::store::StoreFailure::Database("mutation"))
                 })?;
-                results.push(as_duplicate(r));
-                continue;
+                as_duplicate(r)
             }
-            MutationStart::Fresh(stored) => stored,
+            MutationStart::Fresh(stored) => {
+                let outcome = if req.schema_version > SCHEMA_VERSION {
+                    Outcome::rejected("unsupported_version", true)
+                } else {
+                    writer.apply_started(&m.collection, m.op, &m.row_id, m.row, stored)?
+                };
+                let r = result(m.mutation_id, &outcome);
+                if !outcome.retryable {
+                    writer
+                        .keep_result(m.mutation_id, serde_json::to_string(&r).unwrap_or_default());
+                }
+                r
+            }
         };
-        let outcome = if req.schema_version > SCHEMA_VERSION {
-            Outcome::rejected("unsupported_version", true)
-        } else {
-            writer.apply_started(&m.collection, m.op, &m.row_id, m.row, stored)?
-        };
-        let r = result(m.mutation_id, &outcome);
-        if !outcome.retryable {
-            writer.keep_result(m.mutation_id, serde_json::to_string(&r).unwrap_or_default());
+        // The row as it stands now, never as kept with the result: a retry after it changed
+        // must not take the device back.
+        if r.status == MutationStatus::Rejected && !r.retryable && m.op == Op::Update {
+            r.standing = standing_row(
+                &mut writer,
+                actor,
+                &mut membership,
+                &m.collection,
+                &m.row_id,
+            )?;
         }
         results.push(r);
     }

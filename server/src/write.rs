@@ -328,7 +328,8 @@ impl<'t> Writer<'t> {
         Ok(outcome)
     }
 
-    fn record_audit(&mut self, action: &'static str, collection: &str, row_id: &str) {
+    /// Notes an audit line for `action` on a row (written with the request's others).
+    pub(crate) fn record_audit(&mut self, action: &'static str, collection: &str, row_id: &str) {
         if audited(collection) || action == "denied" || action == "erase" {
             self.audit.push(AuditEntry {
                 at: self.now,

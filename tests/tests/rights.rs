@@ -731,6 +731,14 @@ fn mentor_leaves_on(kind: StoreKind) {
         passerelle_server::rights::ERASED_NAME
     );
     assert!(server.service.stored_row("mentor_profile", &marc).is_none());
+    // The phone that tried shows what stands, not what was refused: the server sent the
+    // person row back with the refusal (nothing else would: it did not change), and the
+    // refused new profile went with the sweep.
+    assert_eq!(
+        coordinator.store.person(&marc).unwrap().display_name,
+        passerelle_server::rights::ERASED_NAME
+    );
+    assert!(coordinator.store.profile(&marc).unwrap().is_none());
     survivor.sync();
     assert_eq!(
         survivor.store.person(&marc).unwrap().display_name,

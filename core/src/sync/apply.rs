@@ -380,6 +380,38 @@ fn execute_upsert<'a>(
 
 /// Merges an editable row field by field: each field takes the value with the later stamp
 /// (the server's on a tie, since the server is the authority).
+/// Puts back a row held here whose change the server refused, as the server holds it (the
+/// refused change no longer waits in the outbox): its fields with no other change waiting take
+/// the server's values. Checked like a pulled row; a row not held here, append-only or
+/// unreadable, is left alone.
+pub(crate) fn restore_standing(
+    c: &Connection,
+    collection: &str,
+    row: &WireRow,
+    touched: &mut Touched,
+) -> Result<()> {
+    let Some(collection) = Collection::from_table(collection).filter(|c| !c.is_append_only())
+    else {
+        return Ok(());
+    };
+    if spec::check_row(collection, row, true).is_err() {
+        return Ok(());
+    }
+    let key = collection.key_column();
+    let id = row.get(key).and_then(Json::as_str).unwrap_or_default();
+    let held = c
+        .prepare_cached(&format!(
+            "SELECT 1 FROM {} WHERE {key} = ?1",
+            collection.table()
+        ))?
+        .exists([id])?;
+    if held {
+        merge_editable(c, collection, row)?;
+        touched.insert(collection.table());
+    }
+    Ok(())
+}
+
 fn merge_editable(c: &Connection, collection: Collection, row: &WireRow) -> Result<()> {
     let key = collection.key_column();
     let id = row.get(key).and_then(Json::as_str).unwrap_or_default();

@@ -270,11 +270,11 @@ impl Store {
         let _gate = self.sync_gate();
         let mut summary = SyncSummary::default();
         let mut touched = Touched::new();
-        self.push_all(transport, progress, &mut summary)?;
+        self.push_all(transport, progress, &mut summary, &mut touched)?;
         self.pull_all(transport, progress, &mut summary, &mut touched)?;
         // Receipts for what just arrived ("delivered") go out in the same sync.
         if self.mark_delivered()? {
-            self.push_all(transport, None, &mut summary)?;
+            self.push_all(transport, None, &mut summary, &mut touched)?;
         }
         self.write(|tx| {
             tx.conn
@@ -426,6 +426,7 @@ impl Store {
         transport: &dyn Transport,
         progress: Option<&dyn Fn(SyncProgress)>,
         summary: &mut SyncSummary,
+        touched: &mut Touched,
     ) -> Result<()> {
         let mut done = 0;
         let mut after = i64::MIN;
@@ -499,6 +500,11 @@ impl Store {
                     }
                     tx.conn
                         .execute("DELETE FROM outbox WHERE hlc = ?1", [result.mutation_id])?;
+                    // A refused edit: the row goes back to what the server holds, or the phone
+                    // would show what was never taken until the row changes again.
+                    if let Some(row) = &result.standing {
+                        apply::restore_standing(&tx.conn, &collection, row, touched)?;
+                    }
                 }
                 tx.observe(Hlc::from_i64(response.server_time << 16));
                 // The outbox no longer holds the latest stamp: the device row does.

@@ -122,6 +122,11 @@ pub struct MutationResult {
     /// Fields that lost the merge, for `Conflict`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// For a refused change to a row the caller still reads: the row as the server holds it,
+    /// so the device shows what stands rather than what was refused (nothing else would bring
+    /// it back: the row did not change on the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<WireRow>,
 }
 
 /// Answer to a push.
