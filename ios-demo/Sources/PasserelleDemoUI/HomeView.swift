@@ -12,8 +12,8 @@ import UIKit
 
 struct HomeView: View {
     @EnvironmentObject private var model: AppModel
-    /// The person signed in: the next contacts are worded from their side.
-    let viewer: Person
+    /// The person signed in (kept from sign-in, no call): their own answers read "You said…".
+    let ownerId: String
     let mentor: Bool
     /// A professional: "Find a mentor" and "Mentors" are on their home.
     let coordinator: Bool
@@ -36,7 +36,7 @@ struct HomeView: View {
                 caseloadSection
             } else {
                 // The next visits first: what a survivor most needs to know when they open the app.
-                UpcomingContactsSection(title: ui("home_next_contacts"), mentorshipId: nil, viewer: viewer) { row in
+                UpcomingContactsSection(title: ui("home_next_contacts"), mentorshipId: nil, ownerId: ownerId) { row in
                     path.append(.planContact(mentorshipId: row.mentorshipId, changeContactId: row.contactId))
                 }
                 conversationsSection

@@ -10,8 +10,6 @@ struct MenteeView: View {
     @EnvironmentObject private var model: AppModel
     let mentorshipId: String
     let name: String
-    /// The mentor signed in: the next contact is worded from their side.
-    let viewer: Person
     @Binding var path: [Route]
     @State private var timeline: Result<[TimelineEntry], Error>?
 
@@ -25,7 +23,7 @@ struct MenteeView: View {
                     path.append(.conversation(mentorshipId: mentorshipId))
                 }
             }
-            UpcomingContactsSection(title: ui("mentee_next_contact"), mentorshipId: mentorshipId, viewer: viewer) { row in
+            UpcomingContactsSection(title: ui("mentee_next_contact"), mentorshipId: mentorshipId, ownerId: nil) { row in
                 path.append(.planContact(mentorshipId: mentorshipId, changeContactId: row.contactId))
             }
             Section {

@@ -42,15 +42,12 @@ struct PlanContactView: View {
             form = PlanContactForm.new(mentorshipId: mentorshipId, now: now)
             return
         }
-        let id = mentorshipId
-        switch await model.call({ api in try api.upcomingContacts(mentorshipId: id) }) {
-        case .success(let list):
-            if let upcoming = list.first(where: { $0.contact.id == contactId }) {
-                form = PlanContactForm.change(upcoming.contact, time: model.presentation.time, now: now)
-            } else {
-                // Over, or the mentorship ended, since the screen was opened.
-                loadError = model.presentation.errors.sentence(PasserelleError.NotFound(what: "planned_contact"))
-            }
+        let time = model.presentation.time
+        // One `plannedContact()` call; gone from the phone or out of the owner's mentorships
+        // since: the core's refusal, in a sentence.
+        switch await model.call({ api in try PlanContactForm.loadChange(api, contactId: contactId, time: time, now: now) }) {
+        case .success(let loaded):
+            form = loaded
         case .failure(let error):
             loadError = model.presentation.errors.sentence(error)
         }

@@ -63,11 +63,11 @@ struct StartView: View {
             SignInView { person in owner = .success(person) }
         case .some(.success(.some(let person))):
             NavigationStack(path: $path) {
-                HomeView(viewer: person, mentor: person.role == .mentor, coordinator: person.role == .professional, path: $path)
+                HomeView(ownerId: person.id, mentor: person.role == .mentor, coordinator: person.role == .professional, path: $path)
                     .navigationDestination(for: Route.self) { route in
                         switch route {
                         case .mentee(let id, let name):
-                            MenteeView(mentorshipId: id, name: name, viewer: person, path: $path)
+                            MenteeView(mentorshipId: id, name: name, path: $path)
                         case .checkIn(let id, let amend):
                             CheckInView(mentorshipId: id, amendCheckinId: amend) { path.removeLast() }
                         case .conversation(let id):

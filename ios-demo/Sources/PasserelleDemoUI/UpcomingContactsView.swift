@@ -1,7 +1,8 @@
 // The next visits and calls as a List section, shared by the survivor's Home ("Next contacts",
 // with "I'll be there" and "Another time") and the mentor's Mentee screen ("Next contact", with
-// "Change" and "Cancel"). Which buttons show is the presenter's row; every tap is one binding
-// call, and the change counter reloads the section after it.
+// "Change" and "Cancel"). Which buttons show is the core's answer (`canAnswer`, `canChange`)
+// carried by the presenter's row; every tap is one binding call, and the change counter reloads
+// the section after it.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -14,8 +15,8 @@ struct UpcomingContactsSection: View {
     let title: String
     /// One mentorship (Mentee), or every one under way (`nil`, Home).
     let mentorshipId: String?
-    /// The person signed in: their side decides the words and the buttons.
-    let viewer: Person
+    /// The person signed in, when the screen knows them: their own answer reads "You said…".
+    let ownerId: String?
     /// Opens the form that moves a contact.
     let onChange: (UpcomingRow) -> Void
     @State private var contacts: Result<[UpcomingContact], Error>?
@@ -30,7 +31,7 @@ struct UpcomingContactsSection: View {
             case .some(.failure(let error)):
                 ErrorLine(text: model.presentation.errors.sentence(error))
             case .some(.success(let list)):
-                let upcoming = model.presentation.upcoming.list(list, viewer: viewer, now: Int64(Date().timeIntervalSince1970 * 1000))
+                let upcoming = model.presentation.upcoming.list(list, now: Int64(Date().timeIntervalSince1970 * 1000), ownerId: ownerId)
                 if let empty = upcoming.empty {
                     Text(empty)
                 }
@@ -112,7 +113,7 @@ private struct UpcomingCard: View {
                     AnswerButton(title: ui("contact_decline"), chosen: row.reply == .declined) { onReply(.declined) }
                 }
             }
-            if row.canCancel {
+            if row.canChange {
                 HStack(spacing: 8) {
                     if confirming {
                         Button { confirming = false } label: {

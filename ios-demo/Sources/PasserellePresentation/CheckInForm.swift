@@ -163,24 +163,17 @@ public struct CheckInForm: Equatable {
                 return .saved(try api.amendCheckin(checkinId: checkinId, input: input, reason: reason))
             }
             return .saved(try api.recordCheckin(input: input))
-        } catch let error as PasserelleError {
-            return .rejected(withError(error, errorText))
         } catch {
-            var form = self
-            form.formError = errorText.sentence(error)
-            return .rejected(form)
+            return .rejected(withError(error, errorText))
         }
     }
 
     /// This form showing `error`: under its field when it names one, above the form otherwise.
-    public func withError(_ error: PasserelleError, _ errorText: ErrorText) -> CheckInForm {
+    public func withError(_ error: Error, _ errorText: ErrorText) -> CheckInForm {
+        let placed = errorText.placed(error, errors: errors, fieldOf: CheckInForm.field(of:))
         var form = self
-        if case .InvalidInput(let apiField, let problem) = error, let field = CheckInForm.field(of: apiField) {
-            form.errors[field] = errorText.problem(problem)
-            form.formError = nil
-        } else {
-            form.formError = errorText.sentence(error)
-        }
+        form.errors = placed.errors
+        form.formError = placed.formError
         return form
     }
 

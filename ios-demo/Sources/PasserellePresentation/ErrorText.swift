@@ -1,8 +1,21 @@
 // Turns every failure of the bindings into one short sentence a person can act on. The
 // bindings' own texts are for developers, so the sentence is chosen from the error's case; the
-// switch below has no default, so a new error case fails the build until it has a sentence.
+// switch below has no default, so a new error case fails the build until it has a sentence. A
+// few of the core's refusals have a stable reason worth its own sentence ("the contact was
+// cancelled").
 import Foundation
 import Passerelle
+
+/// Where a form shows a refusal: `errors` under its fields, and `formError` above the form.
+public struct PlacedErrors<Field: Hashable>: Equatable {
+    public let errors: [Field: String]
+    public let formError: String?
+
+    public init(errors: [Field: String], formError: String?) {
+        self.errors = errors
+        self.formError = formError
+    }
+}
 
 public struct ErrorText {
     private let strings: Strings
@@ -25,7 +38,12 @@ public struct ErrorText {
         case .UnknownCode: return strings.text(.errorUnknownCode)
         case .NotFound: return strings.text(.errorNotFound)
         case .NotAllowed: return strings.text(.errorNotAllowed)
-        case .InvalidState: return strings.text(.errorInvalidState)
+        case .InvalidState(let reason):
+            switch reason {
+            case "the contact was cancelled": return strings.text(.errorContactCancelled)
+            case "the contact is over": return strings.text(.errorContactOver)
+            default: return strings.text(.errorInvalidState)
+            }
         case .UnsentChanges(let count): return strings.plural(.errorUnsentChanges, Int(clamping: count))
         case .WrongKey: return strings.text(.errorWrongKey)
         case .Corrupt: return strings.text(.errorCorrupt)
@@ -47,6 +65,21 @@ public struct ErrorText {
         case .ServerFailed: return strings.text(.errorServerFailed)
         case .Protocol: return strings.text(.errorProtocol)
         }
+    }
+
+    /// A form's errors once `error` is added, for the check-in and plan forms alike: an
+    /// `InvalidInput` naming a field the form shows (`fieldOf` gives it) goes under that field and
+    /// clears the sentence above the form; anything else becomes that sentence, and the fields'
+    /// `errors` stay as they were.
+    public func placed<Field: Hashable>(
+        _ error: Error, errors: [Field: String], fieldOf: (String) -> Field?
+    ) -> PlacedErrors<Field> {
+        if case .InvalidInput(let apiField, let problem)? = error as? PasserelleError, let field = fieldOf(apiField) {
+            var errors = errors
+            errors[field] = self.problem(problem)
+            return PlacedErrors(errors: errors, formError: nil)
+        }
+        return PlacedErrors(errors: errors, formError: sentence(error))
     }
 
     /// The words for an API field name, for "Please check the notes."

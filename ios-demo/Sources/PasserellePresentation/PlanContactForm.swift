@@ -119,25 +119,25 @@ public struct PlanContactForm: Equatable {
                 return .saved(try api.changePlannedContact(contactId: contactId, details: details))
             }
             return .saved(try api.planContact(mentorshipId: mentorshipId, details: details))
-        } catch let error as PasserelleError {
-            return .rejected(withError(error, errorText))
         } catch {
-            var form = self
-            form.formError = errorText.sentence(error)
-            return .rejected(form)
+            return .rejected(withError(error, errorText))
         }
     }
 
     /// This form showing `error`: under its field when it names one, above the form otherwise.
-    public func withError(_ error: PasserelleError, _ errorText: ErrorText) -> PlanContactForm {
+    public func withError(_ error: Error, _ errorText: ErrorText) -> PlanContactForm {
+        let placed = errorText.placed(error, errors: errors, fieldOf: PlanContactForm.field(of:))
         var form = self
-        if case .InvalidInput(let apiField, let problem) = error, let field = PlanContactForm.field(of: apiField) {
-            form.errors[field] = errorText.problem(problem)
-            form.formError = nil
-        } else {
-            form.formError = errorText.sentence(error)
-        }
+        form.errors = placed.errors
+        form.formError = placed.formError
         return form
+    }
+
+    /// The form that moves `contactId`, prefilled from one `plannedContact()` call (the contact
+    /// as the phone's owner sees it, found by its id). Blocking; throws what the core refuses
+    /// (`NotFound`, `NotAllowed` once the owner is no longer in its mentorship).
+    public static func loadChange(_ api: Passerelle, contactId: String, time: RelativeTime, now: Int64) throws -> PlanContactForm {
+        change(try api.plannedContact(contactId: contactId).contact, time: time, now: now)
     }
 
     /// The form field for an API field name; `nil` for one the form does not show.

@@ -1,24 +1,19 @@
-// The next visits and calls, from one `upcomingContacts()` call: what, with whom, when (the
-// weekday and time, and "in 2 days"), how long, where, the planner's note, and the answer in
-// words from the viewer's side. The survivor (or a caregiver they share with) sees the mentor's
-// name and answers "I'll be there" / "Another time"; the mentor (or the coordinator) sees the
-// survivor's name, their answer, and "Cancel". Which contacts are still to come, their order,
-// that moving a contact clears its answer, and who may answer or cancel are the core's: a refusal
-// comes back as a sentence.
+// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`): what,
+// with whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note,
+// and the answer in words. Which side the phone's owner is on (`plannerSide`: the mentor or the
+// coordinator, or else the survivor or a caregiver they share with), who answered
+// (`repliedByName`), and whether they may answer (`canAnswer`) or move and cancel (`canChange`)
+// are all the core's, as are which contacts are still to come, their order, and that moving a
+// contact clears its answer: a refusal comes back as a sentence.
 import Foundation
 import Passerelle
-
-/// Which side of the mentorship the viewer is on: the one visited, or the one visiting.
-public enum ContactSide: Equatable {
-    case survivor, mentor
-}
 
 /// One planned contact, ready to show. `nil` means "show nothing for this".
 public struct UpcomingRow: Identifiable, Equatable {
     public var id: String { contactId }
     public let contactId: String
     public let mentorshipId: String
-    /// "Home visit with Marc" for the survivor's side, "Home visit with Sophie" for the mentor's.
+    /// "Home visit with Marc" on the visited side, "Home visit with Sophie" on the planner's.
     public let title: String
     /// "Tuesday, December 3 at 2:00 PM (in 2 days)".
     public let starts: String
@@ -28,17 +23,19 @@ public struct UpcomingRow: Identifiable, Equatable {
     public let duration: String
     public let place: String?
     public let note: String?
-    /// The answer in words, from the viewer's side; `nil` on the survivor's side before they answer.
+    /// The answer in words: "You said you'll be there" when it is the owner's own, "Paul will be
+    /// there" when someone else gave it, "No answer yet" on the planner's side; `nil` on the
+    /// visited side before anyone answers.
     public let answer: String?
     /// "Cancelled" once it was (it stays listed until its time has passed).
     public let cancelled: String?
     /// The answer as it stands, to mark the chosen button.
     public let reply: ContactReply?
-    /// "I'll be there" / "Another time" show (the survivor's side, not cancelled).
+    /// "I'll be there" / "Another time" show: the core's `canAnswer`.
     public let canAnswer: Bool
-    /// "Cancel" and "Change" show (the mentor's side, not cancelled).
-    public let canCancel: Bool
-    /// The contact itself, to prefill the form that moves it.
+    /// "Change" and "Cancel" show: the core's `canChange`.
+    public let canChange: Bool
+    /// The contact itself.
     public let contact: PlannedContact
     /// Everything above in one sentence for VoiceOver, which reads a row as one element.
     public let spoken: String
@@ -73,34 +70,26 @@ public struct UpcomingContactsPresenter {
         self.errors = errors
     }
 
-    public func list(_ contacts: [UpcomingContact], viewer: Person, now: Int64) -> Upcoming {
+    /// The rows of `contacts`. `ownerId`, the id of the person signed in on the phone when the
+    /// screen has it, only turns their own answer into "You said you'll be there"; without it the
+    /// answer is named like anyone else's.
+    public func list(_ contacts: [UpcomingContact], now: Int64, ownerId: String? = nil) -> Upcoming {
         Upcoming(
-            rows: contacts.map { row($0, viewer: viewer, now: now) },
+            rows: contacts.map { row($0, now: now, ownerId: ownerId) },
             empty: contacts.isEmpty ? strings.text(.plannedNone) : nil
         )
     }
 
-    public func row(_ upcoming: UpcomingContact, viewer: Person, now: Int64) -> UpcomingRow {
+    public func row(_ upcoming: UpcomingContact, now: Int64, ownerId: String? = nil) -> UpcomingRow {
         let contact = upcoming.contact
-        let side = self.side(upcoming, viewer: viewer)
-        let other = side == .survivor ? upcoming.mentorName : upcoming.survivorName
+        let other = upcoming.plannerSide ? upcoming.survivorName : upcoming.mentorName
         let title = strings.text(.plannedWith, labels.mode(contact.mode), other)
         let relative = time.day(at: contact.startsAt, now: now)
         let starts = capitalized(strings.text(.plannedWhen, time.dayAndTime(at: contact.startsAt, now: now), relative))
         let duration = labels.length(Int(contact.durationMinutes))
         let cancelled = contact.cancelledAt == nil ? nil : strings.text(.plannedCancelled)
-        var answer: String?
         // A cancelled contact's answer no longer matters.
-        if cancelled == nil {
-            switch (side, contact.reply) {
-            case (.survivor, .accepted?): answer = strings.text(.plannedYouAccepted)
-            case (.survivor, .declined?): answer = strings.text(.plannedYouDeclined)
-            case (.survivor, nil): answer = nil
-            case (.mentor, .accepted?): answer = strings.text(.plannedTheyAccepted, upcoming.survivorName)
-            case (.mentor, .declined?): answer = strings.text(.plannedTheyDeclined, upcoming.survivorName)
-            case (.mentor, nil): answer = strings.text(.plannedNoReply)
-            }
-        }
+        let answer = cancelled == nil ? self.answer(upcoming, ownerId: ownerId) : nil
         let place = contact.place.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         let note = contact.note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         return UpcomingRow(
@@ -115,24 +104,28 @@ public struct UpcomingContactsPresenter {
             answer: answer,
             cancelled: cancelled,
             reply: contact.reply,
-            canAnswer: side == .survivor && cancelled == nil,
-            canCancel: side == .mentor && cancelled == nil,
+            canAnswer: upcoming.canAnswer,
+            canChange: upcoming.canChange,
             contact: contact,
             spoken: [title, cancelled, starts, duration, place, note, answer].compactMap { $0 }.joined(separator: ". ")
         )
     }
 
-    /// The viewer's side: the mentor and the survivor by their ids; a professional is the
-    /// coordinator who plans with the mentor; anyone else here is a caregiver the survivor shares
-    /// with. Only which words and buttons show follow from it: the core decides who may answer.
-    public func side(_ upcoming: UpcomingContact, viewer: Person) -> ContactSide {
-        if viewer.id == upcoming.mentorId {
-            return .mentor
+    /// The current answer in words, named after whoever gave it (the core says who).
+    private func answer(_ upcoming: UpcomingContact, ownerId: String?) -> String? {
+        let contact = upcoming.contact
+        guard let reply = contact.reply else {
+            return upcoming.plannerSide ? strings.text(.plannedNoReply) : nil
         }
-        if viewer.id == upcoming.survivorId {
-            return .survivor
+        let accepted = reply == .accepted
+        if let ownerId = ownerId, contact.repliedBy == ownerId {
+            return strings.text(accepted ? .plannedYouAccepted : .plannedYouDeclined)
         }
-        return viewer.role == .professional || viewer.role == .mentor ? .mentor : .survivor
+        if let name = upcoming.repliedByName {
+            return strings.text(accepted ? .plannedTheyAccepted : .plannedTheyDeclined, name)
+        }
+        // Whoever answered is not on this phone (the core has no name): the answer alone.
+        return strings.text(accepted ? .plannedAnswerAccepted : .plannedAnswerDeclined)
     }
 
     /// "I'll be there" / "Another time": one call; `nil` when done, else the sentence to show. Blocking.

@@ -1,6 +1,8 @@
-// Every PasserelleError case has its own short sentence in both languages; real failures from
-// the store and the network come out as those sentences; the core's rule phrases become field
-// sentences. Mirrors ErrorTextTest.kt.
+// Every PasserelleError case has its own short sentence in both languages; the core's stable
+// refusals of a planned contact (cancelled, over) have theirs; real failures from the store and
+// the network come out as those sentences; the core's rule phrases become field sentences; and
+// both forms place a refusal under its field or above the form through the one helper. Mirrors
+// ErrorTextTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -60,6 +62,51 @@ final class ErrorTextTests: XCTestCase {
         XCTAssertEqual(fr.sentence(PasserelleError.RateLimited(retryAfterSecs: 30)), "Trop d'essais. Attendez 30 secondes.")
         struct Bug: Error {}
         XCTAssertEqual(en.sentence(Bug()), "Something went wrong. Try again.")
+    }
+
+    func testACancelledOrPastContactIsSaidPlainly() {
+        let cancelled = PasserelleError.InvalidState(reason: "the contact was cancelled")
+        let over = PasserelleError.InvalidState(reason: "the contact is over")
+        XCTAssertEqual(en.sentence(cancelled), "This visit or call was cancelled.")
+        XCTAssertEqual(fr.sentence(cancelled), "Cette visite ou cet appel a été annulé.")
+        XCTAssertEqual(en.sentence(over), "This visit or call is already over.")
+        XCTAssertEqual(fr.sentence(over), "Cette visite ou cet appel est déjà passé.")
+        // Any other state keeps the general sentence.
+        XCTAssertEqual(en.sentence(PasserelleError.InvalidState(reason: "the mentorship has ended")), "This is not possible right now.")
+        XCTAssertEqual(fr.sentence(PasserelleError.InvalidState(reason: "ending twice")), "Ce n'est pas possible pour le moment.")
+        XCTAssertEqual(Set([cancelled, over, PasserelleError.InvalidState(reason: "x")].map { en.sentence($0) }).count, 3)
+    }
+
+    func testARefusalIsPlacedUnderItsFieldOrAboveTheForm() {
+        let before = ["a": "Please fill this in."]
+        let fieldOf = { (field: String) -> String? in field == "place" ? "b" : nil }
+
+        let underField = en.placed(PasserelleError.InvalidInput(field: "place", problem: "longer than 120 characters"), errors: before, fieldOf: fieldOf)
+        XCTAssertEqual(underField, PlacedErrors(errors: ["a": "Please fill this in.", "b": "Too long: 120 characters at most."], formError: nil))
+        // A field the form does not show, or no field at all: one sentence above, the fields kept.
+        XCTAssertEqual(
+            en.placed(PasserelleError.InvalidInput(field: "mentorship_id", problem: "malformed"), errors: before, fieldOf: fieldOf),
+            PlacedErrors(errors: before, formError: "Please check what you entered.")
+        )
+        XCTAssertEqual(
+            fr.placed(PasserelleError.InvalidState(reason: "the contact is over"), errors: before, fieldOf: fieldOf),
+            PlacedErrors(errors: before, formError: "Cette visite ou cet appel est déjà passé.")
+        )
+
+        // Both forms use it: the same error lands the same way.
+        let place = PlanContactForm.new(mentorshipId: "m", now: 0)
+            .withError(PasserelleError.InvalidInput(field: "place", problem: "longer than 120 characters"), en)
+        XCTAssertEqual(place.errors, [.place: "Too long: 120 characters at most."])
+        XCTAssertNil(place.formError)
+        var checkIn = CheckInForm.new(mentorshipId: "m", now: 0)
+        checkIn.formError = "old"
+        let notes = checkIn.withError(PasserelleError.InvalidInput(field: "notes", problem: "must not be empty"), en)
+        XCTAssertEqual(notes.errors, [.notes: "Please fill this in."])
+        XCTAssertNil(notes.formError, "a field's error clears the sentence above")
+        let cancelled = PasserelleError.InvalidState(reason: "the contact was cancelled")
+        XCTAssertEqual(place.withError(cancelled, en).formError, "This visit or call was cancelled.")
+        XCTAssertEqual(place.withError(cancelled, en).errors, place.errors)
+        XCTAssertEqual(notes.withError(PasserelleError.NotAllowed(reason: "no"), en).formError, "Your account cannot do this.")
     }
 
     func testTheCoreRulePhrasesBecomeFieldSentences() {

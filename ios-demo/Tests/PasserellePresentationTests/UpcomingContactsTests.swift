@@ -1,10 +1,13 @@
 // Planned contacts against a real store: Marc (the mentor) plans a home visit with Sophie through
-// the plan form; the rows read right from his side and from hers, in English and French; her
-// answer ("I'll be there", "Another time") reads back on both sides; a cancelled contact stays
-// listed, marked, without buttons; moving it clears the answer while changing only its note does
-// not; a start already past, a place or a note too long and a length out of range land under
-// their fields as sentences; the change bus hears `planned_contact`; and the roles the core
-// refuses are told so in a sentence. Mirrors UpcomingContactsTest.kt. Days are the locale's own
+// the plan form; the rows read right from his side and from hers, in English and French, the side
+// and the buttons coming from the core (`plannerSide`, `canAnswer`, `canChange`); her answer
+// ("I'll be there", "Another time") reads back on both sides, and a caregiver's answer is named
+// after him on her phone; a cancelled contact stays listed, marked, offering neither answer nor
+// change, and answering or moving it anyway is told in its own sentence; the change form loads
+// through `plannedContact`; moving it clears the answer while changing only its note does not; a
+// start already past, a place or a note too long and a length out of range land under their
+// fields as sentences; the change bus hears `planned_contact`; and the roles the core refuses are
+// told so in a sentence. Mirrors UpcomingContactsTest.kt. Days are the locale's own
 // pattern: English "Tuesday, December 3 at 2:00 PM" where the JVM says "Tuesday 3 December at
 // 2:00 PM"; French "mardi 3 décembre à 14:00" on both.
 import Foundation
@@ -52,10 +55,27 @@ private final class Visit {
 
     func asMarc() throws { _ = try api.setDeviceOwner(personId: marc.id) }
     func asSophie() throws { _ = try api.setDeviceOwner(personId: sophie.id) }
+    func asClaire() throws { _ = try api.setDeviceOwner(personId: p.coordinator.id) }
 
-    /// The rows the phone's owner sees, as the Home and Mentee screens make them.
+    /// Paul, Sophie's husband, with whom she shares (the coordinator records it).
+    func paul() throws -> Person {
+        try asClaire()
+        let paul = try api.createPerson(person: NewPerson(role: .caregiver, displayName: "Paul"))
+        try api.saveProfile(profile: .caregiver(profile: CaregiverProfile(personId: paul.id, survivorId: sophie.id, relationship: .spousePartner)))
+        _ = try api.grantConsent(consent: NewConsent(
+            survivorId: sophie.id,
+            scope: .shareWithCaregiver,
+            caregiverId: paul.id,
+            grantedAt: nowMillis() - day
+        ))
+        try asMarc()
+        return paul
+    }
+
+    /// The rows the phone's owner sees, as the Home screen makes them: with the owner's id, which
+    /// the app keeps from sign-in, so their own answer reads "You said…".
     func rows(_ presentation: Presentation, now: Int64 = nowMillis()) throws -> Upcoming {
-        presentation.upcoming.list(try api.upcomingContacts(mentorshipId: nil), viewer: try api.deviceOwner()!, now: now)
+        presentation.upcoming.list(try api.upcomingContacts(mentorshipId: nil), now: now, ownerId: try api.deviceOwner()!.id)
     }
 
     func only(_ presentation: Presentation) throws -> UpcomingRow {
@@ -107,7 +127,7 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertEqual(mine.answer, "No answer yet")
         XCTAssertNil(mine.cancelled)
         XCTAssertFalse(mine.canAnswer, "the mentor does not answer his own visit")
-        XCTAssertTrue(mine.canCancel)
+        XCTAssertTrue(mine.canChange)
         XCTAssertEqual(mine.spoken, "Home visit with Sophie. \(starts). 1 hour. At home. Bring the housing form. No answer yet")
 
         try v.asSophie()
@@ -116,7 +136,7 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertEqual(hers.starts, starts)
         XCTAssertNil(hers.answer, "nothing said before she answers")
         XCTAssertTrue(hers.canAnswer)
-        XCTAssertFalse(hers.canCancel)
+        XCTAssertFalse(hers.canChange)
         XCTAssertEqual(hers.spoken, "Home visit with Marc. \(starts). 1 hour. At home. Bring the housing form")
 
         let inFrench = try v.rows(fr, now: now).rows[0]
@@ -167,7 +187,7 @@ final class UpcomingContactsTests: XCTestCase {
         let mine = try v.rows(en, now: now).rows[0]
         XCTAssertEqual(mine.cancelled, "Cancelled")
         XCTAssertNil(mine.answer, "the answer to a cancelled contact no longer matters")
-        XCTAssertFalse(mine.canCancel)
+        XCTAssertFalse(mine.canChange, "no Change or Cancel once cancelled")
         XCTAssertFalse(mine.canAnswer)
         XCTAssertEqual(mine.spoken, "Home visit with Sophie. Cancelled. \(mine.starts). 1 hour. At home. Bring the housing form")
         XCTAssertEqual(try v.only(fr).cancelled, "Annulé")
@@ -176,9 +196,19 @@ final class UpcomingContactsTests: XCTestCase {
         let hers = try v.only(en)
         XCTAssertEqual(hers.cancelled, "Cancelled")
         XCTAssertFalse(hers.canAnswer, "nothing to answer once cancelled")
-        // Were she to answer anyway (a screen not yet reloaded), the core says no.
-        XCTAssertEqual(en.upcoming.reply(v.api, contactId: id, reply: .accepted), "This is not possible right now.")
-        XCTAssertEqual(fr.upcoming.reply(v.api, contactId: id, reply: .accepted), "Ce n'est pas possible pour le moment.")
+        XCTAssertFalse(hers.canChange)
+        // Were she to answer anyway (a screen not yet reloaded), the core says why not.
+        XCTAssertEqual(en.upcoming.reply(v.api, contactId: id, reply: .accepted), "This visit or call was cancelled.")
+        XCTAssertEqual(fr.upcoming.reply(v.api, contactId: id, reply: .accepted), "Cette visite ou cet appel a été annulé.")
+
+        // Nor can Marc move it from a change form opened before: the sentence above the form.
+        try v.asMarc()
+        let change = try PlanContactForm.loadChange(v.api, contactId: id, time: en.time, now: now)
+        guard case .rejected(let refused) = change.withDaysAhead(3).submit(v.api, time: en.time, errors: en.errors) else {
+            return XCTFail("a cancelled contact was moved")
+        }
+        XCTAssertEqual(refused.formError, "This visit or call was cancelled.")
+        XCTAssertTrue(refused.errors.isEmpty)
     }
 
     func testMovingItClearsTheAnswerButANewNoteDoesNot() throws {
@@ -190,8 +220,9 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertNil(en.upcoming.reply(v.api, contactId: id, reply: .accepted))
 
         try v.asMarc()
-        let row = try v.rows(en, now: now).rows[0]
-        let change = PlanContactForm.change(row.contact, time: en.time, now: now)
+        // The change form finds the contact by its id alone, as the screen opens it.
+        let change = try PlanContactForm.loadChange(v.api, contactId: id, time: en.time, now: now)
+        XCTAssertEqual(change.mentorshipId, v.mentorshipId)
         XCTAssertEqual(change.changing, id)
         XCTAssertTrue(change.isChange)
         XCTAssertEqual(change.daysAhead, 2)
@@ -299,19 +330,84 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertTrue(answered.collections.contains("planned_contact"), "an answer reloads the screens: \(answered.collections)")
     }
 
-    func testTheCoordinatorSeesTheMentorSideAndACaregiverTheSurvivorSide() throws {
+    func testTheCoordinatorsPhoneIsOnThePlannerSide() throws {
         let v = try Visit(self)
-        plan(v, now: nowMillis())
-        let upcoming = try v.api.upcomingContacts(mentorshipId: v.mentorshipId)[0]
-        let claire = v.p.coordinator
-        XCTAssertEqual(en.upcoming.side(upcoming, viewer: claire), .mentor)
-        XCTAssertEqual(en.upcoming.row(upcoming, viewer: claire, now: nowMillis()).title, "Home visit with Sophie")
-        let carer = Person(id: "someone-else", role: .caregiver, displayName: "Paul", createdAt: 0, updatedAt: 0)
-        XCTAssertEqual(en.upcoming.side(upcoming, viewer: carer), .survivor)
-        let row = en.upcoming.row(upcoming, viewer: carer, now: nowMillis())
-        XCTAssertEqual(row.title, "Home visit with Marc")
-        XCTAssertTrue(row.canAnswer)
-        XCTAssertFalse(row.canCancel)
+        let now = nowMillis()
+        plan(v, now: now)
+        try v.asClaire()
+        let hers = try v.rows(en, now: now).rows[0]
+        XCTAssertEqual(hers.title, "Home visit with Sophie", "the coordinator reads the mentor's side")
+        XCTAssertEqual(hers.answer, "No answer yet")
+        XCTAssertTrue(hers.canChange)
+        XCTAssertFalse(hers.canAnswer)
+        // And she may indeed move it: through the form, loaded by its id.
+        let moved = try PlanContactForm.loadChange(v.api, contactId: hers.contactId, time: en.time, now: now).withDaysAhead(3)
+        guard case .saved = moved.submit(v.api, time: en.time, errors: en.errors) else {
+            return XCTFail("the coordinator may move it")
+        }
+        XCTAssertEqual(try v.rows(en, now: now).rows[0].relative, "in 3 days")
+    }
+
+    func testACaregiversAnswerIsNamedAfterHimOnTheSurvivorsPhone() throws {
+        let v = try Visit(self)
+        let paul = try v.paul()
+        let now = nowMillis()
+        plan(v, now: now)
+
+        _ = try v.api.setDeviceOwner(personId: paul.id)
+        let his = try v.only(en)
+        XCTAssertEqual(his.title, "Home visit with Marc", "a caregiver reads the visited side")
+        XCTAssertNil(his.answer)
+        XCTAssertTrue(his.canAnswer)
+        XCTAssertFalse(his.canChange)
+        XCTAssertNil(en.upcoming.reply(v.api, contactId: his.contactId, reply: .accepted))
+        XCTAssertEqual(try v.only(en).answer, "You said you'll be there")
+
+        try v.asSophie()
+        let hers = try v.only(en)
+        XCTAssertEqual(hers.answer, "Paul will be there", "not 'You': Sophie did not answer")
+        XCTAssertEqual(try v.only(fr).answer, "Paul sera là")
+        XCTAssertTrue(hers.canAnswer, "she may still answer otherwise")
+        XCTAssertTrue(hers.spoken.hasSuffix(". Paul will be there"), hers.spoken)
+        try v.asMarc()
+        XCTAssertEqual(try v.only(en).answer, "Paul will be there")
+
+        // She asks for another time herself: her phone says "You", Paul's names her.
+        try v.asSophie()
+        XCTAssertNil(en.upcoming.reply(v.api, contactId: hers.contactId, reply: .declined))
+        XCTAssertEqual(try v.only(en).answer, "You asked for another time")
+        _ = try v.api.setDeviceOwner(personId: paul.id)
+        XCTAssertEqual(try v.only(en).answer, "Sophie asked for another time")
+        XCTAssertEqual(try v.only(fr).answer, "Sophie a demandé un autre moment")
+
+        // A screen without the owner's id names everyone, the owner too.
+        let unnamed = en.upcoming.list(try v.api.upcomingContacts(mentorshipId: nil), now: now).rows[0]
+        XCTAssertEqual(unnamed.answer, "Sophie asked for another time")
+        // And should the core have no name for whoever answered, the answer stands alone.
+        var nameless = try v.api.plannedContact(contactId: hers.contactId)
+        nameless.repliedByName = nil
+        XCTAssertEqual(en.upcoming.row(nameless, now: now).answer, "Answer: another time")
+        XCTAssertEqual(fr.upcoming.row(nameless, now: now).answer, "Réponse : un autre moment")
+    }
+
+    func testOneContactIsReadByItsIdAsTheOwnerSeesIt() throws {
+        let v = try Visit(self)
+        let now = nowMillis()
+        plan(v, now: now)
+        let id = try v.api.upcomingContacts(mentorshipId: nil)[0].contact.id
+        XCTAssertEqual(try v.api.plannedContact(contactId: id), try v.api.upcomingContacts(mentorshipId: nil)[0])
+        XCTAssertTrue(try v.api.plannedContact(contactId: id).plannerSide)
+        try v.asSophie()
+        XCTAssertFalse(try v.api.plannedContact(contactId: id).plannerSide)
+
+        // An id that names nothing: the form does not open, and says so.
+        let missing = "01890000-0000-7000-8000-000000000000"
+        XCTAssertThrowsError(try PlanContactForm.loadChange(v.api, contactId: missing, time: en.time, now: now)) { error in
+            guard case PasserelleError.NotFound? = error as? PasserelleError else {
+                return XCTFail("expected NotFound, got \(error)")
+            }
+            XCTAssertEqual(en.errors.sentence(error), "This is no longer on this phone.")
+        }
     }
 
     func testDaysAndLengthsInWords() {

@@ -102,14 +102,8 @@ data class CheckInForm(
     }
 
     /** This form showing [error]: under its field when it names one, above the form otherwise. */
-    fun withError(error: PasserelleException, errorText: ErrorText): CheckInForm {
-        val field = (error as? PasserelleException.InvalidInput)?.let { fieldOf(it.field) }
-        return if (error is PasserelleException.InvalidInput && field != null) {
-            copy(errors = errors + (field to errorText.problem(error.problem)), formError = null)
-        } else {
-            copy(formError = errorText.sentence(error))
-        }
-    }
+    fun withError(error: PasserelleException, errorText: ErrorText): CheckInForm =
+        errorText.placed(error, errors) { fieldOf(it) }.let { copy(errors = it.errors, formError = it.formError) }
 
     companion object {
         /** A blank form for a contact that just happened. */

@@ -1,10 +1,14 @@
 // Turns every failure of the bindings into one short sentence a person can act on. The
 // bindings' own texts are for developers (and Kotlin's `message` is a field dump), so the
 // sentence is chosen from the exception's type; the `when` below is exhaustive over the
-// sealed class, so a new error variant fails the build until it has a sentence.
+// sealed class, so a new error variant fails the build until it has a sentence. A few of the
+// core's refusals have a stable reason worth its own sentence ("the contact was cancelled").
 package app.passerelle.demo.presentation
 
 import app.passerelle.PasserelleException
+
+/** Where a form shows a refusal: [errors] under its fields, and [formError] above the form. */
+data class PlacedErrors<F>(val errors: Map<F, String>, val formError: String?)
 
 class ErrorText(private val strings: Strings) {
     /** The sentence for any failure; anything that is not a [PasserelleException] is a bug. */
@@ -18,7 +22,13 @@ class ErrorText(private val strings: Strings) {
         is PasserelleException.UnknownCode -> strings.text(Text.ERROR_UNKNOWN_CODE)
         is PasserelleException.NotFound -> strings.text(Text.ERROR_NOT_FOUND)
         is PasserelleException.NotAllowed -> strings.text(Text.ERROR_NOT_ALLOWED)
-        is PasserelleException.InvalidState -> strings.text(Text.ERROR_INVALID_STATE)
+        is PasserelleException.InvalidState -> strings.text(
+            when (error.reason) {
+                "the contact was cancelled" -> Text.ERROR_CONTACT_CANCELLED
+                "the contact is over" -> Text.ERROR_CONTACT_OVER
+                else -> Text.ERROR_INVALID_STATE
+            },
+        )
         is PasserelleException.UnsentChanges -> strings.plural(Plural.ERROR_UNSENT_CHANGES, error.count)
         is PasserelleException.WrongKey -> strings.text(Text.ERROR_WRONG_KEY)
         is PasserelleException.Corrupt -> strings.text(Text.ERROR_CORRUPT)
@@ -40,6 +50,21 @@ class ErrorText(private val strings: Strings) {
         is PasserelleException.ServerRefused -> strings.text(Text.ERROR_SERVER_REFUSED)
         is PasserelleException.ServerFailed -> strings.text(Text.ERROR_SERVER_FAILED)
         is PasserelleException.Protocol -> strings.text(Text.ERROR_PROTOCOL)
+    }
+
+    /**
+     * A form's errors once [error] is added, for the check-in and plan forms alike: an
+     * `InvalidInput` naming a field the form shows ([fieldOf] gives it) goes under that field and
+     * clears the sentence above the form; anything else becomes that sentence, and the fields'
+     * [errors] stay as they were.
+     */
+    fun <F> placed(error: PasserelleException, errors: Map<F, String>, fieldOf: (String) -> F?): PlacedErrors<F> {
+        val field = (error as? PasserelleException.InvalidInput)?.let { fieldOf(it.field) }
+        return if (error is PasserelleException.InvalidInput && field != null) {
+            PlacedErrors(errors + (field to problem(error.problem)), formError = null)
+        } else {
+            PlacedErrors(errors, formError = sentence(error))
+        }
     }
 
     /** The words for an API field name, for "Please check: the notes." */

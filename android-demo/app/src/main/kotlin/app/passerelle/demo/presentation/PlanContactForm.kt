@@ -83,14 +83,8 @@ data class PlanContactForm(
     }
 
     /** This form showing [error]: under its field when it names one, above the form otherwise. */
-    fun withError(error: PasserelleException, errorText: ErrorText): PlanContactForm {
-        val field = (error as? PasserelleException.InvalidInput)?.let { fieldOf(it.field) }
-        return if (error is PasserelleException.InvalidInput && field != null) {
-            copy(errors = errors + (field to errorText.problem(error.problem)), formError = null)
-        } else {
-            copy(formError = errorText.sentence(error))
-        }
-    }
+    fun withError(error: PasserelleException, errorText: ErrorText): PlanContactForm =
+        errorText.placed(error, errors) { fieldOf(it) }.let { copy(errors = it.errors, formError = it.formError) }
 
     companion object {
         /** Today, tomorrow, in 2, 3 and 7 days. */
@@ -115,6 +109,14 @@ data class PlanContactForm(
             place = contact.place.orEmpty(),
             note = contact.note.orEmpty(),
         )
+
+        /**
+         * The form that moves [contactId], prefilled from one `plannedContact()` call (the
+         * contact as the phone's owner sees it, found by its id). Blocking; throws what the core
+         * refuses (`NotFound`, `NotAllowed` once the owner is no longer in its mentorship).
+         */
+        fun loadChange(api: Passerelle, contactId: String, time: RelativeTime, now: Long): PlanContactForm =
+            change(api.plannedContact(contactId).contact, time, now)
 
         /** The form field for an API field name; `null` for one the form does not show. */
         fun fieldOf(apiField: String): PlanField? = when (apiField) {

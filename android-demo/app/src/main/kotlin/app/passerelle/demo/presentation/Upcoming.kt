@@ -1,28 +1,23 @@
-// The next visits and calls, from one `upcomingContacts()` call: what, with whom, when (the
-// weekday and time, and "in 2 days"), how long, where, the planner's note, and the answer in
-// words from the viewer's side. The survivor (or a caregiver they share with) sees the mentor's
-// name and answers "I'll be there" / "Another time"; the mentor (or the coordinator) sees the
-// survivor's name, their answer, and "Cancel". Which contacts are still to come, their order,
-// that moving a contact clears its answer, and who may answer or cancel are the core's: a refusal
-// comes back as a sentence.
+// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`): what,
+// with whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note,
+// and the answer in words. Which side the phone's owner is on (`plannerSide`: the mentor or the
+// coordinator, or else the survivor or a caregiver they share with), who answered
+// (`repliedByName`), and whether they may answer (`canAnswer`) or move and cancel (`canChange`)
+// are all the core's, as are which contacts are still to come, their order, and that moving a
+// contact clears its answer: a refusal comes back as a sentence.
 package app.passerelle.demo.presentation
 
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
 import app.passerelle.core.ContactReply
-import app.passerelle.core.Person
 import app.passerelle.core.PlannedContact
-import app.passerelle.core.Role
 import app.passerelle.core.UpcomingContact
-
-/** Which side of the mentorship the viewer is on: the one visited, or the one visiting. */
-enum class ContactSide { SURVIVOR, MENTOR }
 
 /** One planned contact, ready to show. `null` means "show nothing for this". */
 data class UpcomingRow(
     val contactId: String,
     val mentorshipId: String,
-    /** "Home visit with Marc" for the survivor's side, "Home visit with Sophie" for the mentor's. */
+    /** "Home visit with Marc" on the visited side, "Home visit with Sophie" on the planner's. */
     val title: String,
     /** "Tuesday 3 December at 14:00 (in 2 days)". */
     val starts: String,
@@ -32,17 +27,21 @@ data class UpcomingRow(
     val duration: String,
     val place: String?,
     val note: String?,
-    /** The answer in words, from the viewer's side; `null` on the survivor's side before they answer. */
+    /**
+     * The answer in words: "You said you'll be there" when it is the owner's own, "Paul will be
+     * there" when someone else gave it, "No answer yet" on the planner's side; `null` on the
+     * visited side before anyone answers.
+     */
     val answer: String?,
     /** "Cancelled" once it was (it stays listed until its time has passed). */
     val cancelled: String?,
     /** The answer as it stands, to mark the chosen button. */
     val reply: ContactReply?,
-    /** "I'll be there" / "Another time" show (the survivor's side, not cancelled). */
+    /** "I'll be there" / "Another time" show: the core's `canAnswer`. */
     val canAnswer: Boolean,
-    /** "Cancel" and "Change" show (the mentor's side, not cancelled). */
-    val canCancel: Boolean,
-    /** The contact itself, to prefill the form that moves it. */
+    /** "Change" and "Cancel" show: the core's `canChange`. */
+    val canChange: Boolean,
+    /** The contact itself. */
     val contact: PlannedContact,
     /** Everything above in one sentence for a screen reader, which reads a row as one item. */
     val spoken: String,
@@ -57,33 +56,26 @@ class UpcomingContactsPresenter(
     private val labels: CheckInLabels,
     private val errors: ErrorText,
 ) {
-    fun list(contacts: List<UpcomingContact>, viewer: Person, now: Long): Upcoming = Upcoming(
-        rows = contacts.map { row(it, viewer, now) },
+    /**
+     * The rows of [contacts]. [ownerId], the id of the person signed in on the phone when the
+     * screen has it, only turns their own answer into "You said you'll be there"; without it the
+     * answer is named like anyone else's.
+     */
+    fun list(contacts: List<UpcomingContact>, now: Long, ownerId: String? = null): Upcoming = Upcoming(
+        rows = contacts.map { row(it, now, ownerId) },
         empty = if (contacts.isEmpty()) strings.text(Text.PLANNED_NONE) else null,
     )
 
-    fun row(upcoming: UpcomingContact, viewer: Person, now: Long): UpcomingRow {
+    fun row(upcoming: UpcomingContact, now: Long, ownerId: String? = null): UpcomingRow {
         val contact = upcoming.contact
-        val side = side(upcoming, viewer)
-        val other = if (side == ContactSide.SURVIVOR) upcoming.mentorName else upcoming.survivorName
+        val other = if (upcoming.plannerSide) upcoming.survivorName else upcoming.mentorName
         val title = strings.text(Text.PLANNED_WITH, labels.mode(contact.mode), other)
         val relative = time.day(contact.startsAt, now)
         val starts = strings.text(Text.PLANNED_WHEN, time.dayAndTime(contact.startsAt, now), relative)
             .replaceFirstChar { it.titlecase(strings.locale) }
         val duration = labels.length(contact.durationMinutes.toInt())
         val cancelled = contact.cancelledAt?.let { strings.text(Text.PLANNED_CANCELLED) }
-        val answer = when (side) {
-            ContactSide.SURVIVOR -> when (contact.reply) {
-                ContactReply.ACCEPTED -> strings.text(Text.PLANNED_YOU_ACCEPTED)
-                ContactReply.DECLINED -> strings.text(Text.PLANNED_YOU_DECLINED)
-                null -> null
-            }
-            ContactSide.MENTOR -> when (contact.reply) {
-                ContactReply.ACCEPTED -> strings.text(Text.PLANNED_THEY_ACCEPTED, upcoming.survivorName)
-                ContactReply.DECLINED -> strings.text(Text.PLANNED_THEY_DECLINED, upcoming.survivorName)
-                null -> strings.text(Text.PLANNED_NO_REPLY)
-            }
-        }.takeIf { cancelled == null } // a cancelled contact's answer no longer matters
+        val answer = answer(upcoming, ownerId).takeIf { cancelled == null } // a cancelled contact's answer no longer matters
         val place = contact.place?.takeIf { it.isNotBlank() }
         val note = contact.note?.takeIf { it.isNotBlank() }
         return UpcomingRow(
@@ -98,23 +90,26 @@ class UpcomingContactsPresenter(
             answer = answer,
             cancelled = cancelled,
             reply = contact.reply,
-            canAnswer = side == ContactSide.SURVIVOR && cancelled == null,
-            canCancel = side == ContactSide.MENTOR && cancelled == null,
+            canAnswer = upcoming.canAnswer,
+            canChange = upcoming.canChange,
             contact = contact,
             spoken = listOfNotNull(title, cancelled, starts, duration, place, note, answer).joinToString(". "),
         )
     }
 
-    /**
-     * The viewer's side: the mentor and the survivor by their ids; a professional is the
-     * coordinator who plans with the mentor; anyone else here is a caregiver the survivor shares
-     * with. Only which words and buttons show follow from it: the core decides who may answer.
-     */
-    fun side(upcoming: UpcomingContact, viewer: Person): ContactSide = when {
-        viewer.id == upcoming.mentorId -> ContactSide.MENTOR
-        viewer.id == upcoming.survivorId -> ContactSide.SURVIVOR
-        viewer.role == Role.PROFESSIONAL || viewer.role == Role.MENTOR -> ContactSide.MENTOR
-        else -> ContactSide.SURVIVOR
+    /** The current answer in words, named after whoever gave it (the core says who). */
+    private fun answer(upcoming: UpcomingContact, ownerId: String?): String? {
+        val contact = upcoming.contact
+        val reply = contact.reply ?: return if (upcoming.plannerSide) strings.text(Text.PLANNED_NO_REPLY) else null
+        val accepted = reply == ContactReply.ACCEPTED
+        val name = upcoming.repliedByName
+        return when {
+            ownerId != null && contact.repliedBy == ownerId ->
+                strings.text(if (accepted) Text.PLANNED_YOU_ACCEPTED else Text.PLANNED_YOU_DECLINED)
+            name != null -> strings.text(if (accepted) Text.PLANNED_THEY_ACCEPTED else Text.PLANNED_THEY_DECLINED, name)
+            // Whoever answered is not on this phone (the core has no name): the answer alone.
+            else -> strings.text(if (accepted) Text.PLANNED_ANSWER_ACCEPTED else Text.PLANNED_ANSWER_DECLINED)
+        }
     }
 
     /** "I'll be there" / "Another time": one call; `null` when done, else the sentence to show. Blocking. */

@@ -35,17 +35,17 @@ import app.passerelle.demo.presentation.Presentation
 
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentor: Boolean, coordinator: Boolean, go: (Screen) -> Unit) {
+fun HomeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Screen.Home, go: (Screen) -> Unit) {
     Scaffold(topBar = { TopAppBar(title = { Text(stringResource(R.string.home_title)) }) }) { padding ->
         Column(Modifier.padding(padding).fillMaxSize()) {
             SyncPanel(api, p, Modifier.padding(horizontal = 16.dp))
-            if (coordinator) {
+            if (screen.coordinator) {
                 SecondaryButton(stringResource(R.string.home_find_mentor), { go(Screen.ChooseSurvivor) }, Modifier.padding(horizontal = 16.dp))
                 SecondaryButton(stringResource(R.string.home_mentors), { go(Screen.Mentors) }, Modifier.padding(horizontal = 16.dp))
             }
             SecondaryButton(stringResource(R.string.home_resources), { go(Screen.Resources) }, Modifier.padding(horizontal = 16.dp))
             SecondaryButton(stringResource(R.string.home_this_phone), { go(Screen.ThisPhone) }, Modifier.padding(horizontal = 16.dp))
-            if (mentor) Caseload(api, bus, p, go) else Conversations(api, bus, p, go)
+            if (screen.mentor) Caseload(api, bus, p, go) else Conversations(api, bus, p, screen.ownerId, go)
         }
     }
 }
@@ -94,7 +94,7 @@ private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
 }
 
 @Composable
-private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, go: (Screen) -> Unit) {
+private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, ownerId: String?, go: (Screen) -> Unit) {
     val vm: MyMentorshipsViewModel = viewModel { MyMentorshipsViewModel(api, bus) }
     val upcoming: UpcomingViewModel = viewModel(key = "upcoming-all") { UpcomingViewModel(api, bus, null) }
     val mentorships = vm.state.collectAsStateWithLifecycle().value
@@ -105,7 +105,7 @@ private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, go: 
     val retry = stringResource(R.string.retry)
     // The next visits first: what a survivor most needs to know when they open the app.
     LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-        upcomingItems(nextContacts, upcomingState, actionError, p, upcoming) { row ->
+        upcomingItems(nextContacts, upcomingState, ownerId, actionError, p, upcoming) { row ->
             go(Screen.PlanContact(row.mentorshipId, row.contactId))
         }
         when (val state = mentorships) {

@@ -50,7 +50,7 @@ fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Scree
         ) {
             item { BigButton(stringResource(R.string.mentee_record), { go(Screen.CheckIn(screen.mentorshipId, null)) }) }
             item { SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(screen.mentorshipId)) }) }
-            upcomingItems(nextContact, upcomingState, actionError, p, upcoming) { row ->
+            upcomingItems(nextContact, upcomingState, null, actionError, p, upcoming) { row ->
                 go(Screen.PlanContact(screen.mentorshipId, row.contactId))
             }
             item { SecondaryButton(stringResource(R.string.mentee_plan), { go(Screen.PlanContact(screen.mentorshipId, null)) }) }

@@ -43,7 +43,8 @@ import java.util.UUID
 /** The screens, with just what each needs to load itself. */
 sealed interface Screen {
     data object SignIn : Screen
-    data class Home(val mentor: Boolean, val coordinator: Boolean = false) : Screen
+    /** [ownerId] is the person signed in (kept from sign-in, no call): their own answers read "You said…". */
+    data class Home(val mentor: Boolean, val coordinator: Boolean = false, val ownerId: String? = null) : Screen
     data class Mentee(val mentorshipId: String, val name: String) : Screen
 
     /** [formId] makes every opening a fresh form (its view model is keyed by it). */
@@ -66,7 +67,7 @@ sealed interface Screen {
 // Screens saved as short string lists (what a Bundle holds), so the stack survives rotation.
 private fun Screen.encode(): List<String> = when (this) {
     Screen.SignIn -> listOf("sign-in")
-    is Screen.Home -> listOf("home", mentor.toString(), coordinator.toString())
+    is Screen.Home -> listOf("home", mentor.toString(), coordinator.toString(), ownerId.orEmpty())
     is Screen.Mentee -> listOf("mentee", mentorshipId, name)
     is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
     is Screen.Conversation -> listOf("conversation", mentorshipId)
@@ -79,7 +80,7 @@ private fun Screen.encode(): List<String> = when (this) {
 }
 
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
-    "home" -> Screen.Home(parts[1].toBoolean(), parts.getOrNull(2) == "true")
+    "home" -> Screen.Home(parts[1].toBoolean(), parts.getOrNull(2) == "true", parts.getOrNull(3)?.ifEmpty { null })
     "mentee" -> Screen.Mentee(parts[1], parts[2])
     "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
@@ -153,7 +154,7 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
             stack.clear()
             stack.add(person.home())
         }
-        is Screen.Home -> HomeScreen(api, bus, p, screen.mentor, screen.coordinator, go)
+        is Screen.Home -> HomeScreen(api, bus, p, screen, go)
         is Screen.Mentee -> MenteeScreen(api, bus, p, screen, go, back)
         is Screen.CheckIn -> CheckInScreen(api, p, screen, back)
         is Screen.Conversation -> ConversationScreen(api, bus, p, screen.mentorshipId, back)
@@ -173,7 +174,7 @@ private fun Navigator(initial: Screen, api: Passerelle, bus: ChangeBus, p: Prese
 }
 
 /** The home screen that fits this person's role. */
-private fun Person.home(): Screen.Home = Screen.Home(mentor = hasCaseload(), coordinator = isCoordinator())
+private fun Person.home(): Screen.Home = Screen.Home(mentor = hasCaseload(), coordinator = isCoordinator(), ownerId = id)
 
 @Composable
 fun Waiting() {

@@ -1,7 +1,7 @@
 // The next visits and calls as cards, shared by the survivor's Home ("Next contacts", with "I'll
 // be there" and "Another time") and the mentor's Mentee screen ("Next contact", with "Change"
-// and "Cancel"). Which buttons show is the presenter's row; every tap is one binding call, and
-// the change bus reloads the cards after it.
+// and "Cancel"). Which buttons show is the core's answer (`canAnswer`, `canChange`) carried by
+// the presenter's row; every tap is one binding call, and the change bus reloads the cards after it.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
@@ -33,17 +33,20 @@ import androidx.compose.ui.semantics.selected
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.passerelle.core.ContactReply
+import app.passerelle.core.UpcomingContact
 import app.passerelle.demo.R
 import app.passerelle.demo.presentation.Presentation
 import app.passerelle.demo.presentation.UpcomingRow
 
 /**
  * The cards of [state] (loading, failed, or the rows, or the sentence saying there are none),
- * under the section title [title]. [onChange] opens the form that moves a contact.
+ * under the section title [title]. [ownerId], the person signed in when the screen knows them,
+ * turns their own answer into "You said…". [onChange] opens the form that moves a contact.
  */
 fun LazyListScope.upcomingItems(
     title: String,
-    state: Load<UpcomingContacts>,
+    state: Load<List<UpcomingContact>>,
+    ownerId: String?,
     actionError: String?,
     p: Presentation,
     vm: UpcomingViewModel,
@@ -54,7 +57,7 @@ fun LazyListScope.upcomingItems(
         Load.Loading -> item { Waiting() }
         is Load.Failed -> item { ErrorLine(p.errors.sentence(state.error)) }
         is Load.Loaded -> {
-            val upcoming = p.upcoming.list(state.value.contacts, state.value.viewer, System.currentTimeMillis())
+            val upcoming = p.upcoming.list(state.value, System.currentTimeMillis(), ownerId)
             upcoming.empty?.let { item { Text(it) } }
             items(upcoming.rows, key = { "contact-${it.contactId}" }) { row ->
                 UpcomingCard(
@@ -106,7 +109,7 @@ private fun UpcomingCard(row: UpcomingRow, onReply: (ContactReply) -> Unit, onCa
                     }
                 }
             }
-            if (row.canCancel) {
+            if (row.canChange) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(top = 8.dp)) {
                     if (confirming) {
                         OutlinedButton(onClick = { confirming = false }, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {

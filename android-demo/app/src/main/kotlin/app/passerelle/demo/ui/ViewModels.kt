@@ -141,26 +141,21 @@ class MenteeViewModel(private val api: Passerelle, bus: ChangeBus, private val m
     override fun load(): List<TimelineEntry> = api.mentorshipTimeline(mentorshipId)
 }
 
-/** The next contacts and who is looking at them (the words and buttons depend on their side). */
-data class UpcomingContacts(val viewer: Person, val contacts: List<UpcomingContact>)
-
 /**
  * The next visits and calls: one `upcomingContacts()` call, of every mentorship under way
- * ([mentorshipId] `null`, the survivor's Home) or of one (the mentor's Mentee screen); the
- * answer and cancel buttons make one call each, and the change bus reloads the rows after it.
+ * ([mentorshipId] `null`, the survivor's Home) or of one (the mentor's Mentee screen). Each
+ * comes with the owner's side and what they may do, so no other call is needed; the answer and
+ * cancel buttons make one call each, and the change bus reloads the rows after it.
  */
 class UpcomingViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String?) :
-    LiveScreen<UpcomingContacts>(bus, UpcomingContactsPresenter.WATCHED) {
+    LiveScreen<List<UpcomingContact>>(bus, UpcomingContactsPresenter.WATCHED) {
     /** Why the last answer or cancellation did not go through, in a sentence. */
     val actionError = MutableStateFlow<String?>(null)
     private var working = false
 
     init { reload() }
 
-    override fun load(): UpcomingContacts = UpcomingContacts(
-        viewer = api.deviceOwner() ?: throw PasserelleException.NotEnrolled(),
-        contacts = api.upcomingContacts(mentorshipId),
-    )
+    override fun load(): List<UpcomingContact> = api.upcomingContacts(mentorshipId)
 
     fun reply(presenter: UpcomingContactsPresenter, contactId: String, reply: ContactReply) =
         act { presenter.reply(api, contactId, reply) }
@@ -250,8 +245,8 @@ class CheckInViewModel(private val api: Passerelle, mentorshipId: String, amendC
 }
 
 /**
- * The plan form: blank, or prefilled with the contact [changeContactId] (found among the
- * mentorship's upcoming contacts) to move it.
+ * The plan form: blank, or prefilled with the contact [changeContactId] (one `plannedContact()`
+ * call) to move it.
  */
 class PlanContactViewModel(
     private val api: Passerelle,
@@ -268,14 +263,8 @@ class PlanContactViewModel(
             form.value = if (changeContactId == null) {
                 Load.Loaded(PlanContactForm.new(mentorshipId, now))
             } else {
-                when (val upcoming = call { api.upcomingContacts(mentorshipId) }) {
-                    is Load.Loaded -> upcoming.value.firstOrNull { it.contact.id == changeContactId }
-                        ?.let { Load.Loaded(PlanContactForm.change(it.contact, time, now)) }
-                        // Over, or the mentorship ended, since the screen was opened.
-                        ?: Load.Failed(PasserelleException.NotFound("planned_contact"))
-                    is Load.Failed -> upcoming
-                    Load.Loading -> Load.Loading
-                }
+                // Gone from the phone or out of the owner's mentorships since: the core's refusal.
+                call { PlanContactForm.loadChange(api, changeContactId, time, now) }
             }
         }
     }

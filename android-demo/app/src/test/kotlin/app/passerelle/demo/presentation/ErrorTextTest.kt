@@ -1,6 +1,8 @@
-// Every PasserelleException variant has its own short sentence in both languages; real
-// failures from the store and the network (wrong key, not enrolled, offline, bad code) come
-// out as those sentences; the core's rule phrases become field sentences.
+// Every PasserelleException variant has its own short sentence in both languages; the core's
+// stable refusals of a planned contact (cancelled, over) have theirs; real failures from the
+// store and the network (wrong key, not enrolled, offline, bad code) come out as those
+// sentences; the core's rule phrases become field sentences; and both forms place a refusal
+// under its field or above the form through the one helper.
 package app.passerelle.demo.presentation
 
 import app.passerelle.Passerelle
@@ -87,6 +89,50 @@ class ErrorTextTest {
         assertEquals("Trop d'essais. Attendez 1 seconde.", fr.sentence(PasserelleException.RateLimited(1uL)))
         assertEquals("Trop d'essais. Attendez 30 secondes.", fr.sentence(PasserelleException.RateLimited(30uL)))
         assertEquals("Something went wrong. Try again.", en.sentence(IllegalStateException("a bug")))
+    }
+
+    @Test
+    fun aCancelledOrPastContactIsSaidPlainly() {
+        val cancelled = PasserelleException.InvalidState("the contact was cancelled")
+        val over = PasserelleException.InvalidState("the contact is over")
+        assertEquals("This visit or call was cancelled.", en.sentence(cancelled))
+        assertEquals("Cette visite ou cet appel a été annulé.", fr.sentence(cancelled))
+        assertEquals("This visit or call is already over.", en.sentence(over))
+        assertEquals("Cette visite ou cet appel est déjà passé.", fr.sentence(over))
+        // Any other state keeps the general sentence.
+        assertEquals("This is not possible right now.", en.sentence(PasserelleException.InvalidState("the mentorship has ended")))
+        assertEquals("Ce n'est pas possible pour le moment.", fr.sentence(PasserelleException.InvalidState("ending twice")))
+        assertEquals(3, listOf(cancelled, over, PasserelleException.InvalidState("x")).map { en.sentence(it) }.toSet().size)
+    }
+
+    @Test
+    fun aRefusalIsPlacedUnderItsFieldOrAboveTheForm() {
+        val before = mapOf("a" to "Please fill this in.")
+        val fieldOf = { field: String -> if (field == "place") "b" else null }
+
+        val underField = en.placed(PasserelleException.InvalidInput("place", "longer than 120 characters"), before, fieldOf)
+        assertEquals(PlacedErrors(before + ("b" to "Too long: 120 characters at most."), null), underField)
+        // A field the form does not show, or no field at all: one sentence above, the fields kept.
+        assertEquals(
+            PlacedErrors(before, "Please check what you entered."),
+            en.placed(PasserelleException.InvalidInput("mentorship_id", "malformed"), before, fieldOf),
+        )
+        assertEquals(
+            PlacedErrors(before, "Cette visite ou cet appel est déjà passé."),
+            fr.placed(PasserelleException.InvalidState("the contact is over"), before, fieldOf),
+        )
+
+        // Both forms use it: the same error lands the same way.
+        val place = PlanContactForm.new("m", 0L).withError(PasserelleException.InvalidInput("place", "longer than 120 characters"), en)
+        assertEquals(mapOf(PlanField.PLACE to "Too long: 120 characters at most."), place.errors)
+        assertNull(place.formError)
+        val notes = CheckInForm.new("m", 0L).copy(formError = "old").withError(PasserelleException.InvalidInput("notes", "must not be empty"), en)
+        assertEquals(mapOf(FormField.NOTES to "Please fill this in."), notes.errors)
+        assertNull(notes.formError, "a field's error clears the sentence above")
+        val cancelled = PasserelleException.InvalidState("the contact was cancelled")
+        assertEquals("This visit or call was cancelled.", place.withError(cancelled, en).formError)
+        assertEquals(place.errors, place.withError(cancelled, en).errors)
+        assertEquals("Your account cannot do this.", notes.withError(PasserelleException.NotAllowed("no"), en).formError)
     }
 
     @Test

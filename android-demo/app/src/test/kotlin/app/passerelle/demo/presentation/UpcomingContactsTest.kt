@@ -1,15 +1,25 @@
 // Planned contacts against a real store: Marc (the mentor) plans a home visit with Sophie through
-// the plan form; the rows read right from his side and from hers, in English and French; her
-// answer ("I'll be there", "Another time") reads back on both sides; a cancelled contact stays
-// listed, marked, without buttons; moving it clears the answer while changing only its note does
-// not; a start already past, a place or a note too long and a length out of range land under
-// their fields as sentences; the change bus hears `planned_contact`; and the roles the core
-// refuses are told so in a sentence.
+// the plan form; the rows read right from his side and from hers, in English and French, the side
+// and the buttons coming from the core (`plannerSide`, `canAnswer`, `canChange`); her answer
+// ("I'll be there", "Another time") reads back on both sides, and a caregiver's answer is named
+// after him on her phone; a cancelled contact stays listed, marked, offering neither answer nor
+// change, and answering or moving it anyway is told in its own sentence; the change form loads
+// through `plannedContact`; moving it clears the answer while changing only its note does not; a
+// start already past, a place or a note too long and a length out of range land under their
+// fields as sentences; the change bus hears `planned_contact`; and the roles the core refuses are
+// told so in a sentence.
 package app.passerelle.demo.presentation
 
+import app.passerelle.PasserelleException
+import app.passerelle.core.CaregiverProfile
+import app.passerelle.core.ConsentScope
 import app.passerelle.core.ContactMode
 import app.passerelle.core.ContactReply
+import app.passerelle.core.NewConsent
+import app.passerelle.core.NewPerson
 import app.passerelle.core.Person
+import app.passerelle.core.Profile
+import app.passerelle.core.Relationship
 import app.passerelle.core.Role
 import java.time.ZoneId
 import java.time.ZonedDateTime
@@ -40,10 +50,31 @@ class UpcomingContactsTest {
 
         fun asMarc() = api.setDeviceOwner(marc.id)
         fun asSophie() = api.setDeviceOwner(sophie.id)
+        fun asClaire() = api.setDeviceOwner(p.coordinator.id)
 
-        /** The rows the phone's owner sees, as the Home and Mentee screens make them. */
+        /** Paul, Sophie's husband, with whom she shares (the coordinator records it). */
+        fun paul(): Person {
+            asClaire()
+            val paul = api.createPerson(NewPerson(role = Role.CAREGIVER, displayName = "Paul"))
+            api.saveProfile(Profile.Caregiver(CaregiverProfile(paul.id, sophie.id, Relationship.SPOUSE_PARTNER)))
+            api.grantConsent(
+                NewConsent(
+                    survivorId = sophie.id,
+                    scope = ConsentScope.SHARE_WITH_CAREGIVER,
+                    caregiverId = paul.id,
+                    grantedAt = System.currentTimeMillis() - DAY,
+                ),
+            )
+            asMarc()
+            return paul
+        }
+
+        /**
+         * The rows the phone's owner sees, as the Home screen makes them: with the owner's id,
+         * which the app keeps from sign-in, so their own answer reads "You said…".
+         */
         fun rows(presentation: Presentation, now: Long = System.currentTimeMillis()): Upcoming =
-            presentation.upcoming.list(api.upcomingContacts(null), api.deviceOwner()!!, now)
+            presentation.upcoming.list(api.upcomingContacts(null), now, api.deviceOwner()!!.id)
     }
 
     /** Marc plans a home visit the day after tomorrow at 14:00, through the form. */
@@ -84,7 +115,7 @@ class UpcomingContactsTest {
             assertEquals("No answer yet", mine.answer)
             assertNull(mine.cancelled)
             assertFalse(mine.canAnswer, "the mentor does not answer his own visit")
-            assertTrue(mine.canCancel)
+            assertTrue(mine.canChange)
             assertEquals("Home visit with Sophie. $starts. 1 hour. At home. Bring the housing form. No answer yet", mine.spoken)
             assertTrue(starts.startsWith(capitalized(en.time.dayAndTime(start, now).substringBefore(" at "))))
 
@@ -94,7 +125,7 @@ class UpcomingContactsTest {
             assertEquals(starts, hers.starts)
             assertNull(hers.answer, "nothing said before she answers")
             assertTrue(hers.canAnswer)
-            assertFalse(hers.canCancel)
+            assertFalse(hers.canChange)
             assertEquals("Home visit with Marc. $starts. 1 hour. At home. Bring the housing form", hers.spoken)
 
             val french = v.rows(fr, now).rows.single()
@@ -152,7 +183,7 @@ class UpcomingContactsTest {
             val mine = v.rows(en, now).rows.single()
             assertEquals("Cancelled", mine.cancelled)
             assertNull(mine.answer, "the answer to a cancelled contact no longer matters")
-            assertFalse(mine.canCancel)
+            assertFalse(mine.canChange, "no Change or Cancel once cancelled")
             assertFalse(mine.canAnswer)
             assertEquals("Home visit with Sophie. Cancelled. ${mine.starts}. 1 hour. At home. Bring the housing form", mine.spoken)
             assertEquals("Annulé", v.rows(fr).rows.single().cancelled)
@@ -161,9 +192,17 @@ class UpcomingContactsTest {
             val hers = v.rows(en).rows.single()
             assertEquals("Cancelled", hers.cancelled)
             assertFalse(hers.canAnswer, "nothing to answer once cancelled")
-            // Were she to answer anyway (a screen not yet reloaded), the core says no.
-            assertEquals("This is not possible right now.", en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
-            assertEquals("Ce n'est pas possible pour le moment.", fr.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+            assertFalse(hers.canChange)
+            // Were she to answer anyway (a screen not yet reloaded), the core says why not.
+            assertEquals("This visit or call was cancelled.", en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+            assertEquals("Cette visite ou cet appel a été annulé.", fr.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
+
+            // Nor can Marc move it from a change form opened before: the sentence above the form.
+            v.asMarc()
+            val change = PlanContactForm.loadChange(v.api, id, en.time, now)
+            val refused = assertIs<PlanSubmission.Rejected>(change.withDaysAhead(3).submit(v.api, en.time, en.errors)).form
+            assertEquals("This visit or call was cancelled.", refused.formError)
+            assertTrue(refused.errors.isEmpty())
         }
     }
 
@@ -178,8 +217,9 @@ class UpcomingContactsTest {
             assertNull(en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
 
             v.asMarc()
-            val row = v.rows(en, now).rows.single()
-            val change = PlanContactForm.change(row.contact, en.time, now)
+            // The change form finds the contact by its id alone, as the screen opens it.
+            val change = PlanContactForm.loadChange(v.api, id, en.time, now)
+            assertEquals(v.mentorshipId, change.mentorshipId)
             assertEquals(id, change.changing)
             assertTrue(change.isChange)
             assertEquals(listOf(2, 14 * 60, ContactMode.HOME_VISIT, 60, "At home", "Bring the housing form"),
@@ -288,20 +328,85 @@ class UpcomingContactsTest {
     }
 
     @Test
-    fun theCoordinatorSeesTheMentorSideAndACaregiverTheSurvivorSide() {
+    fun theCoordinatorsPhoneIsOnThePlannerSide() {
         TestProgramme(tmp.root).use { programme ->
             val v = Visit(programme)
-            plan(v, System.currentTimeMillis())
-            val upcoming = v.api.upcomingContacts(v.mentorshipId).single()
-            val claire = programme.coordinator
-            assertEquals(ContactSide.MENTOR, en.upcoming.side(upcoming, claire))
-            assertEquals("Home visit with Sophie", en.upcoming.row(upcoming, claire, System.currentTimeMillis()).title)
-            val carer = Person("someone-else", Role.CAREGIVER, "Paul", 0L, 0L)
-            assertEquals(ContactSide.SURVIVOR, en.upcoming.side(upcoming, carer))
-            val row = en.upcoming.row(upcoming, carer, System.currentTimeMillis())
-            assertEquals("Home visit with Marc", row.title)
-            assertTrue(row.canAnswer)
-            assertFalse(row.canCancel)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+            v.asClaire()
+            val hers = v.rows(en, now).rows.single()
+            assertEquals("Home visit with Sophie", hers.title, "the coordinator reads the mentor's side")
+            assertEquals("No answer yet", hers.answer)
+            assertTrue(hers.canChange)
+            assertFalse(hers.canAnswer)
+            // And she may indeed move it: through the form, loaded by its id.
+            val moved = PlanContactForm.loadChange(v.api, hers.contactId, en.time, now).withDaysAhead(3)
+            assertIs<PlanSubmission.Saved>(moved.submit(v.api, en.time, en.errors))
+            assertEquals("in 3 days", v.rows(en, now).rows.single().relative)
+        }
+    }
+
+    @Test
+    fun aCaregiversAnswerIsNamedAfterHimOnTheSurvivorsPhone() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val paul = v.paul()
+            val now = System.currentTimeMillis()
+            plan(v, now)
+
+            v.api.setDeviceOwner(paul.id)
+            val his = v.rows(en, now).rows.single()
+            assertEquals("Home visit with Marc", his.title, "a caregiver reads the visited side")
+            assertNull(his.answer)
+            assertTrue(his.canAnswer)
+            assertFalse(his.canChange)
+            assertNull(en.upcoming.reply(v.api, his.contactId, ContactReply.ACCEPTED))
+            assertEquals("You said you'll be there", v.rows(en, now).rows.single().answer)
+
+            v.asSophie()
+            val hers = v.rows(en, now).rows.single()
+            assertEquals("Paul will be there", hers.answer, "not 'You': Sophie did not answer")
+            assertEquals("Paul sera là", v.rows(fr, now).rows.single().answer)
+            assertTrue(hers.canAnswer, "she may still answer otherwise")
+            assertTrue(hers.spoken.endsWith(". Paul will be there"), hers.spoken)
+            v.asMarc()
+            assertEquals("Paul will be there", v.rows(en, now).rows.single().answer)
+
+            // She asks for another time herself: her phone says "You", Paul's names her.
+            v.asSophie()
+            assertNull(en.upcoming.reply(v.api, hers.contactId, ContactReply.DECLINED))
+            assertEquals("You asked for another time", v.rows(en, now).rows.single().answer)
+            v.api.setDeviceOwner(paul.id)
+            assertEquals("Sophie asked for another time", v.rows(en, now).rows.single().answer)
+            assertEquals("Sophie a demandé un autre moment", v.rows(fr, now).rows.single().answer)
+
+            // A screen without the owner's id names everyone, the owner too.
+            val unnamed = en.upcoming.list(v.api.upcomingContacts(null), now).rows.single()
+            assertEquals("Sophie asked for another time", unnamed.answer)
+            // And should the core have no name for whoever answered, the answer stands alone.
+            val nameless = v.api.plannedContact(hers.contactId).copy(repliedByName = null)
+            assertEquals("Answer: another time", en.upcoming.row(nameless, now).answer)
+            assertEquals("Réponse : un autre moment", fr.upcoming.row(nameless, now).answer)
+        }
+    }
+
+    @Test
+    fun oneContactIsReadByItsIdAsTheOwnerSeesIt() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+            val id = v.api.upcomingContacts(null).single().contact.id
+            assertEquals(v.api.upcomingContacts(null).single(), v.api.plannedContact(id))
+            assertTrue(v.api.plannedContact(id).plannerSide)
+            v.asSophie()
+            assertFalse(v.api.plannedContact(id).plannerSide)
+
+            // An id that names nothing: the form does not open, and says so.
+            val missing = "01890000-0000-7000-8000-000000000000"
+            val error = runCatching { PlanContactForm.loadChange(v.api, missing, en.time, now) }.exceptionOrNull()
+            assertIs<PasserelleException.NotFound>(error)
+            assertEquals("This is no longer on this phone.", en.errors.sentence(error))
         }
     }
 
