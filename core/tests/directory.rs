@@ -10,14 +10,14 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{DAY, T0, contact, new_db, programme};
+use common::{DAY, T0, contact, new_db, programme, share_with_caregiver};
 use passerelle_core::directory::{
     AccessFeature, Category, Fees, ImportWarningKind, RecordKind, RecordOutcome,
     build_directory_snapshot,
 };
 use passerelle_core::{
-    ConsentScope, Dimension, DirectoryQuery, Error, GeoPoint, ImportFile, ImportFormat,
-    ImportOptions, ImportReport, Key, LocalDateTime, NewConsent, Problem, Store,
+    Dimension, DirectoryQuery, Error, GeoPoint, ImportFile, ImportFormat, ImportOptions,
+    ImportReport, Key, LocalDateTime, Problem, Store,
 };
 
 /// A bad import case: its name, the files, the field named in the error, the problem.
@@ -1146,14 +1146,7 @@ fn bookmarks_and_referrals_reach_the_survivor_the_caregiver_and_the_report() {
     db.store.set_device_owner(&p.caregiver.id).unwrap();
     assert!(db.store.shared_services().unwrap().is_empty());
     db.store.set_device_owner(&p.survivor.id).unwrap();
-    db.store
-        .grant_consent(NewConsent {
-            survivor_id: p.survivor.id.clone(),
-            scope: ConsentScope::ShareWithCaregiver,
-            caregiver_id: Some(p.caregiver.id.clone()),
-            granted_at: T0,
-        })
-        .unwrap();
+    share_with_caregiver(&db.store, &p);
     db.store.set_device_owner(&p.caregiver.id).unwrap();
     assert_eq!(db.store.shared_services().unwrap().len(), 2);
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{DAY, T0, TestDb, new_db, programme};
+use common::{DAY, T0, TestDb, new_db, programme, share_with_caregiver};
 use passerelle_core::{
     ConsentScope, ContactDetails, ContactMode, ContactReply, EndingReason, Error, Mentorship,
     NewConsent, NewMentorship, NewPerson, Problem, Role,
@@ -157,14 +157,7 @@ fn caregivers_see_and_answer_only_with_the_survivors_consent() {
     ));
 
     db.store.set_device_owner(&p.coordinator.id).unwrap();
-    db.store
-        .grant_consent(NewConsent {
-            survivor_id: p.survivor.id.clone(),
-            scope: ConsentScope::ShareWithCaregiver,
-            caregiver_id: Some(p.caregiver.id.clone()),
-            granted_at: T0,
-        })
-        .unwrap();
+    share_with_caregiver(&db.store, &p);
     db.store.set_device_owner(&p.caregiver.id).unwrap();
     assert_eq!(
         names(&db, None),
@@ -412,14 +405,7 @@ fn a_contact_over_or_a_mentorship_ended_takes_no_more_changes() {
 fn each_side_is_told_what_it_may_do_and_who_answered() {
     let db = new_db();
     let p = programme(&db.store);
-    db.store
-        .grant_consent(NewConsent {
-            survivor_id: p.survivor.id.clone(),
-            scope: ConsentScope::ShareWithCaregiver,
-            caregiver_id: Some(p.caregiver.id.clone()),
-            granted_at: T0,
-        })
-        .unwrap();
+    share_with_caregiver(&db.store, &p);
     db.store.set_device_owner(&p.mentor.id).unwrap();
     let planned = db
         .store

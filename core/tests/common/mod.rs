@@ -251,6 +251,19 @@ pub fn programme(store: &Store) -> Programme {
     }
 }
 
+/// Records the survivor's consent to share with their caregiver (the signed-in owner must be
+/// the survivor or a professional).
+pub fn share_with_caregiver(store: &Store, p: &Programme) {
+    store
+        .grant_consent(NewConsent {
+            survivor_id: p.survivor.id.clone(),
+            scope: ConsentScope::ShareWithCaregiver,
+            caregiver_id: Some(p.caregiver.id.clone()),
+            granted_at: T0,
+        })
+        .unwrap();
+}
+
 /// A plain contact for `mentorship_id` at `at`.
 pub fn contact(mentorship_id: &str, at: i64) -> CheckInInput {
     CheckInInput {
