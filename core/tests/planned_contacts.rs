@@ -469,3 +469,27 @@ fn each_side_is_told_what_it_may_do_and_who_answered() {
         Err(Error::NotFound("planned contact"))
     ));
 }
+
+#[test]
+fn the_caseload_shows_each_mentees_next_contact() {
+    let db = new_db();
+    let p = programme(&db.store);
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let next = |db: &TestDb| db.store.caseload().unwrap()[0].next_contact_at;
+    assert_eq!(next(&db), None);
+    let soon = db
+        .store
+        .plan_contact(&p.mentorship.id, visit(T0 + HOUR))
+        .unwrap();
+    db.store
+        .plan_contact(&p.mentorship.id, visit(T0 + 3 * DAY))
+        .unwrap();
+    assert_eq!(next(&db), Some(T0 + HOUR));
+    // Under way it is still the next; cancelled or over, the one after is.
+    db.clock.set(T0 + HOUR + 30 * 60_000);
+    assert_eq!(next(&db), Some(T0 + HOUR));
+    db.store.cancel_planned_contact(&soon.id).unwrap();
+    assert_eq!(next(&db), Some(T0 + 3 * DAY));
+    db.clock.set(T0 + 3 * DAY + 2 * HOUR);
+    assert_eq!(next(&db), None);
+}

@@ -3,7 +3,8 @@
 //! device; a client clock days ahead is clamped; oversized, malformed and over-long requests
 //! are refused with a clear code; expired, forged and reused tokens are refused, reusing a
 //! spent refresh token within the short retry grace revokes the pair it was exchanged for, and
-//! after the grace revokes its family.
+//! after the grace revokes its family; a refused edit comes back with the row as it stands, to
+//! those who read it.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 use std::io::{Read, Write};
@@ -22,6 +23,7 @@ use passerelle_core::{
 };
 use passerelle_server::error::ApiError;
 use passerelle_server::{ApiRequest, ApiResponse, Config, Method};
+use passerelle_tests::api::{ApiClient, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::{Value, json};
 
@@ -749,4 +751,79 @@ fn a_retryable_refusal_is_reported_once_and_the_change_kept() {
     assert!(server.service.stored_row("message", &message.id).is_none());
     mentor.sync();
     assert!(server.service.stored_row("message", &message.id).is_some());
+}
+
+#[test]
+fn a_refused_edit_comes_back_with_the_row_as_it_stands() {
+    for kind in store_kinds() {
+        refused_edit_on(kind);
+    }
+}
+
+fn refused_edit_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    let claire = ApiClient::enrol(
+        server.service.clone(),
+        &seeded(&people, "Claire").enrolment_code,
+        &uuid_from([1; 16]),
+    );
+    let nadia = claire.post_ok(
+        "/v1/people",
+        &json!({"role": "professional", "display_name": "Nadia"}),
+    );
+    let nadia = ApiClient::enrol(
+        server.service.clone(),
+        nadia["enrolment_code"].as_str().unwrap(),
+        &uuid_from([2; 16]),
+    );
+    let sophie = ApiClient::enrol(
+        server.service.clone(),
+        &seeded(&people, "Sophie").enrolment_code,
+        &uuid_from([3; 16]),
+    );
+    let ahmed = &seeded(&people, "Ahmed").person_id;
+    let everything = claire.pull_everything();
+    let mentorship_of = |survivor: &str| {
+        everything
+            .rows
+            .iter()
+            .find(|((c, _), row)| c == "mentorship" && row["survivor_id"] == survivor)
+            .map(|((_, id), _)| id.clone())
+            .unwrap()
+    };
+    let theirs = mentorship_of(ahmed);
+    let stamp = Clock::system().now() << 16;
+    let notes = |text: &str, n: i64| -> WireRow {
+        let mut row = WireRow::new();
+        row.insert("id".into(), theirs.clone().into());
+        row.insert("matching_notes".into(), text.into());
+        row.insert("updated_at".into(), Clock::system().now().into());
+        row.insert("hlc".into(), (stamp + n).into());
+        row.insert("field_hlc".into(), json!({ "matching_notes": stamp + n }));
+        row
+    };
+
+    // Nadia reads every mentorship (staff) but changes only her own: refused, and told what
+    // stands.
+    let refused = nadia.push_one(7, "mentorship", Op::Update, notes("Nadia's notes", 1));
+    assert_eq!(refused.status, MutationStatus::Rejected);
+    let standing = refused.standing.expect("the row as it stands");
+    assert_eq!(standing["id"], theirs.as_str());
+    assert!(standing["matching_notes"].is_null());
+
+    // Claire, its coordinator, writes notes; Nadia's retry is the same refusal, with the row
+    // as it stands now, never as it stood when first refused.
+    let applied = claire.push_one(8, "mentorship", Op::Update, notes("Claire's notes", 2));
+    assert_eq!(applied.status, MutationStatus::Applied);
+    let again = nadia.push_one(7, "mentorship", Op::Update, notes("Nadia's notes", 1));
+    assert_eq!(again.status, MutationStatus::Rejected);
+    assert_eq!(
+        again.standing.expect("still readable")["matching_notes"],
+        "Claire's notes"
+    );
+
+    // Sophie does not read Ahmed's mentorship: refused, and nothing of it sent.
+    let not_hers = sophie.push_one(9, "mentorship", Op::Update, notes("Sophie's notes", 3));
+    assert_eq!(not_hers.status, MutationStatus::Rejected);
+    assert!(not_hers.standing.is_none());
 }

@@ -201,6 +201,25 @@ fn load_contact(c: &Connection, id: &str) -> Result<PlannedContact> {
     .ok_or(Error::NotFound("planned contact"))
 }
 
+/// The SQL condition "contact `$p` is not over at `$now`": ending after it, and starting less
+/// than the longest duration (600 minutes) before it, so an index on the start is searched.
+macro_rules! not_over {
+    ($p:literal, $now:literal) => {
+        concat!(
+            $p,
+            ".starts_at > ",
+            $now,
+            " - 36000000 AND ",
+            $p,
+            ".starts_at + ",
+            $p,
+            ".duration_minutes * 60000 > ",
+            $now
+        )
+    };
+}
+pub(crate) use not_over;
+
 /// The planned contacts of the mentorships under way that `?1` belongs to — as survivor,
 /// mentor, coordinator or caregiver the survivor shares with —, with the columns
 /// [`seen_by_owner`] reads. The callers add their conditions after it.
@@ -225,19 +244,19 @@ macro_rules! seen_by {
     };
 }
 
-/// Every contact still to come for `?1`: ending after `?2` (and starting less than the longest
-/// duration, 600 minutes, before it, so the index on the start is searched), of every
-/// mentorship or of one (`?3`), soonest first. Cancelled contacts stay until their time has
-/// passed, so nobody waits for a visit that will not come.
+/// Every contact still to come for `?1` (not over at `?2`), of every mentorship or of one
+/// (`?3`), soonest first. Cancelled contacts stay until their time has passed, so nobody waits
+/// for a visit that will not come.
 pub const UPCOMING_SQL: &str = concat!(
     seen_by!(),
-    " AND p.starts_at > ?2 - 36000000 AND p.starts_at + p.duration_minutes * 60000 > ?2
-      AND (?3 IS NULL OR p.mentorship_id = ?3)
+    " AND ",
+    not_over!("p", "?2"),
+    " AND (?3 IS NULL OR p.mentorship_id = ?3)
      ORDER BY p.starts_at, p.id"
 );
 /// One planned contact (`?2`) as `?1` sees it.
 const ONE_SQL: &str = concat!(seen_by!(), " AND p.id = ?2");
-// The SQL's window is the longest duration, written out in milliseconds.
+// `not_over!`'s window is the longest duration, written out in milliseconds.
 const _: () = assert!(DURATION_MAX * 60_000 == 36_000_000);
 
 /// The owner, if they may plan contacts for the mentorship: its mentor or its coordinator,

@@ -7,6 +7,7 @@ use crate::model::codes::json_list;
 use crate::model::escalation::Urgency;
 use crate::model::mentorship::MentorshipStatus;
 use crate::model::person::{CommunicationNeed, Role, owner, owner_with_role};
+use crate::model::planned_contact::not_over;
 use crate::store::Store;
 use crate::time::Millis;
 
@@ -36,6 +37,8 @@ pub struct CaseloadEntry {
     pub last_contact_at: Option<Millis>,
     /// The earliest open follow-up.
     pub next_follow_up_due: Option<Millis>,
+    /// When the next planned contact (not cancelled, not over) starts.
+    pub next_contact_at: Option<Millis>,
     /// Open follow-ups past their due date.
     pub overdue_follow_ups: u32,
     /// Escalations not yet resolved.
@@ -67,7 +70,7 @@ pub struct OverdueFollowUp {
 /// The caseload in one statement (`?1` mentor id, `?2` now). Public so the benchmark's raw
 /// baseline runs exactly the same SQL.
 #[doc(hidden)]
-pub const CASELOAD_SQL: &str =
+pub const CASELOAD_SQL: &str = concat!(
     "WITH mine AS (
        SELECT id, survivor_id, status, planned_contacts, planned_weeks, started_at
        FROM mentorship WHERE mentor_id = ?1 AND status <> 'ended'),
@@ -90,14 +93,19 @@ pub const CASELOAD_SQL: &str =
             coalesce(contacts.contacts_done, 0) AS contacts_done, mine.planned_contacts,
             mine.planned_weeks, mine.started_at, contacts.last_contact_at, contacts.next_due,
             coalesce(contacts.overdue, 0) AS overdue,
-            coalesce(concerns.open_concerns, 0) AS open_concerns, concerns.urgency_rank
+            coalesce(concerns.open_concerns, 0) AS open_concerns, concerns.urgency_rank,
+            (SELECT min(pc.starts_at) FROM planned_contact pc
+              WHERE pc.mentorship_id = mine.id AND pc.cancelled_at IS NULL AND ",
+    not_over!("pc", "?2"),
+    ") AS next_contact_at
      FROM mine
      JOIN person p ON p.id = mine.survivor_id
      LEFT JOIN survivor_profile sp ON sp.person_id = mine.survivor_id
      LEFT JOIN contacts ON contacts.mentorship_id = mine.id
      LEFT JOIN concerns ON concerns.mentorship_id = mine.id
      ORDER BY overdue > 0 DESC, coalesce(concerns.urgency_rank, 0) DESC,
-              contacts.next_due IS NULL, contacts.next_due, p.display_name, mine.id";
+              contacts.next_due IS NULL, contacts.next_due, p.display_name, mine.id"
+);
 
 fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
     let urgency_rank: Option<i64> = r.get("urgency_rank")?;
@@ -113,6 +121,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
         started_at: r.get("started_at")?,
         last_contact_at: r.get("last_contact_at")?,
         next_follow_up_due: r.get("next_due")?,
+        next_contact_at: r.get("next_contact_at")?,
         overdue_follow_ups: r.get("overdue")?,
         open_concerns: r.get("open_concerns")?,
         most_urgent_concern: urgency_rank.map(|rank| match rank {
@@ -124,8 +133,8 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
 }
 
 impl Store {
-    /// The owner's (a mentor's) mentees with their last contact, next follow-up and open
-    /// concerns. Most pressing first: overdue follow-ups and urgent concerns, then the next due.
+    /// The owner's (a mentor's) mentees with their last contact, next follow-up, next planned
+    /// contact and open concerns. Most pressing first: overdue follow-ups and urgent concerns, then the next due.
     pub fn caseload(&self) -> Result<Vec<CaseloadEntry>> {
         let now = self.now();
         self.read(|c| {

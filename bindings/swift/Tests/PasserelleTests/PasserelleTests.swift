@@ -221,6 +221,7 @@ final class PasserelleTests: XCTestCase {
         let planned = try api.planContact(mentorshipId: p.mentorshipId, details: visit)
         XCTAssertEqual(planned.plannedBy, p.mentor.id)
         XCTAssertNil(planned.reply)
+        XCTAssertEqual(try api.caseload().map { $0.nextContactAt }, [thursday])
 
         // Sophie sees Marc's visit and will be there.
         _ = try api.setDeviceOwner(personId: p.survivor.id)

@@ -232,6 +232,7 @@ class PasserelleTest {
             val planned = api.planContact(p.mentorshipId, visit)
             assertEquals(p.mentor.id, planned.plannedBy)
             assertNull(planned.reply)
+            assertEquals(thursday, api.caseload().single().nextContactAt)
 
             // Sophie sees Marc's visit and will be there.
             api.setDeviceOwner(p.survivor.id)
