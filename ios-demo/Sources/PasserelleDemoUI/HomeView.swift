@@ -1,9 +1,10 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
-// contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their next visits and calls (answered with "I'll be there"
-// or "Another time") above their conversations. The sync panel and the ways to the
-// community resources and to "This phone" (download or remove my data) sit on top, and for a
-// coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
+// contact, progress, next follow-up, next planned visit or call (or that none is planned), and
+// badges for late follow-ups and open concerns; a tap opens the mentee. Anyone else sees their
+// next visits and calls (answered with "I'll be there" or "Another time") above their
+// conversations. The sync panel and the ways to the community resources and to "This phone"
+// (download or remove my data) sit on top, and for a coordinator the ways to "Find a mentor"
+// and to the "Mentors" they supervise.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -116,6 +117,7 @@ private struct CaseloadRowView: View {
             if let next = row.nextFollowUp {
                 Text(next)
             }
+            Text(row.nextContact)
             Text(row.progress).font(.callout)
             ForEach(row.needs, id: \.self) { need in
                 Text(need).font(.callout)

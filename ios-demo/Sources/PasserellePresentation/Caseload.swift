@@ -1,7 +1,8 @@
 // The mentor's home screen as plain text: one row per mentee from one `caseload()` call, with
-// the last contact in words, the dose so far, the next follow-up and the badges (overdue
-// follow-ups, open concerns). The order is the core's ("most pressing first"); nothing here
-// decides what is overdue or urgent, it only says it.
+// the last contact in words, the dose so far, the next follow-up, the next planned visit or call
+// (or that none is planned) and the badges (overdue follow-ups, open concerns). The order is the
+// core's ("most pressing first"); nothing here decides what is overdue or urgent, nor which
+// planned contact is next (not cancelled, not over), it only says it.
 import Foundation
 import Passerelle
 
@@ -16,6 +17,9 @@ public struct CaseloadRow: Identifiable, Equatable {
     public let lastContact: String
     public let progress: String
     public let nextFollowUp: String?
+    /// "Next visit or call: Tuesday 3 December at 14:00 (in 2 days)", or "No visit or call
+    /// planned" when the core has none coming (`nextContactAt`).
+    public let nextContact: String
     public let overdueBadge: String?
     public let concernBadge: String?
     /// Whether the concern badge must stand out (an urgent concern).
@@ -27,6 +31,14 @@ public struct CaseloadRow: Identifiable, Equatable {
 }
 
 public struct CaseloadPresenter {
+    /// The collections the rows are made from: the caseload screen reloads when a write or a sync
+    /// names one (a contact recorded, a follow-up or concern, a contact planned, moved or
+    /// cancelled, a mentorship paused or ended, a renamed person, changed needs). The app's
+    /// HomeView reloads after every change; this says which ones it must not miss.
+    public static let watched: Set<String> = [
+        "mentorship", "checkin", "escalation", "person", "survivor_profile", "planned_contact",
+    ]
+
     private let strings: Strings
     private let time: RelativeTime
 
@@ -51,6 +63,9 @@ public struct CaseloadPresenter {
             ?? strings.text(.caseloadNoContact)
         let progress = strings.text(.caseloadProgress, Int(entry.contactsDone), Int(entry.plannedContacts))
         let nextFollowUp = entry.nextFollowUpDue.map { strings.text(.caseloadNextFollowUp, time.day(at: $0, now: now)) }
+        let nextContact = entry.nextContactAt.map {
+            strings.text(.caseloadNextContact, strings.text(.plannedWhen, time.dayAndTime(at: $0, now: now), time.day(at: $0, now: now)))
+        } ?? strings.text(.caseloadNoNextContact)
         let overdue = entry.overdueFollowUps > 0 ? strings.plural(.caseloadOverdue, Int(entry.overdueFollowUps)) : nil
         var concerns: String?
         if entry.openConcerns > 0 {
@@ -58,7 +73,7 @@ public struct CaseloadPresenter {
             concerns = entry.mostUrgentConcern.map { strings.text(.caseloadBadgeWithUrgency, badge, urgency($0)) } ?? badge
         }
         let needs = entry.communicationNeeds.map { need($0) }
-        let spoken = ([entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, progress].compactMap { $0 } + needs)
+        let spoken = ([entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, nextContact, progress].compactMap { $0 } + needs)
             .joined(separator: ". ")
         return CaseloadRow(
             mentorshipId: entry.mentorshipId,
@@ -68,6 +83,7 @@ public struct CaseloadPresenter {
             lastContact: lastContact,
             progress: progress,
             nextFollowUp: nextFollowUp,
+            nextContact: nextContact,
             overdueBadge: overdue,
             concernBadge: concerns,
             concernIsUrgent: entry.mostUrgentConcern == .urgent,

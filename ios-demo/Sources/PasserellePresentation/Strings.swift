@@ -76,6 +76,8 @@ public enum TextKey: String, CaseIterable {
     case caseloadNoContact = "caseload_no_contact"
     case caseloadProgress = "caseload_progress"
     case caseloadNextFollowUp = "caseload_next_follow_up"
+    case caseloadNextContact = "caseload_next_contact"
+    case caseloadNoNextContact = "caseload_no_next_contact"
     case caseloadBadgeWithUrgency = "caseload_badge_with_urgency"
     case statusProposed = "status_proposed"
     case statusPaused = "status_paused"

@@ -1,5 +1,7 @@
 // The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
-// call) and checked word for word in English and French. Mirrors CaseloadPresenterTest.kt.
+// call) and checked word for word in English and French; the next planned visit or call comes
+// when the mentor plans one and goes when it is cancelled, and the screen hears both. Mirrors
+// CaseloadPresenterTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -8,7 +10,11 @@ import XCTest
 final class CaseloadPresenterTests: XCTestCase {
     // UTC: whole days back from `now` are whole calendar days, whatever the time of day.
     private func presenter(_ strings: Strings) -> CaseloadPresenter {
-        CaseloadPresenter(strings: strings, time: RelativeTime(strings: strings, timeZone: TimeZone(identifier: "UTC")!))
+        CaseloadPresenter(strings: strings, time: relativeTime(strings))
+    }
+
+    private func relativeTime(_ strings: Strings) -> RelativeTime {
+        RelativeTime(strings: strings, timeZone: TimeZone(identifier: "UTC")!)
     }
 
     func testCaseloadRowsInEnglishAndFrench() throws {
@@ -40,6 +46,7 @@ final class CaseloadPresenterTests: XCTestCase {
         XCTAssertEqual(s.lastContact, "Last contact 3 days ago")
         XCTAssertEqual(s.progress, "Contacts: 1 of 6")
         XCTAssertEqual(s.nextFollowUp, "Follow-up due yesterday")
+        XCTAssertEqual(s.nextContact, "No visit or call planned")
         XCTAssertEqual(s.overdueBadge, "1 follow-up late")
         XCTAssertEqual(s.concernBadge, "1 open concern: urgent")
         XCTAssertTrue(s.concernIsUrgent)
@@ -47,7 +54,7 @@ final class CaseloadPresenterTests: XCTestCase {
         XCTAssertEqual(
             s.spoken,
             "Sophie. 1 open concern: urgent. 1 follow-up late. Last contact 3 days ago. "
-                + "Follow-up due yesterday. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short"
+                + "Follow-up due yesterday. No visit or call planned. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short"
         )
         let pa = try XCTUnwrap(en[paul])
         XCTAssertEqual(pa.lastContact, "No contact yet")
@@ -67,6 +74,7 @@ final class CaseloadPresenterTests: XCTestCase {
         XCTAssertEqual(fr[sophie]?.concernBadge, "1 inquiétude en cours : urgent")
         XCTAssertEqual(fr[sophie]?.needs, ["Aphasie : phrases courtes", "Se fatigue vite : faire court"])
         XCTAssertEqual(fr[paul]?.lastContact, "Pas encore de contact")
+        XCTAssertEqual(fr[paul]?.nextContact, "Pas de rendez-vous prévu")
         XCTAssertEqual(fr[anne]?.lastContact, "Dernier contact aujourd'hui")
         XCTAssertEqual(fr[anne]?.nextFollowUp, "Suivi prévu dans 2 jours")
         XCTAssertEqual(fr[luc]?.status, "En pause")
@@ -94,5 +102,61 @@ final class CaseloadPresenterTests: XCTestCase {
         XCTAssertEqual(fr.overdueBadge, "2 suivis en retard")
         XCTAssertEqual(fr.concernBadge, "2 inquiétudes en cours : pas urgent")
         XCTAssertEqual(fr.nextFollowUp, "Suivi prévu il y a 2 jours")
+    }
+
+    func testTheNextPlannedContactComesAndGoes() throws {
+        let p = try TestProgramme(self)
+        let now = nowMillis()
+        let sophie = try p.mentee("Sophie")
+        let paul = try p.mentee("Paul")
+        let en = presenter(english)
+        let fr = presenter(french)
+        let enTime = relativeTime(english)
+        let frTime = relativeTime(french)
+        func rows(_ presenter: CaseloadPresenter) throws -> [String: CaseloadRow] {
+            Dictionary(uniqueKeysWithValues: presenter.rows(try p.api.caseload(), now: now).map { ($0.mentorshipId, $0) })
+        }
+
+        // Nothing planned yet: said in a few words, for each mentee.
+        let before = try rows(en)
+        XCTAssertEqual(before[sophie]?.nextContact, "No visit or call planned")
+        XCTAssertEqual(before[paul]?.nextContact, "No visit or call planned")
+        XCTAssertEqual(before[sophie]?.spoken, "Sophie. No contact yet. No visit or call planned. Contacts: 0 of 6")
+        XCTAssertEqual(try rows(fr)[sophie]?.nextContact, "Pas de rendez-vous prévu")
+
+        // Marc plans a home visit with Sophie the day after tomorrow at 14:00; the screen hears it.
+        let planned = Heard()
+        p.api.setChangeObserver(observer: planned)
+        let start = enTime.atDayAndMinute(from: now, daysAhead: 2, minuteOfDay: 14 * 60)
+        let visit = try p.api.planContact(
+            mentorshipId: sophie,
+            details: ContactDetails(startsAt: start, durationMinutes: 60, mode: .homeVisit, place: nil, note: nil)
+        )
+        XCTAssertFalse(planned.collections.isDisjoint(with: CaseloadPresenter.watched), "planning reloads the caseload: \(planned.collections)")
+
+        let caseload = try p.api.caseload()
+        XCTAssertEqual(caseload.first(where: { $0.mentorshipId == sophie })?.nextContactAt, start)
+        // The core's order stays as it is.
+        XCTAssertEqual(en.rows(caseload, now: now).map { $0.mentorshipId }, caseload.map { $0.mentorshipId })
+        let english = Dictionary(uniqueKeysWithValues: en.rows(caseload, now: now).map { ($0.mentorshipId, $0) })
+        let next = "Next visit or call: \(enTime.dayAndTime(at: start, now: now)) (in 2 days)"
+        XCTAssertEqual(english[sophie]?.nextContact, next)
+        XCTAssertTrue(next.hasPrefix("Next visit or call: ") && next.hasSuffix(" (in 2 days)"), next)
+        XCTAssertEqual(english[sophie]?.spoken, "Sophie. No contact yet. \(next). Contacts: 0 of 6")
+        XCTAssertEqual(english[paul]?.nextContact, "No visit or call planned", "only Sophie has one")
+        let french = Dictionary(uniqueKeysWithValues: fr.rows(caseload, now: now).map { ($0.mentorshipId, $0) })
+        let frenchNext = try XCTUnwrap(french[sophie]?.nextContact)
+        XCTAssertEqual(frenchNext, "Prochain rendez-vous : \(frTime.dayAndTime(at: start, now: now)) (dans 2 jours)")
+        XCTAssertTrue(frenchNext.hasSuffix(" à 14:00 (dans 2 jours)"), frenchNext)
+
+        // Cancelled, it is no longer coming: back to none, and the screen hears that too.
+        let cancelled = Heard()
+        p.api.setChangeObserver(observer: cancelled)
+        _ = try p.api.cancelPlannedContact(contactId: visit.id)
+        p.api.setChangeObserver(observer: nil)
+        XCTAssertFalse(cancelled.collections.isDisjoint(with: CaseloadPresenter.watched), "cancelling reloads the caseload: \(cancelled.collections)")
+        XCTAssertNil(try p.api.caseload().first(where: { $0.mentorshipId == sophie })?.nextContactAt)
+        XCTAssertEqual(try rows(en)[sophie]?.nextContact, "No visit or call planned")
+        XCTAssertEqual(try rows(fr)[sophie]?.nextContact, "Pas de rendez-vous prévu")
     }
 }

@@ -1,7 +1,8 @@
 // The mentor's home screen as plain text: one row per mentee from one `caseload()` call, with
-// the last contact in words, the dose so far, the next follow-up and the badges (overdue
-// follow-ups, open concerns). The order is the core's ("most pressing first"); nothing here
-// decides what is overdue or urgent, it only says it.
+// the last contact in words, the dose so far, the next follow-up, the next planned visit or call
+// (or that none is planned) and the badges (overdue follow-ups, open concerns). The order is the
+// core's ("most pressing first"); nothing here decides what is overdue or urgent, nor which
+// planned contact is next (not cancelled, not over), it only says it.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.CaseloadEntry
@@ -19,6 +20,11 @@ data class CaseloadRow(
     val lastContact: String,
     val progress: String,
     val nextFollowUp: String?,
+    /**
+     * "Next visit or call: Tuesday 3 December at 14:00 (in 2 days)", or "No visit or call
+     * planned" when the core has none coming (`nextContactAt`).
+     */
+    val nextContact: String,
     val overdueBadge: String?,
     val concernBadge: String?,
     /** Whether the concern badge must stand out (an urgent concern). */
@@ -44,6 +50,9 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
             ?: strings.text(Text.CASELOAD_NO_CONTACT)
         val progress = strings.text(Text.CASELOAD_PROGRESS, entry.contactsDone.toInt(), entry.plannedContacts.toInt())
         val nextFollowUp = entry.nextFollowUpDue?.let { strings.text(Text.CASELOAD_NEXT_FOLLOW_UP, time.day(it, now)) }
+        val nextContact = entry.nextContactAt
+            ?.let { strings.text(Text.CASELOAD_NEXT_CONTACT, strings.text(Text.PLANNED_WHEN, time.dayAndTime(it, now), time.day(it, now))) }
+            ?: strings.text(Text.CASELOAD_NO_NEXT_CONTACT)
         val overdue = entry.overdueFollowUps.toInt()
             .takeIf { it > 0 }
             ?.let { strings.plural(Plural.CASELOAD_OVERDUE, it) }
@@ -56,7 +65,7 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
                     ?: badge
             }
         val needs = entry.communicationNeeds.map { need(it) }
-        val spoken = listOfNotNull(entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, progress)
+        val spoken = listOfNotNull(entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, nextContact, progress)
             .plus(needs)
             .joinToString(". ")
         return CaseloadRow(
@@ -67,6 +76,7 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
             lastContact = lastContact,
             progress = progress,
             nextFollowUp = nextFollowUp,
+            nextContact = nextContact,
             overdueBadge = overdue,
             concernBadge = concerns,
             concernIsUrgent = entry.mostUrgentConcern == Urgency.URGENT,
@@ -93,4 +103,13 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
             CommunicationNeed.MEMORY_ATTENTION -> Text.NEED_MEMORY
         },
     )
+
+    companion object {
+        /**
+         * The collections the rows are made from: the caseload screen reloads when a write or a
+         * sync names one (a contact recorded, a follow-up or concern, a contact planned, moved or
+         * cancelled, a mentorship paused or ended, a renamed person, changed needs).
+         */
+        val WATCHED = setOf("mentorship", "checkin", "escalation", "person", "survivor_profile", "planned_contact")
+    }
 }

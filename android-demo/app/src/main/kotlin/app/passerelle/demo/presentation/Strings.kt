@@ -32,6 +32,8 @@ enum class Text(val key: String) {
     CASELOAD_NO_CONTACT("caseload_no_contact"),
     CASELOAD_PROGRESS("caseload_progress"),
     CASELOAD_NEXT_FOLLOW_UP("caseload_next_follow_up"),
+    CASELOAD_NEXT_CONTACT("caseload_next_contact"),
+    CASELOAD_NO_NEXT_CONTACT("caseload_no_next_contact"),
     CASELOAD_BADGE_WITH_URGENCY("caseload_badge_with_urgency"),
     STATUS_PROPOSED("status_proposed"),
     STATUS_PAUSED("status_paused"),

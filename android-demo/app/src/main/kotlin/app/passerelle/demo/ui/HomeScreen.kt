@@ -1,9 +1,10 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
-// contact, progress, next follow-up, and badges for late follow-ups and open concerns; a tap
-// opens the mentee. Anyone else sees their next visits and calls (answered with "I'll be there"
-// or "Another time") above their conversations. The sync panel and the ways to the
-// community resources and to "This phone" (download or remove my data) sit on top, and for a
-// coordinator the ways to "Find a mentor" and to the "Mentors" they supervise.
+// contact, progress, next follow-up, next planned visit or call (or that none is planned), and
+// badges for late follow-ups and open concerns; a tap opens the mentee. Anyone else sees their
+// next visits and calls (answered with "I'll be there" or "Another time") above their
+// conversations. The sync panel and the ways to the community resources and to "This phone"
+// (download or remove my data) sit on top, and for a coordinator the ways to "Find a mentor"
+// and to the "Mentors" they supervise.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
@@ -88,6 +89,7 @@ private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
         }
         Text(row.lastContact)
         row.nextFollowUp?.let { Text(it) }
+        Text(row.nextContact)
         Text(row.progress, style = MaterialTheme.typography.bodyMedium)
         for (need in row.needs) Text(need, style = MaterialTheme.typography.bodyMedium)
     }

@@ -21,6 +21,7 @@ import app.passerelle.core.SyncSummary
 import app.passerelle.core.TimelineEntry
 import app.passerelle.core.UpcomingContact
 import app.passerelle.demo.ChangeBus
+import app.passerelle.demo.presentation.CaseloadPresenter
 import app.passerelle.demo.presentation.CheckInForm
 import app.passerelle.demo.presentation.ErrorText
 import app.passerelle.demo.presentation.Export
@@ -119,7 +120,7 @@ class SignInViewModel(private val api: Passerelle) : ViewModel() {
 
 /** A mentor's caseload: one `caseload()` call. */
 class CaseloadViewModel(private val api: Passerelle, bus: ChangeBus) :
-    LiveScreen<List<CaseloadEntry>>(bus, setOf("mentorship", "checkin", "escalation", "person", "survivor_profile")) {
+    LiveScreen<List<CaseloadEntry>>(bus, CaseloadPresenter.WATCHED) {
     init { reload() }
 
     override fun load(): List<CaseloadEntry> = api.caseload()

@@ -1,9 +1,12 @@
 // The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
-// call) and checked word for word in English and French.
+// call) and checked word for word in English and French; the next planned visit or call comes
+// when the mentor plans one and goes when it is cancelled, and the screen hears both.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.CommunicationNeed
 import app.passerelle.core.ConcernCategory
+import app.passerelle.core.ContactDetails
+import app.passerelle.core.ContactMode
 import app.passerelle.core.FollowUp
 import app.passerelle.core.NewConcern
 import app.passerelle.core.Urgency
@@ -59,13 +62,14 @@ class CaseloadPresenterTest {
                 assertEquals("Last contact 3 days ago", lastContact)
                 assertEquals("Contacts: 1 of 6", progress)
                 assertEquals("Follow-up due yesterday", nextFollowUp)
+                assertEquals("No visit or call planned", nextContact)
                 assertEquals("1 follow-up late", overdueBadge)
                 assertEquals("1 open concern: urgent", concernBadge)
                 assertTrue(concernIsUrgent)
                 assertEquals(listOf("Aphasia: short sentences", "Tires easily: keep it short"), needs)
                 assertEquals(
                     "Sophie. 1 open concern: urgent. 1 follow-up late. Last contact 3 days ago. " +
-                        "Follow-up due yesterday. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short",
+                        "Follow-up due yesterday. No visit or call planned. Contacts: 1 of 6. Aphasia: short sentences. Tires easily: keep it short",
                     spoken,
                 )
             }
@@ -95,6 +99,7 @@ class CaseloadPresenterTest {
                 assertEquals(listOf("Aphasie : phrases courtes", "Se fatigue vite : faire court"), needs)
             }
             assertEquals("Pas encore de contact", fr.getValue(paul).lastContact)
+            assertEquals("Pas de rendez-vous prévu", fr.getValue(paul).nextContact)
             assertEquals("Dernier contact aujourd'hui", fr.getValue(anne).lastContact)
             assertEquals("Suivi prévu dans 2 jours", fr.getValue(anne).nextFollowUp)
             assertEquals("En pause", fr.getValue(luc).status)
@@ -131,6 +136,61 @@ class CaseloadPresenterTest {
             assertEquals("2 suivis en retard", fr.overdueBadge)
             assertEquals("2 inquiétudes en cours : pas urgent", fr.concernBadge)
             assertEquals("Suivi prévu il y a 2 jours", fr.nextFollowUp)
+        }
+    }
+
+    @Test
+    fun theNextPlannedContactComesAndGoes() {
+        TestProgramme(tmp.root).use { p ->
+            val now = System.currentTimeMillis()
+            val sophie = p.mentee("Sophie")
+            val paul = p.mentee("Paul")
+            val en = presenter(ResourceStrings.english)
+            val fr = presenter(ResourceStrings.french)
+            val enTime = RelativeTime(ResourceStrings.english, ZoneOffset.UTC)
+            val frTime = RelativeTime(ResourceStrings.french, ZoneOffset.UTC)
+            fun rows(presenter: CaseloadPresenter) = presenter.rows(p.api.caseload(), now).associateBy { it.mentorshipId }
+
+            // Nothing planned yet: said in a few words, for each mentee.
+            with(rows(en)) {
+                assertEquals("No visit or call planned", getValue(sophie).nextContact)
+                assertEquals("No visit or call planned", getValue(paul).nextContact)
+                assertEquals("Sophie. No contact yet. No visit or call planned. Contacts: 0 of 6", getValue(sophie).spoken)
+            }
+            assertEquals("Pas de rendez-vous prévu", rows(fr).getValue(sophie).nextContact)
+
+            // Marc plans a home visit with Sophie the day after tomorrow at 14:00; the screen hears it.
+            val heard = Heard()
+            p.api.setChangeObserver(heard)
+            val start = enTime.atDayAndMinute(now, 2, 14 * 60)
+            val visit = p.api.planContact(
+                sophie,
+                ContactDetails(startsAt = start, durationMinutes = 60u, mode = ContactMode.HOME_VISIT, place = null, note = null),
+            )
+            assertTrue(heard.collections.any { it in CaseloadPresenter.WATCHED }, "planning reloads the caseload: ${heard.collections}")
+
+            val caseload = p.api.caseload()
+            assertEquals(start, caseload.single { it.mentorshipId == sophie }.nextContactAt)
+            // The core's order stays as it is.
+            assertEquals(caseload.map { it.mentorshipId }, en.rows(caseload, now).map { it.mentorshipId })
+            val english = en.rows(caseload, now).associateBy { it.mentorshipId }
+            val next = "Next visit or call: ${enTime.dayAndTime(start, now)} (in 2 days)"
+            assertEquals(next, english.getValue(sophie).nextContact)
+            assertTrue(Regex("""Next visit or call: [A-Z]\p{L}+ \d{1,2} [A-Z]\p{L}+ at .+ \(in 2 days\)""").matches(next), next)
+            assertEquals("Sophie. No contact yet. $next. Contacts: 0 of 6", english.getValue(sophie).spoken)
+            assertEquals("No visit or call planned", english.getValue(paul).nextContact, "only Sophie has one")
+            val french = fr.rows(caseload, now).associateBy { it.mentorshipId }.getValue(sophie).nextContact
+            assertEquals("Prochain rendez-vous : ${frTime.dayAndTime(start, now)} (dans 2 jours)", french)
+            assertTrue(Regex("""Prochain rendez-vous : \p{Ll}+ \d{1,2} \p{L}+ à 14:00 \(dans 2 jours\)""").matches(french), french)
+
+            // Cancelled, it is no longer coming: back to none, and the screen hears that too.
+            heard.collections.clear()
+            p.api.cancelPlannedContact(visit.id)
+            p.api.setChangeObserver(null)
+            assertTrue(heard.collections.any { it in CaseloadPresenter.WATCHED }, "cancelling reloads the caseload: ${heard.collections}")
+            assertNull(p.api.caseload().single { it.mentorshipId == sophie }.nextContactAt)
+            assertEquals("No visit or call planned", rows(en).getValue(sophie).nextContact)
+            assertEquals("Pas de rendez-vous prévu", rows(fr).getValue(sophie).nextContact)
         }
     }
 }
