@@ -374,15 +374,18 @@ fn a_contact_over_or_a_mentorship_ended_takes_no_more_changes() {
         .plan_contact(&p.mentorship.id, visit(T0 + DAY))
         .unwrap();
 
-    // Once over, a contact is neither moved, cancelled nor answered.
+    // Once over, a contact is neither moved, cancelled nor answered, and says so.
     db.clock.advance(DAY + 2 * HOUR);
     db.store.set_device_owner(&p.survivor.id).unwrap();
+    let past = db.store.planned_contact(&planned.id).unwrap();
+    assert!(!past.can_answer && !past.can_change);
     assert!(matches!(
         db.store
             .reply_to_planned_contact(&planned.id, ContactReply::Accepted),
         Err(Error::InvalidState("the contact is over"))
     ));
     db.store.set_device_owner(&p.mentor.id).unwrap();
+    assert!(!db.store.planned_contact(&planned.id).unwrap().can_change);
     assert!(matches!(
         db.store.cancel_planned_contact(&planned.id),
         Err(Error::InvalidState("the contact is over"))

@@ -72,10 +72,10 @@ fn standing_row(
     if membership.is_none() {
         *membership = Some(scopes::membership(writer.tx(), actor)?);
     }
-    let mine = membership.as_ref().is_some_and(|m| {
-        scopes::row_scopes(writer.tx(), collection, row_id, &row)
-            .is_ok_and(|s| s.iter().any(|scope| m.contains(scope)))
-    });
+    let scopes = scopes::row_scopes(writer.tx(), collection, row_id, &row)?;
+    let mine = membership
+        .as_ref()
+        .is_some_and(|m| scopes.iter().any(|scope| m.contains(scope)));
     if !mine {
         return Ok(None);
     }

@@ -148,7 +148,6 @@ macro_rules! contact_columns {
 fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> {
     let starts_at: Millis = r.get(at + 3)?;
     let answered = r.get::<_, Option<Millis>>(at + 12)? == Some(starts_at);
-    let if_answered = |v| if answered { v } else { None };
     Ok(PlannedContact {
         id: r.get(at)?,
         mentorship_id: r.get(at + 1)?,
@@ -160,18 +159,19 @@ fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> 
         note: r.get(at + 7)?,
         cancelled_at: r.get(at + 8)?,
         reply: if answered { r.get(at + 9)? } else { None },
-        replied_by: if_answered(r.get(at + 10)?),
+        replied_by: if answered { r.get(at + 10)? } else { None },
         replied_at: if answered { r.get(at + 11)? } else { None },
     })
 }
 
-/// Reads a row of [`seen_by`] for `me`.
-fn seen_by_owner(r: &Row<'_>, me: &str) -> rusqlite::Result<UpcomingContact> {
+/// Reads a row of [`seen_by`] for `me` at `now`: what they may do follows the rules of
+/// [`still_open`].
+fn seen_by_owner(r: &Row<'_>, me: &str, now: Millis) -> rusqlite::Result<UpcomingContact> {
     let contact = contact_from_row(r, 0)?;
     let mentor_id: String = r.get(15)?;
     let coordinator_id: String = r.get(17)?;
     let planner_side = me == mentor_id || me == coordinator_id;
-    let open = contact.cancelled_at.is_none();
+    let open = still_open(&contact, now).is_ok();
     let replied_by_name = if contact.replied_by.is_some() {
         r.get(18)?
     } else {
@@ -427,8 +427,9 @@ impl Store {
         self.read(|c| {
             let me = owner(c)?;
             let mut stmt = c.prepare_cached(UPCOMING_SQL)?;
-            let rows =
-                stmt.query_map((&me.id, now, &mentorship_id), |r| seen_by_owner(r, &me.id))?;
+            let rows = stmt.query_map((&me.id, now, &mentorship_id), |r| {
+                seen_by_owner(r, &me.id, now)
+            })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
@@ -437,11 +438,12 @@ impl Store {
     /// come (to prefill the form that moves it, or to open it from a notification).
     pub fn planned_contact(&self, contact_id: &str) -> Result<UpcomingContact> {
         let id = parse_id("contact_id", contact_id)?;
+        let now = self.now();
         self.read(|c| {
             let me = owner(c)?;
             load_contact(c, &id)?;
             c.prepare_cached(ONE_SQL)?
-                .query_row((&me.id, &id), |r| seen_by_owner(r, &me.id))
+                .query_row((&me.id, &id), |r| seen_by_owner(r, &me.id, now))
                 .optional()?
                 .ok_or(Error::NotAllowed(
                     "only the people of a mentorship under way see its planned contacts",
