@@ -694,4 +694,59 @@ mod regressions {
         );
         assert_eq!(phone.checkin_history(&first.checkin_id).unwrap().len(), 1);
     }
+
+    /// Seed 0x5eed00a3: Sophie answered a planned visit offline; the desk then withdrew her
+    /// consent to take part; the server refused her answer, and her phone — which keeps the
+    /// mentorship's scope — showed "I'll be there" for ever, since the row never changed on the
+    /// server. Her phone and the server now agree, whichever way the answer went.
+    #[test]
+    fn an_answer_queued_before_consent_is_withdrawn_leaves_phone_and_server_agreeing() {
+        let p = programme(5_000);
+        let (marc, marc_link, _a) = p.device("Marc");
+        let (sophie, sophie_link, _b) = p.device("Sophie");
+        sync(&marc, &marc_link);
+        sync(&sophie, &sophie_link);
+        let mentorship = sophie.my_mentorships().unwrap()[0].id.clone();
+        let planned = marc
+            .plan_contact(
+                &mentorship,
+                passerelle_core::ContactDetails {
+                    starts_at: marc.now() + DAY,
+                    duration_minutes: 60,
+                    mode: passerelle_core::ContactMode::HomeVisit,
+                    place: None,
+                    note: None,
+                },
+            )
+            .unwrap();
+        sync(&marc, &marc_link);
+        sync(&sophie, &sophie_link);
+        sophie
+            .reply_to_planned_contact(&planned.id, passerelle_core::ContactReply::Accepted)
+            .unwrap();
+        let her = person(&p, "Sophie");
+        let consent = p
+            .desk
+            .pull_everything()
+            .rows
+            .into_iter()
+            .find(|((c, _), r)| {
+                c == "consent" && r["scope"] == "programme" && r["survivor_id"] == her.as_str()
+            })
+            .map(|((_, id), _)| id)
+            .unwrap();
+        p.desk
+            .post_ok(&format!("/v1/consents/{consent}/withdraw"), &json!(null));
+        sync(&sophie, &sophie_link);
+        let on_phone = sophie.planned_contact(&planned.id).unwrap().contact.reply;
+        let on_server = p
+            .service
+            .stored_row("planned_contact", &planned.id)
+            .unwrap()["reply"]
+            .clone();
+        assert_eq!(
+            serde_json::to_value(on_phone.map(|r| r.to_string())).unwrap(),
+            on_server
+        );
+    }
 }
