@@ -1,9 +1,11 @@
 // Sync through the Kotlin bindings against a real server the test starts: two phones enrol with
 // one-time codes, a survivor's message written offline reaches her mentor, and the "read"
-// receipt comes back; progress and change observers are told along the way. A wiped phone is
-// signed out on the server and can be enrolled by someone else.
+// receipt comes back; progress and change observers are told along the way. The first visit the
+// demo plans reaches Sophie, and her answer reaches Marc. A wiped phone is signed out on the
+// server and can be enrolled by someone else.
 package app.passerelle
 
+import app.passerelle.core.ContactReply
 import app.passerelle.core.MessageStatus
 import app.passerelle.core.SyncProgress
 import app.passerelle.core.SyncStage
@@ -110,6 +112,29 @@ class SyncTest {
                 sophie.sync(null)
                 assertEquals(MessageStatus.READ, sophie.conversation(mentorship, 20u).messages.single().status)
                 assertTrue(sophie.syncIssues().isEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun theFirstVisitReachesSophieAndHerAnswerReachesMarc() {
+        phone("Sophie").use { sophie ->
+            phone("Marc").use { marc ->
+                sophie.sync(null)
+                marc.sync(null)
+                // The demo's coordinator planned Marc's first home visit when she enrolled them.
+                val visit = sophie.upcomingContacts(null).single()
+                assertEquals("Marc", visit.mentorName)
+                assertTrue(visit.canAnswer && !visit.plannerSide)
+                assertEquals(visit.contact.startsAt, marc.caseload().single { it.survivorName == "Sophie" }.nextContactAt)
+
+                sophie.replyToPlannedContact(visit.contact.id, ContactReply.ACCEPTED)
+                assertEquals(0u, sophie.sync(null).rejected)
+                marc.sync(null)
+                val seen = marc.plannedContact(visit.contact.id)
+                assertEquals(ContactReply.ACCEPTED, seen.contact.reply)
+                assertEquals("Sophie", seen.repliedByName)
+                assertTrue(seen.canChange && seen.plannerSide)
             }
         }
     }
