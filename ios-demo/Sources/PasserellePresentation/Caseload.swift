@@ -64,7 +64,7 @@ public struct CaseloadPresenter {
         let progress = strings.text(.caseloadProgress, Int(entry.contactsDone), Int(entry.plannedContacts))
         let nextFollowUp = entry.nextFollowUpDue.map { strings.text(.caseloadNextFollowUp, time.day(at: $0, now: now)) }
         let nextContact = entry.nextContactAt.map {
-            strings.text(.caseloadNextContact, strings.text(.plannedWhen, time.dayAndTime(at: $0, now: now), time.day(at: $0, now: now)))
+            strings.text(.caseloadNextContact, time.whenPlanned(at: $0, now: now))
         } ?? strings.text(.caseloadNoNextContact)
         let overdue = entry.overdueFollowUps > 0 ? strings.plural(.caseloadOverdue, Int(entry.overdueFollowUps)) : nil
         var concerns: String?

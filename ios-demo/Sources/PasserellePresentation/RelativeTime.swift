@@ -23,32 +23,24 @@ public struct RelativeTime {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         self.calendar = calendar
-        let clock = DateFormatter()
-        clock.locale = strings.locale
-        clock.timeZone = timeZone
-        clock.dateStyle = .none
-        clock.timeStyle = .short
-        self.clock = clock
-        let shortDate = DateFormatter()
-        shortDate.locale = strings.locale
-        shortDate.timeZone = timeZone
-        shortDate.setLocalizedDateFormatFromTemplate("dMMM")
-        self.shortDate = shortDate
-        let yearDate = DateFormatter()
-        yearDate.locale = strings.locale
-        yearDate.timeZone = timeZone
-        yearDate.setLocalizedDateFormatFromTemplate("dMMMyyyy")
-        self.yearDate = yearDate
-        let longDate = DateFormatter()
-        longDate.locale = strings.locale
-        longDate.timeZone = timeZone
-        longDate.setLocalizedDateFormatFromTemplate("EEEEdMMMM")
-        self.longDate = longDate
-        let longYearDate = DateFormatter()
-        longYearDate.locale = strings.locale
-        longYearDate.timeZone = timeZone
-        longYearDate.setLocalizedDateFormatFromTemplate("EEEEdMMMMyyyy")
-        self.longYearDate = longYearDate
+        // Every formatter speaks the app's language in the phone's zone.
+        func formatter(_ template: String?) -> DateFormatter {
+            let f = DateFormatter()
+            f.locale = strings.locale
+            f.timeZone = timeZone
+            if let template = template {
+                f.setLocalizedDateFormatFromTemplate(template)
+            } else {
+                f.dateStyle = .none
+                f.timeStyle = .short
+            }
+            return f
+        }
+        self.clock = formatter(nil)
+        self.shortDate = formatter("dMMM")
+        self.yearDate = formatter("dMMMyyyy")
+        self.longDate = formatter("EEEEdMMMM")
+        self.longYearDate = formatter("EEEEdMMMMyyyy")
     }
 
     /// Calendar days from `now` to `at`: negative in the past, positive ahead.
@@ -108,6 +100,12 @@ public struct RelativeTime {
         let sameYear = calendar.component(.year, from: date(at)) == calendar.component(.year, from: date(now))
         let day = (sameYear ? longDate : longYearDate).string(from: date(at))
         return strings.text(.timeAt, day, clock.string(from: date(at)))
+    }
+
+    /// When a planned contact starts, in full and relatively: "Tuesday, December 3 at 2:00 PM
+    /// (in 2 days)".
+    public func whenPlanned(at: Int64, now: Int64) -> String {
+        strings.text(.plannedWhen, dayAndTime(at: at, now: now), day(at: at, now: now))
     }
 
     /// The clock time alone: "14:00" (or "2:00 PM", as the language writes it).

@@ -85,7 +85,7 @@ public struct UpcomingContactsPresenter {
         let other = upcoming.plannerSide ? upcoming.survivorName : upcoming.mentorName
         let title = strings.text(.plannedWith, labels.mode(contact.mode), other)
         let relative = time.day(at: contact.startsAt, now: now)
-        let starts = capitalized(strings.text(.plannedWhen, time.dayAndTime(at: contact.startsAt, now: now), relative))
+        let starts = capitalized(time.whenPlanned(at: contact.startsAt, now: now))
         let duration = labels.length(Int(contact.durationMinutes))
         let cancelled = contact.cancelledAt == nil ? nil : strings.text(.plannedCancelled)
         // A cancelled contact's answer no longer matters.

@@ -51,7 +51,7 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
         val progress = strings.text(Text.CASELOAD_PROGRESS, entry.contactsDone.toInt(), entry.plannedContacts.toInt())
         val nextFollowUp = entry.nextFollowUpDue?.let { strings.text(Text.CASELOAD_NEXT_FOLLOW_UP, time.day(it, now)) }
         val nextContact = entry.nextContactAt
-            ?.let { strings.text(Text.CASELOAD_NEXT_CONTACT, strings.text(Text.PLANNED_WHEN, time.dayAndTime(it, now), time.day(it, now))) }
+            ?.let { strings.text(Text.CASELOAD_NEXT_CONTACT, time.whenPlanned(it, now)) }
             ?: strings.text(Text.CASELOAD_NO_NEXT_CONTACT)
         val overdue = entry.overdueFollowUps.toInt()
             .takeIf { it > 0 }

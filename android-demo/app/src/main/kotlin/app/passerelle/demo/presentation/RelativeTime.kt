@@ -80,6 +80,9 @@ class RelativeTime(private val strings: Strings, private val zone: ZoneId) {
         return strings.text(Text.TIME_AT, day, clock.format(moment))
     }
 
+    /** When a planned contact starts, in full and relatively: "Tuesday 3 December at 14:00 (in 2 days)". */
+    fun whenPlanned(at: Long, now: Long): String = strings.text(Text.PLANNED_WHEN, dayAndTime(at, now), day(at, now))
+
     /** The clock time alone: "14:00" (or "2:00 PM", as the language writes it). */
     fun clockTime(at: Long): String = clock.format(Instant.ofEpochMilli(at).atZone(zone))
 

@@ -71,7 +71,7 @@ class UpcomingContactsPresenter(
         val other = if (upcoming.plannerSide) upcoming.survivorName else upcoming.mentorName
         val title = strings.text(Text.PLANNED_WITH, labels.mode(contact.mode), other)
         val relative = time.day(contact.startsAt, now)
-        val starts = strings.text(Text.PLANNED_WHEN, time.dayAndTime(contact.startsAt, now), relative)
+        val starts = time.whenPlanned(contact.startsAt, now)
             .replaceFirstChar { it.titlecase(strings.locale) }
         val duration = labels.length(contact.durationMinutes.toInt())
         val cancelled = contact.cancelledAt?.let { strings.text(Text.PLANNED_CANCELLED) }
