@@ -402,6 +402,16 @@ impl Passerelle {
         Ok(self.store.upcoming_contacts(mentorship_id.as_deref())?)
     }
 
+    /// The contacts over that the owner, their mentor, has not recorded yet (oldest first; all
+    /// mentorships they serve, or one): record each with a check-in naming it
+    /// (`CheckInInput.planned_contact_id`), or cancel it if it did not take place.
+    pub fn contacts_to_record(
+        &self,
+        mentorship_id: Option<String>,
+    ) -> Result<Vec<UpcomingContact>> {
+        Ok(self.store.contacts_to_record(mentorship_id.as_deref())?)
+    }
+
     // --- Sync ---
 
     /// FOR DEVELOPMENT ONLY: also lets [`Self::enrol`] and [`Self::sync`] use plain `http://`

@@ -133,6 +133,7 @@ fn checkin(mentorship_id: &str, at: i64) -> CheckInInput {
         resources_shared: vec![],
         follow_up: None,
         concern: None,
+        planned_contact_id: None,
     }
 }
 

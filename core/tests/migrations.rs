@@ -192,3 +192,41 @@ fn planned_contacts_of_the_version_4_fixture_read_back_with_only_current_answers
         ]
     );
 }
+
+#[test]
+fn the_version_5_fixture_tells_the_recorded_contact_from_the_one_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join("v5.db");
+    build(&path, &key, 5);
+    let options = StoreOptions {
+        // A week after the first planned contact: both are over.
+        clock: passerelle_core::Clock::fixed(1_773_219_600_000),
+        ..StoreOptions::default()
+    };
+    let store = Store::open(&path, key, options).unwrap();
+    let waiting = store.contacts_to_record(None).unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|u| u.contact.id.as_str())
+            .collect::<Vec<_>>(),
+        ["01900000-0000-7000-8000-0000000000e2"]
+    );
+    let recorded = store
+        .planned_contact("01900000-0000-7000-8000-0000000000e1")
+        .unwrap();
+    assert_eq!(
+        recorded.checkin_id.as_deref(),
+        Some("01900000-0000-7000-8000-0000000000c1")
+    );
+    assert_eq!(
+        store
+            .checkin("01900000-0000-7000-8000-0000000000c1")
+            .unwrap()
+            .planned_contact_id
+            .as_deref(),
+        Some("01900000-0000-7000-8000-0000000000e1")
+    );
+    assert_eq!(store.caseload().unwrap()[0].contacts_to_record, 1);
+}

@@ -1,14 +1,15 @@
 //! Planned contacts through the public API: the mentor or coordinator plans, moves and cancels;
 //! the survivor or a caregiver they share with answers; everyone in the mentorship sees what is
-//! to come; bad input is refused and changes nothing.
+//! to come; once over, a contact waits for the mentor's check-in naming it (or is cancelled as
+//! not having taken place); bad input is refused and changes nothing.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use common::{DAY, T0, TestDb, new_db, programme, share_with_caregiver};
+use common::{DAY, Programme, T0, TestDb, contact, new_db, programme, share_with_caregiver};
 use passerelle_core::{
-    ConsentScope, ContactDetails, ContactMode, ContactReply, EndingReason, Error, Mentorship,
-    NewConsent, NewMentorship, NewPerson, Problem, Role,
+    CheckInInput, ConsentScope, ContactDetails, ContactMode, ContactReply, EndingReason, Error,
+    Mentorship, NewConsent, NewMentorship, NewPerson, PlannedContact, Problem, Role,
 };
 
 const HOUR: i64 = 3_600_000;
@@ -21,6 +22,21 @@ fn visit(at: i64) -> ContactDetails {
         place: Some("At home".into()),
         note: Some("Bring the housing form".into()),
     }
+}
+
+/// A check-in of `mentorship_id` at `at` recording planned contact `planned`.
+fn recording(mentorship_id: &str, at: i64, planned: &str) -> CheckInInput {
+    CheckInInput {
+        planned_contact_id: Some(planned.to_owned()),
+        ..contact(mentorship_id, at)
+    }
+}
+
+/// The starts of the contacts waiting to be recorded, and the caseload's count of them.
+fn to_record(db: &TestDb) -> (Vec<i64>, u32) {
+    let list = db.store.contacts_to_record(None).unwrap();
+    let count = db.store.caseload().unwrap()[0].contacts_to_record;
+    (list.iter().map(|u| u.contact.starts_at).collect(), count)
 }
 
 fn names(db: &TestDb, mentorship: Option<&str>) -> Vec<(i64, String, String)> {
@@ -52,15 +68,32 @@ fn propose_to(db: &TestDb, name: &str, mentor: &str) -> Mentorship {
         .unwrap()
 }
 
-#[test]
-fn a_survivor_answers_the_contact_their_mentor_planned_and_a_move_asks_again() {
+/// A programme whose mentor, signed in, planned a visit at `at`.
+fn planned_by_mentor(at: i64) -> (TestDb, Programme, PlannedContact) {
     let db = new_db();
     let p = programme(&db.store);
     db.store.set_device_owner(&p.mentor.id).unwrap();
-    let planned = db
-        .store
-        .plan_contact(&p.mentorship.id, visit(T0 + 2 * DAY))
+    let planned = db.store.plan_contact(&p.mentorship.id, visit(at)).unwrap();
+    (db, p, planned)
+}
+
+/// A new survivor `name`, consenting, in an active mentorship with `mentor`.
+fn mentee_of(db: &TestDb, name: &str, mentor: &str) -> Mentorship {
+    let m = propose_to(db, name, mentor);
+    db.store
+        .grant_consent(NewConsent {
+            survivor_id: m.survivor_id.clone(),
+            scope: ConsentScope::Programme,
+            caregiver_id: None,
+            granted_at: T0,
+        })
         .unwrap();
+    db.store.activate_mentorship(&m.id).unwrap()
+}
+
+#[test]
+fn a_survivor_answers_the_contact_their_mentor_planned_and_a_move_asks_again() {
+    let (db, p, planned) = planned_by_mentor(T0 + 2 * DAY);
     assert_eq!(planned.planned_by, p.mentor.id);
     assert_eq!(planned.place.as_deref(), Some("At home"));
     assert_eq!((planned.reply, planned.cancelled_at), (None, None));
@@ -178,16 +211,7 @@ fn upcoming_contacts_are_the_owners_in_mentorships_under_way_soonest_first() {
     let db = new_db();
     let p = programme(&db.store);
     // A second mentee for the same mentor, and a mentorship of someone else's.
-    let second = propose_to(&db, "Aline", &p.mentor.id);
-    db.store
-        .grant_consent(NewConsent {
-            survivor_id: second.survivor_id.clone(),
-            scope: ConsentScope::Programme,
-            caregiver_id: None,
-            granted_at: T0,
-        })
-        .unwrap();
-    db.store.activate_mentorship(&second.id).unwrap();
+    let second = mentee_of(&db, "Aline", &p.mentor.id);
     db.store.set_device_owner(&p.mentor.id).unwrap();
     db.store
         .plan_contact(&p.mentorship.id, visit(T0 + 3 * DAY))
@@ -366,15 +390,9 @@ fn bad_plans_and_answers_are_refused_and_change_nothing() {
 
 #[test]
 fn a_contact_over_or_a_mentorship_ended_takes_no_more_changes() {
-    let db = new_db();
-    let p = programme(&db.store);
-    db.store.set_device_owner(&p.mentor.id).unwrap();
-    let planned = db
-        .store
-        .plan_contact(&p.mentorship.id, visit(T0 + DAY))
-        .unwrap();
+    let (db, p, planned) = planned_by_mentor(T0 + DAY);
 
-    // Once over, a contact is neither moved, cancelled nor answered, and says so.
+    // Once over, a contact is neither moved nor answered, and says so.
     db.clock.advance(DAY + 2 * HOUR);
     db.store.set_device_owner(&p.survivor.id).unwrap();
     let past = db.store.planned_contact(&planned.id).unwrap();
@@ -387,7 +405,8 @@ fn a_contact_over_or_a_mentorship_ended_takes_no_more_changes() {
     db.store.set_device_owner(&p.mentor.id).unwrap();
     assert!(!db.store.planned_contact(&planned.id).unwrap().can_change);
     assert!(matches!(
-        db.store.cancel_planned_contact(&planned.id),
+        db.store
+            .change_planned_contact(&planned.id, visit(T0 + 3 * DAY)),
         Err(Error::InvalidState("the contact is over"))
     ));
 
@@ -495,4 +514,178 @@ fn the_caseload_shows_each_mentees_next_contact() {
     assert_eq!(next(&db), Some(T0 + 3 * DAY));
     db.clock.set(T0 + 3 * DAY + 2 * HOUR);
     assert_eq!(next(&db), None);
+}
+
+#[test]
+fn a_contact_over_waits_for_its_check_in_until_one_records_it() {
+    let (db, p, planned) = planned_by_mentor(T0 + DAY);
+    db.store
+        .plan_contact(&p.mentorship.id, visit(T0 + 5 * DAY))
+        .unwrap();
+    assert_eq!(to_record(&db), (vec![], 0));
+    assert!(!db.store.planned_contact(&planned.id).unwrap().can_record);
+    assert!(matches!(
+        db.store
+            .record_checkin(recording(&p.mentorship.id, T0, &planned.id)),
+        Err(Error::InvalidState("the contact has not started"))
+    ));
+
+    // Under way it may be recorded; over, it waits to be.
+    db.clock.set(T0 + DAY + 10 * 60_000);
+    assert!(db.store.planned_contact(&planned.id).unwrap().can_record);
+    assert_eq!(to_record(&db), (vec![], 0));
+    db.clock.set(T0 + 2 * DAY);
+    assert_eq!(to_record(&db), (vec![T0 + DAY], 1));
+    let waiting = db.store.contacts_to_record(Some(&p.mentorship.id)).unwrap();
+    assert!(waiting[0].can_record && waiting[0].can_cancel && !waiting[0].can_change);
+    assert_eq!(waiting[0].checkin_id, None);
+    // The survivor sees no reminder: recording is the mentor's.
+    db.store.set_device_owner(&p.survivor.id).unwrap();
+    assert!(db.store.contacts_to_record(None).unwrap().is_empty());
+    assert!(!db.store.planned_contact(&planned.id).unwrap().can_record);
+
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let recorded = db
+        .store
+        .record_checkin(recording(&p.mentorship.id, T0 + DAY, &planned.id))
+        .unwrap()
+        .checkin;
+    assert_eq!(
+        recorded.planned_contact_id.as_deref(),
+        Some(planned.id.as_str())
+    );
+    assert_eq!(to_record(&db), (vec![], 0));
+    let seen = db.store.planned_contact(&planned.id).unwrap();
+    assert_eq!(
+        seen.checkin_id.as_deref(),
+        Some(recorded.checkin_id.as_str())
+    );
+    assert!(!seen.can_record && !seen.can_cancel);
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    assert_eq!(
+        db.store.planned_contact(&planned.id).unwrap().checkin_id,
+        Some(recorded.checkin_id.clone())
+    );
+
+    // One check-in per contact: a second is refused and changes nothing.
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let before = db.digest();
+    assert!(matches!(
+        db.store
+            .record_checkin(recording(&p.mentorship.id, T0 + DAY, &planned.id)),
+        Err(Error::InvalidState("the contact is already recorded"))
+    ));
+    assert!(matches!(
+        db.store.cancel_planned_contact(&planned.id),
+        Err(Error::InvalidState("the contact is over and recorded"))
+    ));
+    assert_eq!(db.digest(), before);
+
+    // An amendment keeps the link it is given: dropping it puts the contact back on the list,
+    // naming it again takes it off.
+    let mut corrected = recorded.to_input();
+    corrected.notes = "Talked about going back to the choir.".into();
+    db.store
+        .amend_checkin(&recorded.checkin_id, corrected.clone(), "more detail")
+        .unwrap();
+    assert_eq!(to_record(&db), (vec![], 0));
+    corrected.planned_contact_id = None;
+    db.store
+        .amend_checkin(&recorded.checkin_id, corrected.clone(), "not that visit")
+        .unwrap();
+    assert_eq!(to_record(&db), (vec![T0 + DAY], 1));
+    corrected.planned_contact_id = Some(planned.id.clone());
+    db.store
+        .amend_checkin(&recorded.checkin_id, corrected, "that visit after all")
+        .unwrap();
+    assert_eq!(to_record(&db), (vec![], 0));
+}
+
+#[test]
+fn a_contact_that_did_not_take_place_is_cancelled_after_the_fact() {
+    let db = new_db();
+    let p = programme(&db.store);
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    let planned = db
+        .store
+        .plan_contact(&p.mentorship.id, visit(T0 + DAY))
+        .unwrap();
+    db.clock.set(T0 + 2 * DAY);
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    assert_eq!(to_record(&db), (vec![T0 + DAY], 1));
+    let cancelled = db.store.cancel_planned_contact(&planned.id).unwrap();
+    assert_eq!(cancelled.cancelled_at, Some(T0 + 2 * DAY));
+    assert_eq!(to_record(&db), (vec![], 0));
+    let seen = db.store.planned_contact(&planned.id).unwrap();
+    assert!(!seen.can_record && !seen.can_cancel);
+
+    let before = db.digest();
+    assert!(matches!(
+        db.store
+            .record_checkin(recording(&p.mentorship.id, T0 + DAY, &planned.id)),
+        Err(Error::InvalidState("the contact was cancelled"))
+    ));
+    assert!(matches!(
+        db.store.cancel_planned_contact(&planned.id),
+        Err(Error::InvalidState("the contact was cancelled"))
+    ));
+    assert_eq!(db.digest(), before, "nothing refused was saved");
+}
+
+#[test]
+fn a_check_in_records_only_a_planned_contact_of_its_own_mentorship() {
+    let db = new_db();
+    let p = programme(&db.store);
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    let other = mentee_of(&db, "Inès", &p.mentor.id);
+    let elsewhere = db.store.plan_contact(&other.id, visit(T0 + HOUR)).unwrap();
+    db.clock.set(T0 + DAY);
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+
+    let before = db.digest();
+    assert!(matches!(
+        db.store
+            .record_checkin(recording(&p.mentorship.id, T0 + HOUR, &elsewhere.id)),
+        Err(Error::NotAllowed(_))
+    ));
+    assert!(matches!(
+        db.store.record_checkin(recording(
+            &p.mentorship.id,
+            T0 + HOUR,
+            "01900000-0000-7000-8000-00000000ffff"
+        )),
+        Err(Error::NotFound("planned contact"))
+    ));
+    assert!(matches!(
+        db.store
+            .record_checkin(recording(&p.mentorship.id, T0 + HOUR, "visit-1")),
+        Err(Error::Invalid {
+            field: "planned_contact_id",
+            problem: Problem::Malformed
+        })
+    ));
+    assert_eq!(db.digest(), before, "nothing refused was saved");
+}
+
+#[test]
+fn the_link_travels_with_the_check_in_only_when_set() {
+    let (db, p, planned) = planned_by_mentor(T0 + HOUR);
+    db.clock.set(T0 + DAY);
+    let before = db.store.outbox_len().unwrap() as usize;
+    db.store
+        .record_checkin(contact(&p.mentorship.id, T0 + 2 * HOUR))
+        .unwrap();
+    db.store
+        .record_checkin(recording(&p.mentorship.id, T0 + HOUR, &planned.id))
+        .unwrap();
+    let sent: Vec<serde_json::Value> = db.store.outbox_peek(1_000).unwrap()[before..]
+        .iter()
+        .filter(|e| e.collection == "checkin")
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect();
+    assert_eq!(sent.len(), 2);
+    // A phone of the version before refuses a row with a field it does not know: an
+    // unplanned check-in leaves it out.
+    assert!(sent[0].get("planned_contact_id").is_none());
+    assert_eq!(sent[1]["planned_contact_id"], planned.id.as_str());
 }

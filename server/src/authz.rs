@@ -74,13 +74,19 @@ pub fn may_write(
                 .is_some_and(|m| m.served_at(me, time(row, "occurred_at")))
                 && text(row, "author_id") == Some(me)
                 && supersedes_fits(tx, row)?
+                && match text(row, "planned_contact_id") {
+                    None => true,
+                    Some(contact) => {
+                        of_mentorship(tx, "planned_contact", contact, &field("mentorship_id"))?
+                    }
+                }
         }
         ("escalation", _) => {
             rows::mentorship(tx, &field("mentorship_id"))?.is_some_and(|m| {
                 m.served_at(me, time(row, "raised_at"))
                     && text(row, "assigned_to") == Some(m.coordinator.as_str())
             }) && text(row, "raised_by") == Some(me)
-                && checkin_of(tx, &field("checkin_id"), &field("mentorship_id"))?
+                && of_mentorship(tx, "checkin", &field("checkin_id"), &field("mentorship_id"))?
         }
         ("escalation_event", _) => {
             let escalation = rows::load(tx, "escalation", &field("escalation_id"))?;
@@ -134,10 +140,16 @@ fn time(row: &WireRow, field: &str) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
-/// Whether `checkin_id` names a stored check-in of the mentorship: what an escalation's
-/// reference must be, so everyone who sees the escalation also sees its check-in.
-fn checkin_of(tx: &mut dyn StoreTx, checkin_id: &str, mentorship_id: &str) -> StoreResult<bool> {
-    Ok(rows::load(tx, "checkin", checkin_id)?
+/// Whether `id` names a stored row of `collection` in the mentorship: what an escalation's
+/// check-in and a check-in's planned contact must be, so a reference never leads out of the
+/// mentorship (nor to a row nobody holds).
+fn of_mentorship(
+    tx: &mut dyn StoreTx,
+    collection: &str,
+    id: &str,
+    mentorship_id: &str,
+) -> StoreResult<bool> {
+    Ok(rows::load(tx, collection, id)?
         .is_some_and(|c| text(&c, "mentorship_id") == Some(mentorship_id)))
 }
 

@@ -291,6 +291,7 @@ fn queued_device(w: &World) -> (tempfile::TempDir, Store, HttpTransport) {
                 resources_shared: vec![],
                 follow_up: None,
                 concern: None,
+                planned_contact_id: None,
             })
             .unwrap();
     }

@@ -225,10 +225,24 @@ impl Device {
     ///
     /// If the device's store cannot be made or the server refuses the code.
     pub fn enrol(server_url: &str, code: &str) -> (Self, Person) {
+        Self::enrol_with_clock(server_url, code, Clock::system())
+    }
+
+    /// A fresh device enrolled with `code`, its store telling the time by `clock` (a phone
+    /// whose clock is wrong, or a test moving a phone's days on).
+    ///
+    /// # Panics
+    ///
+    /// If the device's store cannot be made or the server refuses the code.
+    pub fn enrol_with_clock(server_url: &str, code: &str, clock: Clock) -> (Self, Person) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("device.db");
         let key = Key::generate();
-        let store = Store::open(&path, key.clone(), StoreOptions::default()).expect("device store");
+        let options = StoreOptions {
+            clock,
+            ..StoreOptions::default()
+        };
+        let store = Store::open(&path, key.clone(), options).expect("device store");
         let transport = HttpTransport::new(server_url).expect("a loopback server address");
         let me = store.enrol(&transport, server_url, code).expect("enrol");
         (
@@ -348,6 +362,7 @@ pub fn contact(mentorship_id: &str, at: i64, notes: &str) -> CheckInInput {
         resources_shared: vec![],
         follow_up: None,
         concern: None,
+        planned_contact_id: None,
     }
 }
 

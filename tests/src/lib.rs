@@ -54,6 +54,7 @@ pub fn durability_checkin(
         resources_shared: vec![format!("resource-{round}-{n}")],
         follow_up: None,
         concern: None,
+        planned_contact_id: None,
     }
 }
 

@@ -3,14 +3,18 @@
 //! concern raised offline reaches the coordinator, whose acknowledgement reaches the mentor; a
 //! coordinator matches a survivor with a mentor offline from what the sync brought; a visit the
 //! mentor plans offline reaches the survivor, her caregiver and the coordinator, and her answer
-//! comes back (an answer to a time since moved counts for nothing).
+//! comes back (an answer to a time since moved counts for nothing); once over, it waits on the
+//! mentor's phone to be recorded, and the check-in recording it reaches the coordinator.
 #![allow(clippy::unwrap_used)]
 
 use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use passerelle_core::{
-    ConcernCategory, ContactDetails, ContactMode, ContactReply, EndingReason, EscalationStatus,
-    HttpTransport, MessageStatus, NewConcern, SyncProgress, SyncStage, TimelineEntry, Urgency,
+    CheckInInput, Clock, ConcernCategory, ContactDetails, ContactMode, ContactReply, EndingReason,
+    EscalationStatus, HttpTransport, MessageStatus, NewConcern, SyncProgress, SyncStage,
+    TimelineEntry, Urgency,
 };
 use passerelle_server::Config;
 use passerelle_tests::api::{ApiClient, uuid_from};
@@ -549,4 +553,98 @@ fn a_planned_visit_reaches_the_survivor_and_her_answer_comes_back_on(kind: Store
         assert!(seen.contact.cancelled_at.is_some());
         assert!(!seen.can_answer && !seen.can_change);
     }
+}
+
+#[test]
+fn a_visit_over_waits_to_be_recorded_and_its_check_in_reaches_the_coordinator() {
+    for kind in store_kinds() {
+        a_visit_over_waits_to_be_recorded_on(kind);
+    }
+}
+
+fn a_visit_over_waits_to_be_recorded_on(kind: StoreKind) {
+    let (server, people) = TestServer::with_demo_on(kind);
+    // Marc's phone lives days ahead of the others when the test moves it on.
+    let ahead = Arc::new(AtomicI64::new(0));
+    let clock = {
+        let ahead = ahead.clone();
+        Clock::from_fn(move || Clock::system().now() + ahead.load(Ordering::Relaxed))
+    };
+    let (mentor, _) =
+        Device::enrol_with_clock(&server.url, &seeded(&people, "Marc").enrolment_code, clock);
+    let (coordinator, _) = Device::enrol(&server.url, &seeded(&people, "Claire").enrolment_code);
+    let (survivor, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
+    for d in [&mentor, &coordinator, &survivor] {
+        d.sync();
+    }
+    // The demo's first visit, planned by Claire, comes the day after tomorrow.
+    let first = mentor.store.upcoming_contacts(None).unwrap().remove(0);
+    assert!(mentor.store.contacts_to_record(None).unwrap().is_empty());
+
+    // Four days on, it is over with nothing recorded: Marc's phone reminds him.
+    ahead.store(4 * 86_400_000, Ordering::Relaxed);
+    let waiting = mentor.store.contacts_to_record(None).unwrap();
+    assert_eq!(
+        waiting.iter().map(|u| &u.contact.id).collect::<Vec<_>>(),
+        [&first.contact.id]
+    );
+    assert!(waiting[0].can_record);
+    let to_record = |d: &Device| {
+        d.store
+            .caseload()
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.survivor_name, e.contacts_to_record))
+            .filter(|(_, n)| *n > 0)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(to_record(&mentor), [("Sophie".to_owned(), 1)]);
+
+    // He records it offline, naming the visit, and syncs.
+    let recorded = mentor
+        .store
+        .record_checkin(CheckInInput {
+            mode: first.contact.mode,
+            duration_minutes: first.contact.duration_minutes,
+            planned_contact_id: Some(first.contact.id.clone()),
+            ..contact(
+                &first.contact.mentorship_id,
+                first.contact.starts_at,
+                "First visit",
+            )
+        })
+        .unwrap()
+        .checkin;
+    assert!(mentor.store.contacts_to_record(None).unwrap().is_empty());
+    assert!(to_record(&mentor).is_empty());
+    assert_eq!(mentor.sync().rejected, 0);
+
+    // The coordinator's phone sees the visit recorded, and by which check-in; Sophie's phone,
+    // which holds no case notes, only the visit.
+    coordinator.sync();
+    let seen = coordinator
+        .store
+        .planned_contact(&first.contact.id)
+        .unwrap();
+    assert_eq!(
+        seen.checkin_id.as_deref(),
+        Some(recorded.checkin_id.as_str())
+    );
+    assert_eq!(
+        coordinator
+            .store
+            .checkin(&recorded.checkin_id)
+            .unwrap()
+            .planned_contact_id,
+        Some(first.contact.id.clone())
+    );
+    survivor.sync();
+    assert_eq!(
+        survivor
+            .store
+            .planned_contact(&first.contact.id)
+            .unwrap()
+            .checkin_id,
+        None
+    );
 }

@@ -12,6 +12,7 @@ use super::dimension::Dimension;
 use super::escalation::{Escalation, NewConcern, open_escalation};
 use super::mentorship::{MentorshipStatus, load_mentorship, load_visible_mentorship};
 use super::person::owner;
+use super::planned_contact::check_records;
 use crate::directory::referral::keep_checkin_notices;
 use crate::error::{Error, Problem, Result};
 use crate::store::rows::{Col, Collection};
@@ -89,6 +90,11 @@ pub struct CheckInInput {
     pub follow_up: Option<FollowUp>,
     /// A worry to escalate to the coordinator.
     pub concern: Option<NewConcern>,
+    /// The planned contact this check-in records, if it was planned: it then no longer waits
+    /// to be recorded. One check-in per planned contact, of the same mentorship, not cancelled
+    /// and already started.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub planned_contact_id: Option<String>,
 }
 
 /// One version of a check-in.
@@ -129,6 +135,8 @@ pub struct CheckIn {
     pub amendment_reason: Option<String>,
     /// When this version was recorded.
     pub recorded_at: Millis,
+    /// The planned contact it records.
+    pub planned_contact_id: Option<String>,
 }
 
 /// What recording a check-in produced.
@@ -145,7 +153,7 @@ const RESOURCE_MAX: usize = 200;
 
 pub(crate) const CHECKIN_COLS: &str = "id, checkin_id, version, mentorship_id, author_id, occurred_at, mode, \
      duration_minutes, reached, dimensions, wellbeing, notes, resources_shared, follow_up_action, follow_up_due, \
-     follow_up_done_at, amendment_reason, created_at";
+     follow_up_done_at, amendment_reason, created_at, planned_contact_id";
 
 pub(crate) fn checkin_from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
     let action: Option<String> = r.get("follow_up_action")?;
@@ -170,6 +178,7 @@ pub(crate) fn checkin_from_row(r: &Row<'_>) -> rusqlite::Result<CheckIn> {
         follow_up_done_at: r.get("follow_up_done_at")?,
         amendment_reason: r.get("amendment_reason")?,
         recorded_at: r.get("created_at")?,
+        planned_contact_id: r.get("planned_contact_id")?,
     })
 }
 
@@ -219,6 +228,11 @@ fn validate(input: &CheckInInput, now: Millis) -> Result<CheckInInput> {
             .clone()
             .map(NewConcern::validated)
             .transpose()?,
+        planned_contact_id: input
+            .planned_contact_id
+            .as_deref()
+            .map(|id| parse_id("planned_contact_id", id))
+            .transpose()?,
     })
 }
 
@@ -251,6 +265,7 @@ fn content_cols(c: &CheckInInput) -> Vec<Col> {
             "follow_up_due",
             c.follow_up.as_ref().map(|f| f.due_at).into(),
         ),
+        ("planned_contact_id", c.planned_contact_id.clone().into()),
     ]
 }
 
@@ -269,6 +284,7 @@ impl CheckIn {
             resources_shared: self.resources_shared.clone(),
             follow_up: self.follow_up.clone(),
             concern: None,
+            planned_contact_id: self.planned_contact_id.clone(),
         }
     }
 }
@@ -344,6 +360,7 @@ impl Store {
                     return Err(Error::InvalidState("the mentorship has ended"));
                 }
             }
+            check_records(&tx.conn, &valid, None, tx.now)?;
             let id = new_id();
             let mut cols = content_cols(&valid);
             cols.extend([
@@ -370,6 +387,7 @@ impl Store {
                 notes: valid.notes.clone(),
                 resources_shared: valid.resources_shared.clone(),
                 follow_up: valid.follow_up.clone(),
+                planned_contact_id: valid.planned_contact_id.clone(),
             };
             keep_checkin_notices(tx, &checkin)?;
             let escalation = match valid.concern {
@@ -406,6 +424,9 @@ impl Store {
                 return Err(Error::invalid("mentorship_id", Problem::Malformed));
             }
             let (me, _) = mentor_of(&tx.conn, &current.mentorship_id)?;
+            if valid.planned_contact_id != current.planned_contact_id {
+                check_records(&tx.conn, &valid, Some(&checkin_id), tx.now)?;
+            }
             let mut cols = content_cols(&valid);
             cols.push(("follow_up_done_at", current.follow_up_done_at.into()));
             let checkin = add_version(tx, &current, cols, reason)?;

@@ -10,7 +10,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::checkin::ContactMode;
+use super::checkin::{CheckInInput, ContactMode};
 use super::codes::code_enum;
 use super::mentorship::{Mentorship, MentorshipStatus, load_mentorship};
 use super::message::conversation_members;
@@ -85,6 +85,7 @@ pub struct PlannedContact {
 
 /// A planned contact as the device owner sees it: with the names a screen shows and what the
 /// owner may do with it, so an app words it from the right side without deciding who may what.
+#[allow(clippy::struct_excessive_bools)] // independent permissions, each a button on the screen
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UpcomingContact {
@@ -103,10 +104,19 @@ pub struct UpcomingContact {
     /// Whether the owner is on the side that plans (the mentor or the coordinator) rather than
     /// the side that is visited (the survivor, a caregiver they share with).
     pub planner_side: bool,
-    /// Whether the owner may move or cancel it now.
+    /// Whether the owner may move it now (or change how, where, its note).
     pub can_change: bool,
+    /// Whether the owner may cancel it now: one still to come, or one over that nobody
+    /// recorded (it did not take place).
+    pub can_cancel: bool,
     /// Whether the owner may answer it now.
     pub can_answer: bool,
+    /// The check-in that records it (its `checkin_id`), once its mentor recorded one. Seen
+    /// only by those who see the case notes: the mentor and the coordinator.
+    pub checkin_id: Option<String>,
+    /// Whether the owner (its mentor) may record it now: started, not cancelled, not
+    /// recorded yet.
+    pub can_record: bool,
 }
 
 /// The columns [`contact_from_row`] reads, in its order.
@@ -165,11 +175,12 @@ fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> 
 }
 
 /// Reads a row of [`seen_by`] for `me` at `now`: what they may do follows the rules of
-/// [`still_open`].
+/// [`still_open`], [`cancellable`] and [`recordable`].
 fn seen_by_owner(r: &Row<'_>, me: &str, now: Millis) -> rusqlite::Result<UpcomingContact> {
     let contact = contact_from_row(r, 0)?;
     let mentor_id: String = r.get(15)?;
     let coordinator_id: String = r.get(17)?;
+    let checkin_id: Option<String> = r.get(19)?;
     let planner_side = me == mentor_id || me == coordinator_id;
     let open = still_open(&contact, now).is_ok();
     let replied_by_name = if contact.replied_by.is_some() {
@@ -177,15 +188,19 @@ fn seen_by_owner(r: &Row<'_>, me: &str, now: Millis) -> rusqlite::Result<Upcomin
     } else {
         None
     };
+    let recorded = checkin_id.is_some();
     Ok(UpcomingContact {
         survivor_id: r.get(13)?,
         survivor_name: r.get(14)?,
-        mentor_id,
-        mentor_name: r.get(16)?,
         replied_by_name,
         planner_side,
         can_change: planner_side && open,
+        can_cancel: planner_side && cancellable(&contact, recorded, now).is_ok(),
         can_answer: !planner_side && open,
+        can_record: me == mentor_id && recordable(&contact, recorded, now).is_ok(),
+        checkin_id,
+        mentor_id,
+        mentor_name: r.get(16)?,
         contact,
     })
 }
@@ -220,6 +235,39 @@ macro_rules! not_over {
 }
 pub(crate) use not_over;
 
+/// The SQL expression "the check-in that records contact `$p`" (its `checkin_id`, or null):
+/// the current version of a check-in naming it. Two check-ins of one contact (recorded on two
+/// phones offline) give the first.
+macro_rules! recorded_by {
+    ($p:literal) => {
+        concat!(
+            "(SELECT min(c.checkin_id) FROM checkin c WHERE c.planned_contact_id = ",
+            $p,
+            ".id AND c.superseded = 0)"
+        )
+    };
+}
+
+/// The SQL condition "contact `$p` is over at `$now` and waits to be recorded": not
+/// cancelled, ended, and no check-in records it.
+macro_rules! unrecorded {
+    ($p:literal, $now:literal) => {
+        concat!(
+            $p,
+            ".cancelled_at IS NULL AND ",
+            $p,
+            ".starts_at + ",
+            $p,
+            ".duration_minutes * 60000 <= ",
+            $now,
+            " AND ",
+            recorded_by!($p),
+            " IS NULL"
+        )
+    };
+}
+pub(crate) use {recorded_by, unrecorded};
+
 /// The planned contacts of the mentorships under way that `?1` belongs to — as survivor,
 /// mentor, coordinator or caregiver the survivor shares with —, with the columns
 /// [`seen_by_owner`] reads. The callers add their conditions after it.
@@ -229,7 +277,9 @@ macro_rules! seen_by {
             "SELECT ",
             contact_columns!("p"),
             ", m.survivor_id, s.display_name, m.mentor_id, t.display_name, m.coordinator_id,
-                 r.display_name
+                 r.display_name, ",
+            recorded_by!("p"),
+            "
              FROM planned_contact p
              JOIN mentorship m ON m.id = p.mentorship_id
              JOIN person s ON s.id = m.survivor_id
@@ -244,16 +294,23 @@ macro_rules! seen_by {
     };
 }
 
-/// Every contact still to come for `?1` (not over at `?2`), of every mentorship or of one
-/// (`?3`), soonest first. Cancelled contacts stay until their time has passed, so nobody waits
-/// for a visit that will not come.
-pub const UPCOMING_SQL: &str = concat!(
-    seen_by!(),
-    " AND ",
-    not_over!("p", "?2"),
-    " AND (?3 IS NULL OR p.mentorship_id = ?3)
-     ORDER BY p.starts_at, p.id"
-);
+/// A list of [`seen_by`] rows meeting `$condition` (at `?2`), of every mentorship or of one
+/// (`?3`), in time order: what [`Store::contacts_seen`] runs.
+macro_rules! contact_list {
+    ($($condition:expr),+) => {
+        concat!(
+            seen_by!(),
+            $(" AND ", $condition,)+
+            " AND (?3 IS NULL OR p.mentorship_id = ?3) ORDER BY p.starts_at, p.id"
+        )
+    };
+}
+
+/// Every contact still to come for `?1` (not over at `?2`), soonest first. Cancelled contacts
+/// stay until their time has passed, so nobody waits for a visit that will not come.
+pub const UPCOMING_SQL: &str = contact_list!(not_over!("p", "?2"));
+/// The contacts over at `?2` that mentor `?1` has not recorded, oldest first.
+pub const TO_RECORD_SQL: &str = contact_list!("m.mentor_id = ?1", unrecorded!("p", "?2"));
 /// One planned contact (`?2`) as `?1` sees it.
 const ONE_SQL: &str = concat!(seen_by!(), " AND p.id = ?2");
 // `not_over!`'s window is the longest duration, written out in milliseconds.
@@ -285,6 +342,63 @@ fn still_open(contact: &PlannedContact, now: Millis) -> Result<()> {
         return Err(Error::InvalidState("the contact is over"));
     }
     Ok(())
+}
+
+/// A contact its planner may cancel: not cancelled yet, and either still to come or over with
+/// nothing recorded — cancelling then says it did not take place.
+fn cancellable(contact: &PlannedContact, recorded: bool, now: Millis) -> Result<()> {
+    if contact.cancelled_at.is_some() {
+        return Err(Error::InvalidState("the contact was cancelled"));
+    }
+    if recorded && ends_at(contact.starts_at, contact.duration_minutes) <= now {
+        return Err(Error::InvalidState("the contact is over and recorded"));
+    }
+    Ok(())
+}
+
+/// A contact a check-in may record: started, not cancelled, not recorded by another check-in.
+fn recordable(contact: &PlannedContact, recorded: bool, now: Millis) -> Result<()> {
+    if contact.cancelled_at.is_some() {
+        return Err(Error::InvalidState("the contact was cancelled"));
+    }
+    if contact.starts_at > now {
+        return Err(Error::InvalidState("the contact has not started"));
+    }
+    if recorded {
+        return Err(Error::InvalidState("the contact is already recorded"));
+    }
+    Ok(())
+}
+
+/// The check-in (its `checkin_id`) that records contact `id`, other than `except`.
+fn recording_checkin(c: &Connection, id: &str, except: Option<&str>) -> Result<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT min(checkin_id) FROM checkin
+         WHERE planned_contact_id = ?1 AND superseded = 0 AND checkin_id IS NOT ?2",
+    )?
+    .query_row((id, except), |r| r.get(0))?)
+}
+
+/// Checks the planned contact a check-in of `input.mentorship_id` names, if it names one: a
+/// contact of that mentorship that [`recordable`] allows. `checkin_id` is the check-in being
+/// amended, which may keep recording it.
+pub(crate) fn check_records(
+    c: &Connection,
+    input: &CheckInInput,
+    checkin_id: Option<&str>,
+    now: Millis,
+) -> Result<()> {
+    let Some(id) = &input.planned_contact_id else {
+        return Ok(());
+    };
+    let contact = load_contact(c, id)?;
+    if contact.mentorship_id != input.mentorship_id {
+        return Err(Error::NotAllowed(
+            "a check-in records a planned contact of its own mentorship",
+        ));
+    }
+    let recorded = recording_checkin(c, id, checkin_id)?.is_some();
+    recordable(&contact, recorded, now)
 }
 
 fn ends_at(starts_at: Millis, duration_minutes: u32) -> Millis {
@@ -356,13 +470,15 @@ impl Store {
         })
     }
 
-    /// Cancels a contact still to come. Everyone in the mentorship sees it cancelled.
+    /// Cancels a contact still to come, or says that one over and not recorded did not take
+    /// place. Everyone in the mentorship sees it cancelled.
     pub fn cancel_planned_contact(&self, contact_id: &str) -> Result<PlannedContact> {
         let id = parse_id("contact_id", contact_id)?;
         self.write(|tx| {
             let contact = load_contact(&tx.conn, &id)?;
             planner(&tx.conn, &contact.mentorship_id)?;
-            still_open(&contact, tx.now)?;
+            let recorded = recording_checkin(&tx.conn, &id, None)?.is_some();
+            cancellable(&contact, recorded, tx.now)?;
             let now = tx.now;
             tx.update(
                 Collection::PlannedContact,
@@ -420,13 +536,30 @@ impl Store {
     /// in one (`mentorship_id`); soonest first, cancelled ones included until their time has
     /// passed. One call for a survivor's home screen or a mentor's week.
     pub fn upcoming_contacts(&self, mentorship_id: Option<&str>) -> Result<Vec<UpcomingContact>> {
+        self.contacts_seen(UPCOMING_SQL, mentorship_id)
+    }
+
+    /// The contacts that are over and that the owner, their mentor, has not recorded — neither
+    /// by a check-in naming them nor by cancelling them — in every mentorship they serve or in
+    /// one (`mentorship_id`), oldest first. The mentor's reminder to record every contact.
+    pub fn contacts_to_record(&self, mentorship_id: Option<&str>) -> Result<Vec<UpcomingContact>> {
+        self.contacts_seen(TO_RECORD_SQL, mentorship_id)
+    }
+
+    /// The rows of `sql` (a [`seen_by`] query taking the owner, now and an optional
+    /// mentorship) as the owner sees them.
+    fn contacts_seen(
+        &self,
+        sql: &str,
+        mentorship_id: Option<&str>,
+    ) -> Result<Vec<UpcomingContact>> {
         let mentorship_id = mentorship_id
             .map(|m| parse_id("mentorship_id", m))
             .transpose()?;
         let now = self.now();
         self.read(|c| {
             let me = owner(c)?;
-            let mut stmt = c.prepare_cached(UPCOMING_SQL)?;
+            let mut stmt = c.prepare_cached(sql)?;
             let rows = stmt.query_map((&me.id, now, &mentorship_id), |r| {
                 seen_by_owner(r, &me.id, now)
             })?;

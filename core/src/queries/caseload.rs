@@ -7,7 +7,7 @@ use crate::model::codes::json_list;
 use crate::model::escalation::Urgency;
 use crate::model::mentorship::MentorshipStatus;
 use crate::model::person::{CommunicationNeed, Role, owner, owner_with_role};
-use crate::model::planned_contact::not_over;
+use crate::model::planned_contact::{not_over, recorded_by, unrecorded};
 use crate::store::Store;
 use crate::time::Millis;
 
@@ -39,6 +39,9 @@ pub struct CaseloadEntry {
     pub next_follow_up_due: Option<Millis>,
     /// When the next planned contact (not cancelled, not over) starts.
     pub next_contact_at: Option<Millis>,
+    /// Planned contacts over that wait to be recorded (no check-in names them, not
+    /// cancelled): [`Store::contacts_to_record`] lists them.
+    pub contacts_to_record: u32,
     /// Open follow-ups past their due date.
     pub overdue_follow_ups: u32,
     /// Escalations not yet resolved.
@@ -97,7 +100,11 @@ pub const CASELOAD_SQL: &str = concat!(
             (SELECT min(pc.starts_at) FROM planned_contact pc
               WHERE pc.mentorship_id = mine.id AND pc.cancelled_at IS NULL AND ",
     not_over!("pc", "?2"),
-    ") AS next_contact_at
+    ") AS next_contact_at,
+            (SELECT count(*) FROM planned_contact pc
+              WHERE pc.mentorship_id = mine.id AND ",
+    unrecorded!("pc", "?2"),
+    ") AS to_record
      FROM mine
      JOIN person p ON p.id = mine.survivor_id
      LEFT JOIN survivor_profile sp ON sp.person_id = mine.survivor_id
@@ -122,6 +129,7 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
         last_contact_at: r.get("last_contact_at")?,
         next_follow_up_due: r.get("next_due")?,
         next_contact_at: r.get("next_contact_at")?,
+        contacts_to_record: r.get("to_record")?,
         overdue_follow_ups: r.get("overdue")?,
         open_concerns: r.get("open_concerns")?,
         most_urgent_concern: urgency_rank.map(|rank| match rank {

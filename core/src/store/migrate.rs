@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "planned contacts: the next visit or call, for everyone in the mentorship",
         sql: include_str!("schema/v4.sql"),
     },
+    Migration {
+        version: 5,
+        name: "check-ins name the planned contact they record",
+        sql: include_str!("schema/v5.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -305,6 +305,11 @@ impl Tx<'_> {
 /// Columns that are this device's own derived state and never travel.
 const LOCAL_COLUMNS: &[&str] = &["superseded"];
 
+/// Columns added to a collection after its first release, sent in a new row only when set: a
+/// device of the version before refuses a row with a field it does not know, and reads every
+/// row that leaves them out.
+const SENT_WHEN_SET: &[&str] = &["planned_contact_id"];
+
 /// The wire form of row `id` of `collection`: every synced column for an insert, or the named
 /// `fields` with the row's stamps for an update. `None` if the row no longer exists.
 pub(crate) fn payload(
@@ -336,6 +341,9 @@ pub(crate) fn payload(
         };
         if wanted {
             let v: Value = row.get(i).map_err(StoreError::from)?;
+            if v == Value::Null && fields.is_none() && SENT_WHEN_SET.contains(&name.as_str()) {
+                continue;
+            }
             map.insert(name.clone(), to_json(&v));
         }
     }

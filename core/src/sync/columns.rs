@@ -161,6 +161,7 @@ mod tests {
             "mode": "phone", "duration_minutes": 20, "reached": "survivor", "dimensions": 3,
             "wellbeing": null, "notes": "", "resources_shared": "[]", "follow_up_action": null,
             "follow_up_due": null, "follow_up_done_at": null, "amendment_reason": null,
+            "planned_contact_id": null,
             "created_at": 1772442000000, "origin": "{id}"{extra}}}"#
         )
     }

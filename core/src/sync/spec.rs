@@ -133,6 +133,7 @@ pub fn fields(collection: Collection) -> &'static [(&'static str, Kind)] {
             ("follow_up_due", OptTime),
             ("follow_up_done_at", OptTime),
             ("amendment_reason", OptText(MEDIUM_TEXT_MAX)),
+            ("planned_contact_id", OptId),
         ],
         Collection::Escalation => &[
             ("checkin_id", Id),

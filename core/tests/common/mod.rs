@@ -278,6 +278,7 @@ pub fn contact(mentorship_id: &str, at: i64) -> CheckInInput {
         resources_shared: vec![],
         follow_up: None,
         concern: None,
+        planned_contact_id: None,
     }
 }
 

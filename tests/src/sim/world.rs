@@ -673,6 +673,7 @@ impl<S: ServerStore> World<S> {
             resources_shared: vec![],
             follow_up,
             concern,
+            planned_contact_id: None,
         }
     }
 
@@ -693,12 +694,23 @@ impl<S: ServerStore> World<S> {
             return None;
         }
         let m = self.rng.pick(&ms).id.clone();
-        let input = self.contact(i, &m, n);
+        let mut input = self.contact(i, &m, n);
+        // Half the time the contact was planned: the check-in records the oldest one waiting.
+        let mut what = format!("check-in {n}");
+        if self.rng.chance(500) {
+            let waiting = self.devs[i].store().contacts_to_record(Some(&m)).ok()?;
+            if let Some(planned) = waiting.first() {
+                input.occurred_at = planned.contact.starts_at;
+                input.follow_up = None;
+                input.planned_contact_id = Some(planned.contact.id.clone());
+                what.push_str(" recording a planned contact");
+            }
+        }
         let recorded = self.devs[i].store().record_checkin(input).ok()?;
         self.devs[i]
             .lineages
             .push(recorded.checkin.checkin_id.clone());
-        Some(format!("check-in {n}"))
+        Some(what)
     }
 
     fn op_amend(&mut self, i: usize, n: i64) -> Option<String> {
@@ -743,11 +755,25 @@ impl<S: ServerStore> World<S> {
     fn op_plan(&mut self, i: usize) -> Option<String> {
         let store = self.devs[i].store();
         let now = store.now();
+        // Now and then a contact over did not take place: its planner says so.
+        if self.rng.chance(100) {
+            let waiting = store.contacts_to_record(None).ok()?;
+            if let Some(planned) = waiting.first() {
+                store.cancel_planned_contact(&planned.contact.id).ok()?;
+                return Some("a contact did not take place".to_owned());
+            }
+        }
         let mut upcoming = store.upcoming_contacts(None).ok()?;
         upcoming.retain(|u| u.contact.cancelled_at.is_none());
         upcoming.sort_by_key(|u| (self.name_of(&u.survivor_id), u.contact.starts_at));
+        // Half of them soon, so that some are over within a case and wait to be recorded.
+        let ahead = if self.rng.chance(500) {
+            self.rng.range(5 * MINUTE, 2 * HOUR)
+        } else {
+            self.rng.range(HOUR, 10 * DAY)
+        };
         let details = ContactDetails {
-            starts_at: now + self.rng.range(HOUR, 10 * DAY),
+            starts_at: now + ahead,
             duration_minutes: *self.rng.pick(&[30, 60, 90]),
             mode: *self.rng.pick(ContactMode::ALL),
             place: self.rng.chance(500).then(|| "At home".to_owned()),
