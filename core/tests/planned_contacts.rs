@@ -532,12 +532,14 @@ fn a_contact_over_waits_for_its_check_in_until_one_records_it() {
 
     // Under way it may be recorded; over, it waits to be.
     db.clock.set(T0 + DAY + 10 * 60_000);
-    assert!(db.store.planned_contact(&planned.id).unwrap().can_record);
+    let under_way = db.store.planned_contact(&planned.id).unwrap();
+    assert!(under_way.can_record && !under_way.over);
     assert_eq!(to_record(&db), (vec![], 0));
     db.clock.set(T0 + 2 * DAY);
     assert_eq!(to_record(&db), (vec![T0 + DAY], 1));
     let waiting = db.store.contacts_to_record(Some(&p.mentorship.id)).unwrap();
-    assert!(waiting[0].can_record && waiting[0].can_cancel && !waiting[0].can_change);
+    assert!(waiting[0].over && waiting[0].can_record && waiting[0].can_cancel);
+    assert!(!waiting[0].can_change);
     assert_eq!(waiting[0].checkin_id, None);
     // The survivor sees no reminder: recording is the mentor's.
     db.store.set_device_owner(&p.survivor.id).unwrap();
@@ -566,6 +568,12 @@ fn a_contact_over_waits_for_its_check_in_until_one_records_it() {
         db.store.planned_contact(&planned.id).unwrap().checkin_id,
         Some(recorded.checkin_id.clone())
     );
+    // The case notes are not the survivor's, even on a store that holds them.
+    db.store.set_device_owner(&p.survivor.id).unwrap();
+    assert_eq!(
+        db.store.planned_contact(&planned.id).unwrap().checkin_id,
+        None
+    );
 
     // One check-in per contact: a second is refused and changes nothing.
     db.store.set_device_owner(&p.mentor.id).unwrap();
@@ -577,7 +585,7 @@ fn a_contact_over_waits_for_its_check_in_until_one_records_it() {
     ));
     assert!(matches!(
         db.store.cancel_planned_contact(&planned.id),
-        Err(Error::InvalidState("the contact is over and recorded"))
+        Err(Error::InvalidState("the contact is already recorded"))
     ));
     assert_eq!(db.digest(), before);
 
@@ -688,4 +696,26 @@ fn the_link_travels_with_the_check_in_only_when_set() {
     // unplanned check-in leaves it out.
     assert!(sent[0].get("planned_contact_id").is_none());
     assert_eq!(sent[1]["planned_contact_id"], planned.id.as_str());
+}
+
+#[test]
+fn a_contact_recorded_while_under_way_took_place_and_is_neither_moved_nor_cancelled() {
+    let (db, p, planned) = planned_by_mentor(T0 + HOUR);
+    db.clock.set(T0 + HOUR + 20 * 60_000);
+    db.store
+        .record_checkin(recording(&p.mentorship.id, T0 + HOUR, &planned.id))
+        .unwrap();
+    let seen = db.store.planned_contact(&planned.id).unwrap();
+    assert!(!seen.can_cancel && !seen.can_record && !seen.can_change);
+    let before = db.digest();
+    assert!(matches!(
+        db.store.cancel_planned_contact(&planned.id),
+        Err(Error::InvalidState("the contact is already recorded"))
+    ));
+    assert!(matches!(
+        db.store
+            .change_planned_contact(&planned.id, visit(T0 + 2 * HOUR)),
+        Err(Error::InvalidState("the contact is already recorded"))
+    ));
+    assert_eq!(db.digest(), before);
 }

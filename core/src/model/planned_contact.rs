@@ -104,6 +104,9 @@ pub struct UpcomingContact {
     /// Whether the owner is on the side that plans (the mentor or the coordinator) rather than
     /// the side that is visited (the survivor, a caregiver they share with).
     pub planner_side: bool,
+    /// Whether it has ended (its start and length are past), cancelled or not: a contact over
+    /// that nobody recorded is one the screens ask about.
+    pub over: bool,
     /// Whether the owner may move it now (or change how, where, its note).
     pub can_change: bool,
     /// Whether the owner may cancel it now: one still to come, or one over that nobody
@@ -175,13 +178,15 @@ fn contact_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<PlannedContact> 
 }
 
 /// Reads a row of [`seen_by`] for `me` at `now`: what they may do follows the rules of
-/// [`still_open`], [`cancellable`] and [`recordable`].
+/// [`still_open`], [`movable`], [`cancellable`] and [`recordable`].
 fn seen_by_owner(r: &Row<'_>, me: &str, now: Millis) -> rusqlite::Result<UpcomingContact> {
     let contact = contact_from_row(r, 0)?;
     let mentor_id: String = r.get(15)?;
     let coordinator_id: String = r.get(17)?;
-    let checkin_id: Option<String> = r.get(19)?;
     let planner_side = me == mentor_id || me == coordinator_id;
+    // Only the planner's side holds the case notes; on a shared store (tests, a coordinator's
+    // tablet) the rule still holds.
+    let checkin_id: Option<String> = if planner_side { r.get(19)? } else { None };
     let open = still_open(&contact, now).is_ok();
     let replied_by_name = if contact.replied_by.is_some() {
         r.get(18)?
@@ -194,8 +199,9 @@ fn seen_by_owner(r: &Row<'_>, me: &str, now: Millis) -> rusqlite::Result<Upcomin
         survivor_name: r.get(14)?,
         replied_by_name,
         planner_side,
-        can_change: planner_side && open,
-        can_cancel: planner_side && cancellable(&contact, recorded, now).is_ok(),
+        over: ends_at(contact.starts_at, contact.duration_minutes) <= now,
+        can_change: planner_side && movable(&contact, recorded, now).is_ok(),
+        can_cancel: planner_side && cancellable(&contact, recorded).is_ok(),
         can_answer: !planner_side && open,
         can_record: me == mentor_id && recordable(&contact, recorded, now).is_ok(),
         checkin_id,
@@ -344,16 +350,24 @@ fn still_open(contact: &PlannedContact, now: Millis) -> Result<()> {
     Ok(())
 }
 
-/// A contact its planner may cancel: not cancelled yet, and either still to come or over with
-/// nothing recorded — cancelling then says it did not take place.
-fn cancellable(contact: &PlannedContact, recorded: bool, now: Millis) -> Result<()> {
+/// A contact its planner may cancel: not cancelled yet and not recorded — still to come, or
+/// over with nothing recorded, when cancelling says it did not take place. A recorded contact
+/// took place.
+fn cancellable(contact: &PlannedContact, recorded: bool) -> Result<()> {
     if contact.cancelled_at.is_some() {
         return Err(Error::InvalidState("the contact was cancelled"));
     }
-    if recorded && ends_at(contact.starts_at, contact.duration_minutes) <= now {
-        return Err(Error::InvalidState("the contact is over and recorded"));
+    if recorded {
+        return Err(Error::InvalidState("the contact is already recorded"));
     }
     Ok(())
+}
+
+/// A contact its planner may move (or change how, where, its note): not over, not cancelled,
+/// not recorded.
+fn movable(contact: &PlannedContact, recorded: bool, now: Millis) -> Result<()> {
+    still_open(contact, now)?;
+    cancellable(contact, recorded)
 }
 
 /// A contact a check-in may record: started, not cancelled, not recorded by another check-in.
@@ -464,7 +478,8 @@ impl Store {
         self.write(|tx| {
             let contact = load_contact(&tx.conn, &id)?;
             planner(&tx.conn, &contact.mentorship_id)?;
-            still_open(&contact, tx.now)?;
+            let recorded = recording_checkin(&tx.conn, &id, None)?.is_some();
+            movable(&contact, recorded, tx.now)?;
             tx.upsert(Collection::PlannedContact, &id, cols.clone())?;
             load_contact(&tx.conn, &id)
         })
@@ -478,7 +493,7 @@ impl Store {
             let contact = load_contact(&tx.conn, &id)?;
             planner(&tx.conn, &contact.mentorship_id)?;
             let recorded = recording_checkin(&tx.conn, &id, None)?.is_some();
-            cancellable(&contact, recorded, tx.now)?;
+            cancellable(&contact, recorded)?;
             let now = tx.now;
             tx.update(
                 Collection::PlannedContact,
