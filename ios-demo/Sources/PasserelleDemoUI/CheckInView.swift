@@ -1,6 +1,7 @@
-// Recording a contact, or correcting one: when, how, how long, who was reached, the five
-// dimensions as toggle chips, the five-face wellbeing scale, notes, a follow-up, a worry to
-// escalate, and (when correcting) why. Everything is a tap except the free texts; one Save
+// Recording a contact — one that just happened, or a planned one ("Record check-in", filled in
+// from it) — or correcting one: when, how, how long, who was reached, the five dimensions as
+// toggle chips, the five-face wellbeing scale, notes, a follow-up, a worry to escalate, and
+// (when correcting) why. Everything is a tap except the free texts; one Save
 // makes one binding call, and what the core refuses shows under the field to fix.
 #if os(iOS)
 import Passerelle
@@ -18,6 +19,8 @@ struct CheckInView: View {
     @EnvironmentObject private var model: AppModel
     let mentorshipId: String
     let amendCheckinId: String?
+    /// The planned contact to record, which fills the form in (one `plannedContact()` call).
+    let plannedContactId: String?
     let onDone: () -> Void
     @State private var form: CheckInForm?
     @State private var loadError: String?
@@ -39,12 +42,17 @@ struct CheckInView: View {
 
     private func load() async {
         guard form == nil else { return }
-        guard let checkinId = amendCheckinId else {
-            form = CheckInForm.new(mentorshipId: mentorshipId, now: nowMillis())
-            return
+        let loaded: Result<CheckInForm, Error>
+        if let checkinId = amendCheckinId {
+            loaded = await model.call { api in try CheckInForm.amend(api.checkin(checkinId: checkinId)) }
+        } else if let contactId = plannedContactId {
+            // Gone from the phone or out of the owner's mentorships since: the core's refusal.
+            loaded = await model.call { api in try CheckInForm.loadRecording(api, contactId: contactId) }
+        } else {
+            loaded = .success(CheckInForm.new(mentorshipId: mentorshipId, now: nowMillis()))
         }
-        switch await model.call({ api in try api.checkin(checkinId: checkinId) }) {
-        case .success(let current): form = CheckInForm.amend(current)
+        switch loaded {
+        case .success(let ready): form = ready
         case .failure(let error): loadError = model.presentation.errors.sentence(error)
         }
     }
@@ -61,8 +69,9 @@ struct CheckInView: View {
         let labels = p.labels
         return ScrollView {
             VStack(alignment: .leading, spacing: 8) {
-                // An amendment keeps the contact's own time; a new contact picks one of three.
-                if !form.isAmendment {
+                // An amendment keeps the contact's own time and a planned one its start; a contact
+                // that just happened picks one of three.
+                if form.choosesWhen {
                     SectionTitle(title: ui("checkin_when"))
                     let hoursAgo = Int((nowMillis() - form.occurredAt) / hourMs)
                     ChoiceChips(

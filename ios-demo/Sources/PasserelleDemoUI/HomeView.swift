@@ -1,6 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
-// contact, progress, next follow-up, next planned visit or call (or that none is planned), and
-// badges for late follow-ups and open concerns; a tap opens the mentee. Anyone else sees their
+// contact, progress, next follow-up, next planned visit or call (or that none is planned),
+// badges for late follow-ups and open concerns, and how many contacts over wait to be recorded;
+// a tap opens the mentee. Anyone else sees their
 // next visits and calls (answered with "I'll be there" or "Another time") above their
 // conversations. The sync panel and the ways to the community resources and to "This phone"
 // (download or remove my data) sit on top, and for a coordinator the ways to "Find a mentor"
@@ -22,6 +23,19 @@ struct HomeView: View {
     @State private var caseload: Result<[CaseloadEntry], Error>?
     @State private var mentorships: Result<[Mentorship], Error>?
 
+    /// The core offers "Record check-in" only to a contact's mentor, whose home is the caseload;
+    /// the cards follow the core here too rather than deciding who sees it.
+    private var forms: ContactForms {
+        ContactForms(
+            onChange: { row in
+                path.append(.planContact(mentorshipId: row.mentorshipId, changeContactId: row.contactId))
+            },
+            onRecord: { row in
+                path.append(.checkIn(mentorshipId: row.mentorshipId, amendCheckinId: nil, plannedContactId: row.contactId))
+            }
+        )
+    }
+
     var body: some View {
         List {
             Section {
@@ -37,9 +51,7 @@ struct HomeView: View {
                 caseloadSection
             } else {
                 // The next visits first: what a survivor most needs to know when they open the app.
-                UpcomingContactsSection(title: ui("home_next_contacts"), mentorshipId: nil, ownerId: ownerId) { row in
-                    path.append(.planContact(mentorshipId: row.mentorshipId, changeContactId: row.contactId))
-                }
+                UpcomingContactsSection(title: ui("home_next_contacts"), mentorshipId: nil, ownerId: ownerId, forms: forms)
                 conversationsSection
             }
         }
@@ -112,6 +124,9 @@ private struct CaseloadRowView: View {
             }
             if let overdue = row.overdueBadge {
                 Label(overdue, systemImage: "clock.badge.exclamationmark").foregroundColor(.red)
+            }
+            if let toRecord = row.toRecord {
+                Text(toRecord).font(.subheadline.bold())
             }
             Text(row.lastContact)
             if let next = row.nextFollowUp {

@@ -1,6 +1,9 @@
-// One mentee: record a contact, open the conversation, the next contact planned (one
-// `upcomingContacts()` call; each with "Change" and "Cancel", and "Plan a contact"), and the past
-// contacts (one `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
+// One mentee: record a contact, open the conversation, the contacts over that wait to be
+// recorded (one `contactsToRecord()` call, a "To record" section shown only when there are some;
+// each with "Record check-in", which opens the check-in form filled in from it, and "Did not take
+// place"), the next contact planned (one `upcomingContacts()` call; each with "Change", "Cancel"
+// and, once it has started, "Record check-in"; and "Plan a contact"), and the past contacts (one
+// `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -12,20 +15,32 @@ struct MenteeView: View {
     let name: String
     @Binding var path: [Route]
     @State private var timeline: Result<[TimelineEntry], Error>?
+    @State private var toRecord: Result<[UpcomingContact], Error>?
+
+    private var forms: ContactForms {
+        ContactForms(
+            onChange: { row in
+                path.append(.planContact(mentorshipId: mentorshipId, changeContactId: row.contactId))
+            },
+            onRecord: { row in
+                path.append(.checkIn(mentorshipId: mentorshipId, amendCheckinId: nil, plannedContactId: row.contactId))
+            }
+        )
+    }
 
     var body: some View {
         List {
             Section {
                 BigButton(title: ui("mentee_record")) {
-                    path.append(.checkIn(mentorshipId: mentorshipId, amendCheckinId: nil))
+                    path.append(.checkIn(mentorshipId: mentorshipId, amendCheckinId: nil, plannedContactId: nil))
                 }
                 SecondaryButton(title: ui("mentee_messages")) {
                     path.append(.conversation(mentorshipId: mentorshipId))
                 }
             }
-            UpcomingContactsSection(title: ui("mentee_next_contact"), mentorshipId: mentorshipId, ownerId: nil) { row in
-                path.append(.planContact(mentorshipId: mentorshipId, changeContactId: row.contactId))
-            }
+            // What is left undone first: a contact over waits for its check-in.
+            toRecordSection
+            UpcomingContactsSection(title: ui("mentee_next_contact"), mentorshipId: mentorshipId, ownerId: nil, forms: forms)
             Section {
                 SecondaryButton(title: ui("mentee_plan")) {
                     path.append(.planContact(mentorshipId: mentorshipId, changeContactId: nil))
@@ -57,7 +72,7 @@ struct MenteeView: View {
                             .accessibilityLabel(row.spoken)
                             Spacer()
                             Button(ui("mentee_correct")) {
-                                path.append(.checkIn(mentorshipId: mentorshipId, amendCheckinId: row.checkinId))
+                                path.append(.checkIn(mentorshipId: mentorshipId, amendCheckinId: row.checkinId, plannedContactId: nil))
                             }
                             .buttonStyle(.bordered)
                             .frame(minWidth: touchTarget, minHeight: touchTarget)
@@ -68,7 +83,28 @@ struct MenteeView: View {
         }
         .navigationTitle(name)
         .task(id: model.changes) {
-            timeline = await model.call { api in try api.mentorshipTimeline(mentorshipId: mentorshipId) }
+            let id = mentorshipId
+            toRecord = await model.call { api in try api.contactsToRecord(mentorshipId: id) }
+            timeline = await model.call { api in try api.mentorshipTimeline(mentorshipId: id) }
+        }
+    }
+
+    /// "To record": left out while nothing waits (or while loading), so the screen stays short.
+    @ViewBuilder private var toRecordSection: some View {
+        let header = Text(ui("mentee_to_record")).accessibilityAddTraits(.isHeader)
+        switch toRecord {
+        case nil:
+            EmptyView()
+        case .some(.failure(let error)):
+            Section(header: header) {
+                ErrorLine(text: model.presentation.errors.sentence(error))
+            }
+        case .some(.success(let list)):
+            if !list.isEmpty {
+                Section(header: header) {
+                    ContactCards(rows: model.presentation.upcoming.toRecord(list, now: Int64(Date().timeIntervalSince1970 * 1000)), forms: forms)
+                }
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ import SwiftUI
 /// Where the navigation stack can go, with just what each screen needs to load itself.
 enum Route: Hashable {
     case mentee(mentorshipId: String, name: String)
-    case checkIn(mentorshipId: String, amendCheckinId: String?)
+    /// Records a contact, amends `amendCheckinId`, or records the planned contact `plannedContactId`.
+    case checkIn(mentorshipId: String, amendCheckinId: String?, plannedContactId: String?)
     case conversation(mentorshipId: String)
     /// Plans a contact, or moves `changeContactId`.
     case planContact(mentorshipId: String, changeContactId: String?)
@@ -68,8 +69,8 @@ struct StartView: View {
                         switch route {
                         case .mentee(let id, let name):
                             MenteeView(mentorshipId: id, name: name, path: $path)
-                        case .checkIn(let id, let amend):
-                            CheckInView(mentorshipId: id, amendCheckinId: amend) { path.removeLast() }
+                        case .checkIn(let id, let amend, let planned):
+                            CheckInView(mentorshipId: id, amendCheckinId: amend, plannedContactId: planned) { path.removeLast() }
                         case .conversation(let id):
                             ConversationView(mentorshipId: id)
                         case .planContact(let id, let contactId):

@@ -1,13 +1,21 @@
-// The next visits and calls as a List section, shared by the survivor's Home ("Next contacts",
-// with "I'll be there" and "Another time") and the mentor's Mentee screen ("Next contact", with
-// "Change" and "Cancel"). Which buttons show is the core's answer (`canAnswer`, `canChange`)
-// carried by the presenter's row; every tap is one binding call, and the change counter reloads
-// the section after it.
+// Planned contacts, shared by the survivor's Home ("Next contacts", with "I'll be there" and
+// "Another time") and the mentor's Mentee screen ("Next contact", with "Change", "Cancel" and
+// "Record check-in"; and "To record", the contacts over that wait for a check-in, with "Record
+// check-in" and "Did not take place"). Which buttons show, and the cancel button's words, are
+// the core's answer (`canAnswer`, `canChange`, `canCancel`, `canRecord`) carried by the
+// presenter's row; every tap is one binding call or opens a form, and the change counter reloads
+// the cards after it.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
 import SwiftUI
 import UIKit
+
+/// What a card's buttons open: the form that moves a contact, and the form that records it.
+struct ContactForms {
+    let onChange: (UpcomingRow) -> Void
+    let onRecord: (UpcomingRow) -> Void
+}
 
 struct UpcomingContactsSection: View {
     @EnvironmentObject private var model: AppModel
@@ -17,11 +25,8 @@ struct UpcomingContactsSection: View {
     let mentorshipId: String?
     /// The person signed in, when the screen knows them: their own answer reads "You said…".
     let ownerId: String?
-    /// Opens the form that moves a contact.
-    let onChange: (UpcomingRow) -> Void
+    let forms: ContactForms
     @State private var contacts: Result<[UpcomingContact], Error>?
-    @State private var actionError: String?
-    @State private var working = false
 
     var body: some View {
         Section(header: Text(title).accessibilityAddTraits(.isHeader)) {
@@ -35,15 +40,7 @@ struct UpcomingContactsSection: View {
                 if let empty = upcoming.empty {
                     Text(empty)
                 }
-                ForEach(upcoming.rows) { row in
-                    UpcomingCard(
-                        row: row,
-                        onReply: { reply in act { p, api in p.reply(api, contactId: row.contactId, reply: reply) } },
-                        onCancel: { act { p, api in p.cancel(api, contactId: row.contactId) } },
-                        onChange: { onChange(row) }
-                    )
-                }
-                ErrorLine(text: actionError)
+                ContactCards(rows: upcoming.rows, forms: forms)
             }
         }
         // Loads on appearing and again after every write or sync (an answer, a cancellation).
@@ -51,6 +48,29 @@ struct UpcomingContactsSection: View {
             let id = mentorshipId
             contacts = await model.call { api in try api.upcomingContacts(mentorshipId: id) }
         }
+    }
+}
+
+/// The cards of `rows` (from `upcomingContacts()` or `contactsToRecord()`) and the sentence of
+/// the last refused tap.
+struct ContactCards: View {
+    @EnvironmentObject private var model: AppModel
+    let rows: [UpcomingRow]
+    let forms: ContactForms
+    @State private var actionError: String?
+    @State private var working = false
+
+    var body: some View {
+        ForEach(rows) { row in
+            UpcomingCard(
+                row: row,
+                onReply: { reply in act { p, api in p.reply(api, contactId: row.contactId, reply: reply) } },
+                onCancel: { act { p, api in p.cancel(api, contactId: row.contactId) } },
+                onChange: { forms.onChange(row) },
+                onRecord: { forms.onRecord(row) }
+            )
+        }
+        ErrorLine(text: actionError)
     }
 
     /// One binding call through the presenter; its sentence, if it failed, shows and is announced.
@@ -77,7 +97,8 @@ private struct UpcomingCard: View {
     let onReply: (ContactReply) -> Void
     let onCancel: () -> Void
     let onChange: () -> Void
-    /// "Cancel" asks once more in place: a cancelled contact cannot be taken back.
+    let onRecord: () -> Void
+    /// "Cancel" (or "Did not take place") asks once more in place: it cannot be taken back.
     @State private var confirming = false
 
     var body: some View {
@@ -102,6 +123,9 @@ private struct UpcomingCard: View {
                 if let answer = row.answer {
                     Text(answer).font(.subheadline.bold())
                 }
+                if let recorded = row.recorded {
+                    Text(recorded).font(.subheadline.bold())
+                }
             }
             .frame(maxWidth: .infinity, alignment: .leading)
             .accessibilityElement(children: .ignore)
@@ -113,7 +137,13 @@ private struct UpcomingCard: View {
                     AnswerButton(title: ui("contact_decline"), chosen: row.reply == .declined) { onReply(.declined) }
                 }
             }
-            if row.canChange {
+            if row.canRecord {
+                Button(action: onRecord) {
+                    Text(ui("contact_record")).frame(maxWidth: .infinity, minHeight: touchTarget)
+                }
+                .buttonStyle(.borderedProminent)
+            }
+            if row.canChange || row.canCancel {
                 HStack(spacing: 8) {
                     if confirming {
                         Button { confirming = false } label: {
@@ -124,19 +154,23 @@ private struct UpcomingCard: View {
                             confirming = false
                             onCancel()
                         } label: {
-                            Text(ui("contact_cancel_confirm")).frame(maxWidth: .infinity, minHeight: touchTarget)
+                            Text(row.cancelConfirm).frame(maxWidth: .infinity, minHeight: touchTarget)
                         }
                         .buttonStyle(.borderedProminent)
                         .tint(.red)
                     } else {
-                        Button(action: onChange) {
-                            Text(ui("contact_change")).frame(maxWidth: .infinity, minHeight: touchTarget)
+                        if row.canChange {
+                            Button(action: onChange) {
+                                Text(ui("contact_change")).frame(maxWidth: .infinity, minHeight: touchTarget)
+                            }
+                            .buttonStyle(.bordered)
                         }
-                        .buttonStyle(.bordered)
-                        Button { confirming = true } label: {
-                            Text(ui("contact_cancel")).frame(maxWidth: .infinity, minHeight: touchTarget)
+                        if row.canCancel {
+                            Button { confirming = true } label: {
+                                Text(row.cancelAction).frame(maxWidth: .infinity, minHeight: touchTarget)
+                            }
+                            .buttonStyle(.bordered)
                         }
-                        .buttonStyle(.bordered)
                     }
                 }
             }

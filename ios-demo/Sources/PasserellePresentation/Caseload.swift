@@ -1,8 +1,9 @@
 // The mentor's home screen as plain text: one row per mentee from one `caseload()` call, with
 // the last contact in words, the dose so far, the next follow-up, the next planned visit or call
-// (or that none is planned) and the badges (overdue follow-ups, open concerns). The order is the
-// core's ("most pressing first"); nothing here decides what is overdue or urgent, nor which
-// planned contact is next (not cancelled, not over), it only says it.
+// (or that none is planned), the badges (overdue follow-ups, open concerns) and how many
+// contacts over wait to be recorded. The order is the core's ("most pressing first"); nothing
+// here decides what is overdue or urgent, which planned contact is next (not cancelled, not
+// over), nor which wait to be recorded, it only says it.
 import Foundation
 import Passerelle
 
@@ -21,6 +22,8 @@ public struct CaseloadRow: Identifiable, Equatable {
     /// planned" when the core has none coming (`nextContactAt`).
     public let nextContact: String
     public let overdueBadge: String?
+    /// "2 contacts to record": contacts over that no check-in records yet (`contactsToRecord`).
+    public let toRecord: String?
     public let concernBadge: String?
     /// Whether the concern badge must stand out (an urgent concern).
     public let concernIsUrgent: Bool
@@ -67,13 +70,14 @@ public struct CaseloadPresenter {
             strings.text(.caseloadNextContact, time.whenPlanned(at: $0, now: now))
         } ?? strings.text(.caseloadNoNextContact)
         let overdue = entry.overdueFollowUps > 0 ? strings.plural(.caseloadOverdue, Int(entry.overdueFollowUps)) : nil
+        let toRecord = entry.contactsToRecord > 0 ? strings.plural(.caseloadToRecord, Int(entry.contactsToRecord)) : nil
         var concerns: String?
         if entry.openConcerns > 0 {
             let badge = strings.plural(.caseloadConcerns, Int(entry.openConcerns))
             concerns = entry.mostUrgentConcern.map { strings.text(.caseloadBadgeWithUrgency, badge, urgency($0)) } ?? badge
         }
         let needs = entry.communicationNeeds.map { need($0) }
-        let spoken = ([entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, nextContact, progress].compactMap { $0 } + needs)
+        let spoken = ([entry.survivorName, status, concerns, overdue, toRecord, lastContact, nextFollowUp, nextContact, progress].compactMap { $0 } + needs)
             .joined(separator: ". ")
         return CaseloadRow(
             mentorshipId: entry.mentorshipId,
@@ -85,6 +89,7 @@ public struct CaseloadPresenter {
             nextFollowUp: nextFollowUp,
             nextContact: nextContact,
             overdueBadge: overdue,
+            toRecord: toRecord,
             concernBadge: concerns,
             concernIsUrgent: entry.mostUrgentConcern == .urgent,
             needs: needs,

@@ -1,5 +1,6 @@
-// The check-in form's state, for recording a new check-in or amending one: what the mentor
-// chose, how it becomes the bindings' `CheckInInput`, and the errors to show under each field.
+// The check-in form's state, for recording a new check-in — of a contact that just happened, or
+// of a planned contact ("Record check-in") — or amending one: what the mentor chose, how it
+// becomes the bindings' `CheckInInput`, and the errors to show under each field.
 // The rules (duration range, text limits, dates) are the core's: the form sends what was
 // entered and places the core's `InvalidInput(field, problem)` under the matching field, so
 // the two apps can never disagree with the core about what is valid.
@@ -32,6 +33,8 @@ public struct CheckInForm: Equatable {
     public var mentorshipId: String
     /// The check-in being amended, or `nil` for a new one.
     public var amending: String?
+    /// The planned contact this check-in records, or `nil`; an amendment keeps it.
+    public var plannedContactId: String?
     public var occurredAt: Int64
     public var mode: ContactMode = .phone
     public var durationMinutes: Int = 30
@@ -55,14 +58,37 @@ public struct CheckInForm: Equatable {
 
     public var isAmendment: Bool { amending != nil }
 
+    /// Whether the form offers "now / 1 hour ago / yesterday": only for a contact that just
+    /// happened. An amendment keeps the contact's time, and a planned contact its planned start.
+    public var choosesWhen: Bool { amending == nil && plannedContactId == nil }
+
     /// A blank form for a contact that just happened.
     public static func new(mentorshipId: String, now: Int64) -> CheckInForm {
         CheckInForm(mentorshipId: mentorshipId, amending: nil, occurredAt: now)
     }
 
+    /// A form prefilled from a planned contact, to record it: its start, how and how long; the
+    /// check-in names it, so the core no longer counts it as waiting to be recorded.
+    public static func recording(_ contact: PlannedContact) -> CheckInForm {
+        var form = CheckInForm(mentorshipId: contact.mentorshipId, amending: nil, occurredAt: contact.startsAt)
+        form.plannedContactId = contact.id
+        form.mode = contact.mode
+        form.durationMinutes = Int(contact.durationMinutes)
+        return form
+    }
+
+    /// The form that records `contactId`, prefilled from one `plannedContact()` call. Blocking;
+    /// throws what the core refuses (`NotFound`, `NotAllowed`). Whether it may be recorded
+    /// (started, not cancelled, not recorded yet) is the core's to say when it is saved.
+    public static func loadRecording(_ api: Passerelle, contactId: String) throws -> CheckInForm {
+        try recording(api.plannedContact(contactId: contactId).contact)
+    }
+
     /// A form prefilled with a check-in's current version, to amend it.
     public static func amend(_ current: CheckIn) -> CheckInForm {
         var form = CheckInForm(mentorshipId: current.mentorshipId, amending: current.checkinId, occurredAt: current.occurredAt)
+        // Sent back unchanged: an amendment without it would stop recording the contact.
+        form.plannedContactId = current.plannedContactId
         form.mode = current.mode
         form.durationMinutes = Int(current.durationMinutes)
         form.reached = current.reached
@@ -151,7 +177,8 @@ public struct CheckInForm: Equatable {
             notes: notes,
             resourcesShared: resourcesShared,
             followUp: followUp ? FollowUp(action: followUpAction, dueAt: followUpDueAt ?? occurredAt) : nil,
-            concern: concern ? NewConcern(category: concernCategory, urgency: concernUrgency, summary: concernSummary) : nil
+            concern: concern ? NewConcern(category: concernCategory, urgency: concernUrgency, summary: concernSummary) : nil,
+            plannedContactId: plannedContactId
         )
     }
 

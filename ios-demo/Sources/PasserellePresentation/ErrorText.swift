@@ -2,7 +2,7 @@
 // bindings' own texts are for developers, so the sentence is chosen from the error's case; the
 // switch below has no default, so a new error case fails the build until it has a sentence. A
 // few of the core's refusals have a stable reason worth its own sentence ("the contact was
-// cancelled").
+// cancelled", "the contact is already recorded").
 import Foundation
 import Passerelle
 
@@ -42,6 +42,9 @@ public struct ErrorText {
             switch reason {
             case "the contact was cancelled": return strings.text(.errorContactCancelled)
             case "the contact is over": return strings.text(.errorContactOver)
+            // A second check-in naming the contact, or cancelling one a check-in records.
+            case "the contact is already recorded": return strings.text(.errorContactRecorded)
+            case "the contact has not started": return strings.text(.errorContactNotStarted)
             default: return strings.text(.errorInvalidState)
             }
         case .UnsentChanges(let count): return strings.plural(.errorUnsentChanges, Int(clamping: count))

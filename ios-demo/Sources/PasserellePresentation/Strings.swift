@@ -141,6 +141,8 @@ public enum TextKey: String, CaseIterable {
     case errorInvalidState = "error_invalid_state"
     case errorContactCancelled = "error_contact_cancelled"
     case errorContactOver = "error_contact_over"
+    case errorContactRecorded = "error_contact_recorded"
+    case errorContactNotStarted = "error_contact_not_started"
     case errorWrongKey = "error_wrong_key"
     case errorCorrupt = "error_corrupt"
     case errorNotEncrypted = "error_not_encrypted"
@@ -262,6 +264,12 @@ public enum TextKey: String, CaseIterable {
     case plannedNoReply = "planned_no_reply"
     case plannedCancelled = "planned_cancelled"
     case plannedNone = "planned_none"
+    case plannedRecorded = "planned_recorded"
+    case plannedNotRecorded = "planned_not_recorded"
+    case contactCancel = "contact_cancel"
+    case contactCancelConfirm = "contact_cancel_confirm"
+    case plannedNotHeld = "planned_not_held"
+    case plannedNotHeldConfirm = "planned_not_held_confirm"
 }
 
 /// Quantity strings, by key.
@@ -273,6 +281,7 @@ public enum PluralKey: String, CaseIterable {
     case timeMonths = "time_months"
     case caseloadOverdue = "caseload_overdue"
     case caseloadConcerns = "caseload_concerns"
+    case caseloadToRecord = "caseload_to_record"
     case conversationUnread = "conversation_unread"
     case errorRateLimited = "error_rate_limited"
     case problemTooLong = "problem_too_long"

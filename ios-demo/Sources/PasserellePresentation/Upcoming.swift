@@ -1,10 +1,13 @@
-// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`): what,
-// with whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note,
-// and the answer in words. Which side the phone's owner is on (`plannerSide`: the mentor or the
-// coordinator, or else the survivor or a caregiver they share with), who answered
-// (`repliedByName`), and whether they may answer (`canAnswer`) or move and cancel (`canChange`)
-// are all the core's, as are which contacts are still to come, their order, and that moving a
-// contact clears its answer: a refusal comes back as a sentence.
+// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`), and
+// the contacts over that wait to be recorded, from one `contactsToRecord()` call: what, with
+// whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note, the
+// answer in words, and on the planner's side whether a check-in records it. Which side the
+// phone's owner is on (`plannerSide`: the mentor or the coordinator, or else the survivor or a
+// caregiver they share with), who answered (`repliedByName`), which check-in records it
+// (`checkinId`), and whether they may answer (`canAnswer`), move (`canChange`), cancel
+// (`canCancel`) or record it (`canRecord`) are all the core's, as are which contacts are still
+// to come or wait to be recorded, their order, and that moving a contact clears its answer: a
+// refusal comes back as a sentence.
 import Foundation
 import Passerelle
 
@@ -33,8 +36,19 @@ public struct UpcomingRow: Identifiable, Equatable {
     public let reply: ContactReply?
     /// "I'll be there" / "Another time" show: the core's `canAnswer`.
     public let canAnswer: Bool
-    /// "Change" and "Cancel" show: the core's `canChange`.
+    /// "Change" shows: the core's `canChange` (a contact not over may be moved).
     public let canChange: Bool
+    /// The cancel button shows: the core's `canCancel`.
+    public let canCancel: Bool
+    /// Its words: "Cancel" for a contact not over, "Did not take place" for one over that nobody recorded.
+    public let cancelAction: String
+    /// The button that confirms it: "Yes, cancel it" or "Yes, it did not take place".
+    public let cancelConfirm: String
+    /// "Record check-in" shows: the core's `canRecord` (its mentor, once it has started).
+    public let canRecord: Bool
+    /// On the planner's side, "Recorded" once a check-in records it and "Not recorded yet" once it
+    /// is over without one; `nil` otherwise (the visited side never sees the case notes).
+    public let recorded: String?
     /// The contact itself.
     public let contact: PlannedContact
     /// Everything above in one sentence for VoiceOver, which reads a row as one element.
@@ -60,8 +74,9 @@ public struct UpcomingContactsPresenter {
 
     /// The collections the rows are made from: a screen showing them reloads when a write or a
     /// sync names one (a contact planned, moved, cancelled or answered names `planned_contact`;
-    /// an ended mentorship takes its contacts off; a renamed person).
-    public static let watched: Set<String> = ["planned_contact", "mentorship", "person"]
+    /// a check-in recording one names `checkin`; an ended mentorship takes its contacts off; a
+    /// renamed person).
+    public static let watched: Set<String> = ["planned_contact", "checkin", "mentorship", "person"]
 
     public init(strings: Strings, time: RelativeTime, labels: CheckInLabels, errors: ErrorText) {
         self.strings = strings
@@ -80,8 +95,17 @@ public struct UpcomingContactsPresenter {
         )
     }
 
+    /// The rows of `contactsToRecord()`: the contacts over that wait for a check-in. A screen
+    /// leaves the section out when there are none, so there is no sentence for that.
+    public func toRecord(_ contacts: [UpcomingContact], now: Int64) -> [UpcomingRow] {
+        contacts.map { row($0, now: now) }
+    }
+
     public func row(_ upcoming: UpcomingContact, now: Int64, ownerId: String? = nil) -> UpcomingRow {
         let contact = upcoming.contact
+        // Whether it is over is the core's (its clock), not read here.
+        let over = upcoming.plannerSide && contact.cancelledAt == nil && upcoming.over
+        let notHeld = over && upcoming.checkinId == nil // cancelling it says it did not take place
         let other = upcoming.plannerSide ? upcoming.survivorName : upcoming.mentorName
         let title = strings.text(.plannedWith, labels.mode(contact.mode), other)
         let relative = time.day(at: contact.startsAt, now: now)
@@ -92,6 +116,16 @@ public struct UpcomingContactsPresenter {
         let answer = cancelled == nil ? self.answer(upcoming, ownerId: ownerId) : nil
         let place = contact.place.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         let note = contact.note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        let recorded: String?
+        if !upcoming.plannerSide || cancelled != nil {
+            recorded = nil
+        } else if upcoming.checkinId != nil {
+            recorded = strings.text(.plannedRecorded)
+        } else if over {
+            recorded = strings.text(.plannedNotRecorded)
+        } else {
+            recorded = nil
+        }
         return UpcomingRow(
             contactId: contact.id,
             mentorshipId: contact.mentorshipId,
@@ -106,8 +140,13 @@ public struct UpcomingContactsPresenter {
             reply: contact.reply,
             canAnswer: upcoming.canAnswer,
             canChange: upcoming.canChange,
+            canCancel: upcoming.canCancel,
+            cancelAction: strings.text(notHeld ? .plannedNotHeld : .contactCancel),
+            cancelConfirm: strings.text(notHeld ? .plannedNotHeldConfirm : .contactCancelConfirm),
+            canRecord: upcoming.canRecord,
+            recorded: recorded,
             contact: contact,
-            spoken: [title, cancelled, starts, duration, place, note, answer].compactMap { $0 }.joined(separator: ". ")
+            spoken: [title, cancelled, starts, duration, place, note, answer, recorded].compactMap { $0 }.joined(separator: ". ")
         )
     }
 
@@ -133,7 +172,8 @@ public struct UpcomingContactsPresenter {
         attempt { _ = try api.replyToPlannedContact(contactId: contactId, reply: reply) }
     }
 
-    /// "Cancel": one call; `nil` when done, else the sentence to show. Blocking.
+    /// "Cancel", or "Did not take place" for a contact over that nobody recorded: one call; `nil`
+    /// when done, else the sentence to show. Blocking.
     public func cancel(_ api: Passerelle, contactId: String) -> String? {
         attempt { _ = try api.cancelPlannedContact(contactId: contactId) }
     }

@@ -1,7 +1,7 @@
 // The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
 // call) and checked word for word in English and French; the next planned visit or call comes
-// when the mentor plans one and goes when it is cancelled, and the screen hears both. Mirrors
-// CaseloadPresenterTest.kt.
+// when the mentor plans one and goes when it is cancelled, and the screen hears both; the
+// contacts over that wait to be recorded are counted in words. Mirrors CaseloadPresenterTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -102,6 +102,33 @@ final class CaseloadPresenterTests: XCTestCase {
         XCTAssertEqual(fr.overdueBadge, "2 suivis en retard")
         XCTAssertEqual(fr.concernBadge, "2 inquiétudes en cours : pas urgent")
         XCTAssertEqual(fr.nextFollowUp, "Suivi prévu il y a 2 jours")
+    }
+
+    func testContactsWaitingToBeRecordedAreCounted() throws {
+        let p = try TestProgramme(self)
+        let now = nowMillis()
+        _ = try p.mentee("Sophie")
+        let entry = try XCTUnwrap(p.api.caseload().first)
+        let en = presenter(english)
+        let fr = presenter(french)
+
+        // Nothing over waits to be recorded: nothing said.
+        XCTAssertEqual(entry.contactsToRecord, 0)
+        XCTAssertNil(en.row(entry, now: now).toRecord)
+        XCTAssertEqual(en.row(entry, now: now).spoken, "Sophie. No contact yet. No visit or call planned. Contacts: 0 of 6")
+
+        // The core's count once contacts are over (the bindings have no clock to move it).
+        func waiting(_ count: UInt32) -> CaseloadEntry {
+            var copy = entry
+            copy.contactsToRecord = count
+            return copy
+        }
+        let one = en.row(waiting(1), now: now)
+        XCTAssertEqual(one.toRecord, "1 contact to record")
+        XCTAssertEqual(one.spoken, "Sophie. 1 contact to record. No contact yet. No visit or call planned. Contacts: 0 of 6")
+        XCTAssertEqual(en.row(waiting(3), now: now).toRecord, "3 contacts to record")
+        XCTAssertEqual(fr.row(waiting(1), now: now).toRecord, "1 contact à noter")
+        XCTAssertEqual(fr.row(waiting(3), now: now).toRecord, "3 contacts à noter")
     }
 
     func testTheNextPlannedContactComesAndGoes() throws {

@@ -1,6 +1,6 @@
 // The check-in form against a real store: what it builds, what it saves, and that each of the
 // core's InvalidInput(field, problem) lands under the right field in the right language — and
-// that a refused form saved nothing. Mirrors CheckInFormTest.kt.
+// that a refused form saved nothing; a planned contact fills it in. Mirrors CheckInFormTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -120,6 +120,41 @@ final class CheckInFormTests: XCTestCase {
         XCTAssertEqual(row.summary, "Phone · 45 minutes · today")
         XCTAssertEqual(row.corrected, "Corrected")
         XCTAssertEqual(row.spoken, "Phone. 45 minutes. today. Feeling: Bad, 2 of 5. Corrected")
+    }
+
+    func testAPlannedContactFillsTheFormIn() throws {
+        let p = try TestProgramme(self)
+        let sophie = try p.mentee("Sophie")
+        let now = nowMillis()
+        let startsAt = now + 2 * hour
+        let visit = try p.api.planContact(
+            mentorshipId: sophie,
+            details: ContactDetails(startsAt: startsAt, durationMinutes: 45, mode: .homeVisit, place: "At home", note: nil)
+        )
+
+        // "Record check-in": one plannedContact() call, then its start, how and how long.
+        let form = try CheckInForm.loadRecording(p.api, contactId: visit.id)
+        XCTAssertEqual(form.mentorshipId, sophie)
+        XCTAssertNil(form.amending)
+        XCTAssertEqual(form.plannedContactId, visit.id)
+        XCTAssertEqual(form.occurredAt, startsAt)
+        XCTAssertEqual(form.mode, .homeVisit)
+        XCTAssertEqual(form.durationMinutes, 45)
+        XCTAssertFalse(form.isAmendment)
+        XCTAssertFalse(form.choosesWhen, "it keeps its planned start")
+        XCTAssertTrue(CheckInForm.new(mentorshipId: sophie, now: now).choosesWhen)
+        XCTAssertEqual(form.withNotes("Walked to the market.").toInput().plannedContactId, visit.id)
+        XCTAssertNil(CheckInForm.new(mentorshipId: sophie, now: now).toInput().plannedContactId)
+
+        // Not started yet: the core refuses, in a sentence above the form, and nothing is saved.
+        let early = try rejected(form, p)
+        XCTAssertEqual(early.formError, "This visit or call has not started yet.")
+        XCTAssertEqual(early.errors, [:])
+        XCTAssertEqual(try rejected(form, p, fr).formError, "Cette visite ou cet appel n'a pas encore commencé.")
+
+        // A check-in that records no planned contact is amended naming none.
+        let plain = try saved(CheckInForm.new(mentorshipId: sophie, now: now), p).checkin
+        XCTAssertNil(CheckInForm.amend(try p.api.checkin(checkinId: plain.checkinId)).plannedContactId)
     }
 
     func testErrorsWithoutAFieldGoAboveTheForm() throws {

@@ -1,8 +1,8 @@
 // Every PasserelleError case has its own short sentence in both languages; the core's stable
-// refusals of a planned contact (cancelled, over) have theirs; real failures from the store and
-// the network come out as those sentences; the core's rule phrases become field sentences; and
-// both forms place a refusal under its field or above the form through the one helper. Mirrors
-// ErrorTextTest.kt.
+// refusals of a planned contact (cancelled, over, already recorded, not started) have theirs;
+// real failures from the store and the network come out as those sentences; the core's rule
+// phrases become field sentences; and both forms place a refusal under its field or above the
+// form through the one helper. Mirrors ErrorTextTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -75,6 +75,17 @@ final class ErrorTextTests: XCTestCase {
         XCTAssertEqual(en.sentence(PasserelleError.InvalidState(reason: "the mentorship has ended")), "This is not possible right now.")
         XCTAssertEqual(fr.sentence(PasserelleError.InvalidState(reason: "ending twice")), "Ce n'est pas possible pour le moment.")
         XCTAssertEqual(Set([cancelled, over, PasserelleError.InvalidState(reason: "x")].map { en.sentence($0) }).count, 3)
+    }
+
+    func testARecordedOrNotStartedContactIsSaidPlainly() {
+        let recorded = PasserelleError.InvalidState(reason: "the contact is already recorded")
+        let notStarted = PasserelleError.InvalidState(reason: "the contact has not started")
+        XCTAssertEqual(en.sentence(recorded), "This visit or call is already recorded.")
+        XCTAssertEqual(fr.sentence(recorded), "Cette visite ou cet appel est déjà noté.")
+        XCTAssertEqual(en.sentence(notStarted), "This visit or call has not started yet.")
+        XCTAssertEqual(fr.sentence(notStarted), "Cette visite ou cet appel n'a pas encore commencé.")
+        let others = ["the contact was cancelled", "the contact is over", "x"].map { en.sentence(PasserelleError.InvalidState(reason: $0)) }
+        XCTAssertEqual(Set(others + [en.sentence(recorded), en.sentence(notStarted)]).count, 5)
     }
 
     func testARefusalIsPlacedUnderItsFieldOrAboveTheForm() {

@@ -7,7 +7,10 @@
 // through `plannedContact`; moving it clears the answer while changing only its note does not; a
 // start already past, a place or a note too long and a length out of range land under their
 // fields as sentences; the change bus hears `planned_contact`; and the roles the core refuses are
-// told so in a sentence. Mirrors UpcomingContactsTest.kt. Days are the locale's own
+// told so in a sentence. A call under way is recorded from its row through the check-in form
+// ("Recorded" on the planner's side only, a second record refused in its own sentence), and a
+// contact over is worded from the core's flags ("Not recorded yet", "Did not take place").
+// Mirrors UpcomingContactsTest.kt. Days are the locale's own
 // pattern: English "Tuesday, December 3 at 2:00 PM" where the JVM says "Tuesday 3 December at
 // 2:00 PM"; French "mardi 3 décembre à 14:00" on both.
 import Foundation
@@ -128,6 +131,11 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertNil(mine.cancelled)
         XCTAssertFalse(mine.canAnswer, "the mentor does not answer his own visit")
         XCTAssertTrue(mine.canChange)
+        XCTAssertTrue(mine.canCancel)
+        XCTAssertEqual(mine.cancelAction, "Cancel")
+        XCTAssertEqual(mine.cancelConfirm, "Yes, cancel it")
+        XCTAssertFalse(mine.canRecord, "not started yet")
+        XCTAssertNil(mine.recorded, "still to come: neither recorded nor waiting")
         XCTAssertEqual(mine.spoken, "Home visit with Sophie. \(starts). 1 hour. At home. Bring the housing form. No answer yet")
 
         try v.asSophie()
@@ -137,6 +145,8 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertNil(hers.answer, "nothing said before she answers")
         XCTAssertTrue(hers.canAnswer)
         XCTAssertFalse(hers.canChange)
+        XCTAssertFalse(hers.canCancel)
+        XCTAssertFalse(hers.canRecord)
         XCTAssertEqual(hers.spoken, "Home visit with Marc. \(starts). 1 hour. At home. Bring the housing form")
 
         let inFrench = try v.rows(fr, now: now).rows[0]
@@ -144,6 +154,9 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertEqual(inFrench.starts, capitalized(fr.time.dayAndTime(at: start, now: now)) + " (dans 2 jours)")
         XCTAssertTrue(inFrench.starts.hasSuffix(" à 14:00 (dans 2 jours)"), inFrench.starts)
         XCTAssertEqual(inFrench.duration, "1 heure")
+        try v.asMarc()
+        let marcsInFrench = try v.rows(fr, now: now).rows[0]
+        XCTAssertEqual([marcsInFrench.cancelAction, marcsInFrench.cancelConfirm], ["Annuler", "Oui, annuler"])
     }
 
     func testHerAnswerReadsBackOnBothSides() throws {
@@ -188,6 +201,8 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertEqual(mine.cancelled, "Cancelled")
         XCTAssertNil(mine.answer, "the answer to a cancelled contact no longer matters")
         XCTAssertFalse(mine.canChange, "no Change or Cancel once cancelled")
+        XCTAssertFalse(mine.canCancel)
+        XCTAssertNil(mine.recorded, "a cancelled contact waits for no check-in")
         XCTAssertFalse(mine.canAnswer)
         XCTAssertEqual(mine.spoken, "Home visit with Sophie. Cancelled. \(mine.starts). 1 hour. At home. Bring the housing form")
         XCTAssertEqual(try v.only(fr).cancelled, "Annulé")
@@ -293,6 +308,132 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertTrue(refused.errors.isEmpty)
     }
 
+    /// Marc plans a phone call two seconds ahead and waits for it to start: the bindings have no
+    /// clock to move and a contact cannot be planned in the past. It lasts 5 minutes, so it is
+    /// under way (recordable), not over. Returns its id.
+    private func callUnderWay(_ v: Visit) throws -> String {
+        let startsAt = nowMillis() + 2_000
+        let id = try v.api.planContact(
+            mentorshipId: v.mentorshipId,
+            details: ContactDetails(startsAt: startsAt, durationMinutes: 5, mode: .phone, place: nil, note: nil)
+        ).id
+        Thread.sleep(forTimeInterval: Double(max(0, startsAt - nowMillis()) + 200) / 1000)
+        return id
+    }
+
+    func testAStartedContactIsRecordedFromItsRow() throws {
+        let v = try Visit(self)
+        let id = try callUnderWay(v)
+        let started = try v.only(en)
+        XCTAssertEqual(started.contactId, id)
+        XCTAssertTrue(started.canRecord, "its mentor may record it once it has started")
+        XCTAssertNil(started.recorded, "under way: not waiting to be recorded yet")
+        XCTAssertTrue(started.canChange && started.canCancel)
+        XCTAssertEqual(started.cancelAction, "Cancel", "not over: cancelling it is still a cancellation")
+        // Not over yet, so nothing waits to be recorded.
+        XCTAssertEqual(en.upcoming.toRecord(try v.api.contactsToRecord(mentorshipId: v.mentorshipId), now: nowMillis()), [])
+
+        // "Record check-in" opens the form filled in from the contact; saving it records it, and
+        // the screens showing the rows hear it.
+        let heard = Heard()
+        v.api.setChangeObserver(observer: heard)
+        let form = try CheckInForm.loadRecording(v.api, contactId: started.contactId).withWellbeing(.good)
+        guard case .saved(let recording) = form.submit(v.api, errors: en.errors) else {
+            return XCTFail("a started contact is recorded")
+        }
+        v.api.setChangeObserver(observer: nil)
+        let saved = recording.checkin
+        XCTAssertEqual(saved.plannedContactId, id)
+        XCTAssertTrue(heard.collections.contains("checkin") && UpcomingContactsPresenter.watched.contains("checkin"), "\(heard.collections)")
+
+        let recorded = try v.only(en)
+        XCTAssertEqual(recorded.recorded, "Recorded")
+        XCTAssertFalse(recorded.canRecord, "recorded once")
+        XCTAssertTrue(recorded.spoken.hasSuffix(". No answer yet. Recorded"), recorded.spoken)
+        XCTAssertEqual(try v.only(fr).recorded, "Noté")
+
+        // The same form saved again (opened twice): refused in its own sentence, nothing saved.
+        let queued = try v.api.outboxLen()
+        for (errors, sentence) in [(en.errors, "This visit or call is already recorded."), (fr.errors, "Cette visite ou cet appel est déjà noté.")] {
+            guard case .rejected(let twice) = form.submit(v.api, errors: errors) else {
+                return XCTFail("recorded twice")
+            }
+            XCTAssertEqual(twice.formError, sentence)
+        }
+        XCTAssertEqual(try v.api.outboxLen(), queued)
+
+        // Correcting the check-in keeps it recording the contact.
+        let amend = CheckInForm.amend(try v.api.checkin(checkinId: saved.checkinId))
+        XCTAssertEqual(amend.plannedContactId, id)
+        guard case .saved = amend.withDuration(20).withReason("A shorter call").submit(v.api, errors: en.errors) else {
+            return XCTFail("the correction is refused")
+        }
+        XCTAssertEqual(try v.only(en).recorded, "Recorded")
+
+        // Sophie sees the call, never whether it was recorded: the case notes are not hers.
+        try v.asSophie()
+        let hers = try v.only(en)
+        XCTAssertNil(hers.recorded)
+        XCTAssertFalse(hers.canRecord)
+        XCTAssertFalse(hers.canCancel)
+    }
+
+    func testAContactOverIsWordedFromWhatTheCoreSays() throws {
+        let v = try Visit(self)
+        let now = nowMillis()
+        plan(v, now: now)
+        let planned = try v.api.upcomingContacts(mentorshipId: nil)[0]
+        // What the core says of it once it is over, unrecorded (the bindings have no clock to
+        // move): no change, a cancel that says it did not take place, and record it.
+        var waiting = planned
+        waiting.over = true
+        waiting.canChange = false
+        waiting.canCancel = true
+        waiting.canRecord = true
+        waiting.checkinId = nil
+        let row = en.upcoming.row(waiting, now: now)
+        XCTAssertEqual(row.recorded, "Not recorded yet")
+        XCTAssertFalse(row.canChange)
+        XCTAssertTrue(row.canCancel && row.canRecord)
+        XCTAssertEqual(row.cancelAction, "Did not take place")
+        XCTAssertEqual(row.cancelConfirm, "Yes, it did not take place")
+        XCTAssertTrue(row.spoken.hasSuffix(". No answer yet. Not recorded yet"), row.spoken)
+        let inFrench = fr.upcoming.row(waiting, now: now)
+        XCTAssertEqual([inFrench.recorded, inFrench.cancelAction, inFrench.cancelConfirm], ["Pas encore noté", "N'a pas eu lieu", "Oui, il n'a pas eu lieu"])
+        // The rows of contactsToRecord() read the same, and none means no section at all.
+        XCTAssertEqual(en.upcoming.toRecord([waiting], now: now), [row])
+        XCTAssertEqual(en.upcoming.toRecord([], now: now), [])
+
+        // The coordinator's phone: the same words, without "Record check-in" (the mentor's).
+        var coordinators = waiting
+        coordinators.canRecord = false
+        let theirs = en.upcoming.row(coordinators, now: now)
+        XCTAssertEqual([theirs.recorded, theirs.cancelAction], ["Not recorded yet", "Did not take place"])
+        XCTAssertFalse(theirs.canRecord)
+
+        // Recorded: said so, and nothing left to do.
+        var recorded = waiting
+        recorded.canCancel = false
+        recorded.canRecord = false
+        recorded.checkinId = planned.contact.id
+        let done = en.upcoming.row(recorded, now: now)
+        XCTAssertEqual(done.recorded, "Recorded")
+        XCTAssertFalse(done.canCancel || done.canRecord || done.canChange)
+
+        // Cancelled, it waits for nothing; and the visited side is never told either way.
+        var cancelled = planned
+        cancelled.contact.cancelledAt = now
+        cancelled.canChange = false
+        cancelled.canCancel = false
+        XCTAssertNil(en.upcoming.row(cancelled, now: now).recorded)
+        var visited = waiting
+        visited.plannerSide = false
+        visited.canCancel = false
+        visited.canRecord = false
+        XCTAssertNil(en.upcoming.row(visited, now: now).recorded)
+        XCTAssertEqual(en.upcoming.row(visited, now: now).cancelAction, "Cancel")
+    }
+
     func testTheStepsStayWithinTheDayAndTheAllowedLength() {
         let form = PlanContactForm.new(mentorshipId: "m", now: 0)
         XCTAssertEqual([form.daysAhead, form.minuteOfDay, form.durationMinutes], [1, 10 * 60, 60])
@@ -339,7 +480,9 @@ final class UpcomingContactsTests: XCTestCase {
         XCTAssertEqual(hers.title, "Home visit with Sophie", "the coordinator reads the mentor's side")
         XCTAssertEqual(hers.answer, "No answer yet")
         XCTAssertTrue(hers.canChange)
+        XCTAssertTrue(hers.canCancel)
         XCTAssertFalse(hers.canAnswer)
+        XCTAssertFalse(hers.canRecord, "only its mentor records a contact")
         // And she may indeed move it: through the form, loaded by its id.
         let moved = try PlanContactForm.loadChange(v.api, contactId: hers.contactId, time: en.time, now: now).withDaysAhead(3)
         guard case .saved = moved.submit(v.api, time: en.time, errors: en.errors) else {

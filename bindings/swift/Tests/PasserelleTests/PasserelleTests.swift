@@ -265,6 +265,69 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(try api.outboxLen(), queued)
     }
 
+    func testAStartedPlannedContactIsRecordedByOneCheckIn() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrolProgramme(api)
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        // The bindings have no clock to move and a contact cannot be planned in the past: a
+        // call planned two seconds ahead has started once we wait, and lasts well beyond.
+        let startsAt = nowMillis() + 2_000
+        let call = try api.planContact(
+            mentorshipId: p.mentorshipId,
+            details: ContactDetails(startsAt: startsAt, durationMinutes: 5, mode: .phone, place: nil, note: nil)
+        )
+        XCTAssertNil(checkIn(p.mentorshipId, at: startsAt).plannedContactId, "a check-in records no contact unless it names one")
+        var recording = checkIn(p.mentorshipId, at: startsAt)
+        recording.plannedContactId = call.id
+
+        // Not started yet: nothing to record, and a check-in naming it is refused.
+        XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
+        XCTAssertThrowsError(try api.recordCheckin(input: recording)) { error in
+            XCTAssertEqual(error as? PasserelleError, .InvalidState(reason: "the contact has not started"))
+        }
+
+        Thread.sleep(forTimeInterval: Double(max(0, startsAt - nowMillis()) + 200) / 1000)
+        let started = try api.plannedContact(contactId: call.id)
+        XCTAssertTrue(started.canRecord, "started, not cancelled, not recorded")
+        XCTAssertNil(started.checkinId)
+        XCTAssertTrue(started.canChange && started.canCancel, "not over: it may still be moved or cancelled")
+        // Started but not over: not yet waiting to be recorded.
+        XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty)
+        XCTAssertTrue(try api.contactsToRecord(mentorshipId: p.mentorshipId).isEmpty)
+        XCTAssertEqual(try api.caseload()[0].contactsToRecord, 0)
+
+        let recorded = try api.recordCheckin(input: recording).checkin
+        XCTAssertEqual(recorded.plannedContactId, call.id)
+        XCTAssertEqual(try api.checkin(checkinId: recorded.checkinId).plannedContactId, call.id)
+        let after = try api.plannedContact(contactId: call.id)
+        XCTAssertEqual(after.checkinId, recorded.checkinId)
+        XCTAssertFalse(after.canRecord, "recorded once")
+        XCTAssertEqual(try api.upcomingContacts(mentorshipId: p.mentorshipId).map { $0.checkinId }, [recorded.checkinId])
+
+        // A second check-in naming it: the typed error, nothing saved.
+        let queued = try api.outboxLen()
+        XCTAssertThrowsError(try api.recordCheckin(input: recording)) { error in
+            XCTAssertEqual(error as? PasserelleError, .InvalidState(reason: "the contact is already recorded"))
+        }
+        XCTAssertEqual(try api.outboxLen(), queued)
+
+        // Correcting the check-in that records it keeps recording it.
+        var shorter = recording
+        shorter.durationMinutes = 20
+        let amended = try api.amendCheckin(checkinId: recorded.checkinId, input: shorter, reason: "shorter call").checkin
+        XCTAssertEqual(amended.plannedContactId, call.id)
+        XCTAssertEqual(try api.plannedContact(contactId: call.id).checkinId, recorded.checkinId)
+
+        // Only its mentor records it: not the coordinator, who plans too, nor the survivor.
+        _ = try api.setDeviceOwner(personId: p.coordinator.id)
+        XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
+        XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty, "the coordinator is no one's mentor here")
+        _ = try api.setDeviceOwner(personId: p.survivor.id)
+        XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
+        XCTAssertFalse(try api.plannedContact(contactId: call.id).canCancel)
+        XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty)
+    }
+
     func testMatchingASurvivorWithAMentorAndTheMentorRoster() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         let p = try enrolProgramme(api) // Marc: fr, en; 3 places; mentors Sophie

@@ -270,6 +270,63 @@ class PasserelleTest {
     }
 
     @Test
+    fun aStartedPlannedContactIsRecordedByOneCheckIn() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrolProgramme(api)
+            api.setDeviceOwner(p.mentor.id)
+            // The bindings have no clock to move and a contact cannot be planned in the past: a
+            // call planned two seconds ahead has started once we wait, and lasts well beyond.
+            val startsAt = System.currentTimeMillis() + 2_000
+            val call = api.planContact(p.mentorshipId, ContactDetails(startsAt, 5u, ContactMode.PHONE, null, null))
+            val recording = checkIn(p.mentorshipId, startsAt).copy(plannedContactId = call.id)
+            assertNull(checkIn(p.mentorshipId, startsAt).plannedContactId, "a check-in records no contact unless it names one")
+
+            // Not started yet: nothing to record, and a check-in naming it is refused.
+            assertFalse(api.plannedContact(call.id).canRecord)
+            val early = assertFailsWith<PasserelleException.InvalidState> { api.recordCheckin(recording) }
+            assertEquals("the contact has not started", early.reason)
+
+            Thread.sleep(maxOf(0L, startsAt - System.currentTimeMillis()) + 200)
+            val started = api.plannedContact(call.id)
+            assertTrue(started.canRecord, "started, not cancelled, not recorded")
+            assertNull(started.checkinId)
+            assertTrue(started.canChange && started.canCancel, "not over: it may still be moved or cancelled")
+            // Started but not over: not yet waiting to be recorded.
+            assertTrue(api.contactsToRecord(null).isEmpty())
+            assertTrue(api.contactsToRecord(p.mentorshipId).isEmpty())
+            assertEquals(0u, api.caseload()[0].contactsToRecord)
+
+            val recorded = api.recordCheckin(recording).checkin
+            assertEquals(call.id, recorded.plannedContactId)
+            assertEquals(call.id, api.checkin(recorded.checkinId).plannedContactId)
+            val after = api.plannedContact(call.id)
+            assertEquals(recorded.checkinId, after.checkinId)
+            assertFalse(after.canRecord, "recorded once")
+            assertEquals(listOf(recorded.checkinId), api.upcomingContacts(p.mentorshipId).map { it.checkinId })
+
+            // A second check-in naming it: the typed error, nothing saved.
+            val queued = api.outboxLen()
+            val twice = assertFailsWith<PasserelleException.InvalidState> { api.recordCheckin(recording) }
+            assertEquals("the contact is already recorded", twice.reason)
+            assertEquals(queued, api.outboxLen())
+
+            // Correcting the check-in that records it keeps recording it.
+            val amended = api.amendCheckin(recorded.checkinId, recording.copy(durationMinutes = 20u), "shorter call").checkin
+            assertEquals(call.id, amended.plannedContactId)
+            assertEquals(recorded.checkinId, api.plannedContact(call.id).checkinId)
+
+            // Only its mentor records it: not the coordinator, who plans too, nor the survivor.
+            api.setDeviceOwner(p.coordinator.id)
+            assertFalse(api.plannedContact(call.id).canRecord)
+            assertTrue(api.contactsToRecord(null).isEmpty(), "the coordinator is no one's mentor here")
+            api.setDeviceOwner(p.survivor.id)
+            assertFalse(api.plannedContact(call.id).canRecord)
+            assertFalse(api.plannedContact(call.id).canCancel)
+            assertTrue(api.contactsToRecord(null).isEmpty())
+        }
+    }
+
+    @Test
     fun wipingThePhoneRefusesUnsentChangesThenKeepsNothingPersonal() {
         Passerelle.open(dbPath(), randomKey()).use { api ->
             val p = enrolProgramme(api)

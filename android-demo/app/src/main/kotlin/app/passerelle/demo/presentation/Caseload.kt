@@ -1,8 +1,9 @@
 // The mentor's home screen as plain text: one row per mentee from one `caseload()` call, with
 // the last contact in words, the dose so far, the next follow-up, the next planned visit or call
-// (or that none is planned) and the badges (overdue follow-ups, open concerns). The order is the
-// core's ("most pressing first"); nothing here decides what is overdue or urgent, nor which
-// planned contact is next (not cancelled, not over), it only says it.
+// (or that none is planned), the badges (overdue follow-ups, open concerns) and how many
+// contacts over wait to be recorded. The order is the core's ("most pressing first"); nothing
+// here decides what is overdue or urgent, which planned contact is next (not cancelled, not
+// over), nor which wait to be recorded, it only says it.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.CaseloadEntry
@@ -26,6 +27,8 @@ data class CaseloadRow(
      */
     val nextContact: String,
     val overdueBadge: String?,
+    /** "2 contacts to record": contacts over that no check-in records yet (`contactsToRecord`). */
+    val toRecord: String?,
     val concernBadge: String?,
     /** Whether the concern badge must stand out (an urgent concern). */
     val concernIsUrgent: Boolean,
@@ -56,6 +59,9 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
         val overdue = entry.overdueFollowUps.toInt()
             .takeIf { it > 0 }
             ?.let { strings.plural(Plural.CASELOAD_OVERDUE, it) }
+        val toRecord = entry.contactsToRecord.toInt()
+            .takeIf { it > 0 }
+            ?.let { strings.plural(Plural.CASELOAD_TO_RECORD, it) }
         val concerns = entry.openConcerns.toInt()
             .takeIf { it > 0 }
             ?.let { count ->
@@ -65,7 +71,7 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
                     ?: badge
             }
         val needs = entry.communicationNeeds.map { need(it) }
-        val spoken = listOfNotNull(entry.survivorName, status, concerns, overdue, lastContact, nextFollowUp, nextContact, progress)
+        val spoken = listOfNotNull(entry.survivorName, status, concerns, overdue, toRecord, lastContact, nextFollowUp, nextContact, progress)
             .plus(needs)
             .joinToString(". ")
         return CaseloadRow(
@@ -78,6 +84,7 @@ class CaseloadPresenter(private val strings: Strings, private val time: Relative
             nextFollowUp = nextFollowUp,
             nextContact = nextContact,
             overdueBadge = overdue,
+            toRecord = toRecord,
             concernBadge = concerns,
             concernIsUrgent = entry.mostUrgentConcern == Urgency.URGENT,
             needs = needs,

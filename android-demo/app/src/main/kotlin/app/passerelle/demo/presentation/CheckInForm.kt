@@ -1,5 +1,6 @@
-// The check-in form's state, for recording a new check-in or amending one: what the mentor
-// chose, how it becomes the bindings' `CheckInInput`, and the errors to show under each field.
+// The check-in form's state, for recording a new check-in — of a contact that just happened, or
+// of a planned contact ("Record check-in") — or amending one: what the mentor chose, how it
+// becomes the bindings' `CheckInInput`, and the errors to show under each field.
 // The rules (duration range, text limits, dates) are the core's: the form sends what was
 // entered and places the core's `InvalidInput(field, problem)` under the matching field, so
 // the two apps can never disagree with the core about what is valid.
@@ -14,6 +15,7 @@ import app.passerelle.core.ContactMode
 import app.passerelle.core.Dimension
 import app.passerelle.core.FollowUp
 import app.passerelle.core.NewConcern
+import app.passerelle.core.PlannedContact
 import app.passerelle.core.Reached
 import app.passerelle.core.RecordedCheckIn
 import app.passerelle.core.Urgency
@@ -32,6 +34,8 @@ data class CheckInForm(
     val mentorshipId: String,
     /** The check-in being amended, or `null` for a new one. */
     val amending: String?,
+    /** The planned contact this check-in records, or `null`; an amendment keeps it. */
+    val plannedContactId: String? = null,
     val occurredAt: Long,
     val mode: ContactMode = ContactMode.PHONE,
     val durationMinutes: Int = 30,
@@ -54,6 +58,12 @@ data class CheckInForm(
     val formError: String? = null,
 ) {
     val isAmendment: Boolean get() = amending != null
+
+    /**
+     * Whether the form offers "now / 1 hour ago / yesterday": only for a contact that just
+     * happened. An amendment keeps the contact's time, and a planned contact its planned start.
+     */
+    val choosesWhen: Boolean get() = amending == null && plannedContactId == null
 
     fun withOccurredHoursAgo(hours: Int, now: Long) = edit(FormField.WHEN).copy(occurredAt = now - hours * HOUR_MS)
     fun withMode(mode: ContactMode) = copy(mode = mode, formError = null)
@@ -91,6 +101,7 @@ data class CheckInForm(
         resourcesShared = resourcesShared,
         followUp = if (followUp) FollowUp(action = followUpAction, dueAt = followUpDueAt ?: occurredAt) else null,
         concern = if (concern) NewConcern(category = concernCategory, urgency = concernUrgency, summary = concernSummary) else null,
+        plannedContactId = plannedContactId,
     )
 
     /** Saves with one binding call: `recordCheckin`, or `amendCheckin` when amending. Blocking. */
@@ -109,10 +120,32 @@ data class CheckInForm(
         /** A blank form for a contact that just happened. */
         fun new(mentorshipId: String, now: Long) = CheckInForm(mentorshipId = mentorshipId, amending = null, occurredAt = now)
 
+        /**
+         * A form prefilled from a planned contact, to record it: its start, how and how long; the
+         * check-in names it, so the core no longer counts it as waiting to be recorded.
+         */
+        fun recording(contact: PlannedContact) = CheckInForm(
+            mentorshipId = contact.mentorshipId,
+            amending = null,
+            plannedContactId = contact.id,
+            occurredAt = contact.startsAt,
+            mode = contact.mode,
+            durationMinutes = contact.durationMinutes.toInt(),
+        )
+
+        /**
+         * The form that records [contactId], prefilled from one `plannedContact()` call. Blocking;
+         * throws what the core refuses (`NotFound`, `NotAllowed`). Whether it may be recorded
+         * (started, not cancelled, not recorded yet) is the core's to say when it is saved.
+         */
+        fun loadRecording(api: Passerelle, contactId: String): CheckInForm = recording(api.plannedContact(contactId).contact)
+
         /** A form prefilled with a check-in's current version, to amend it. */
         fun amend(current: CheckIn) = CheckInForm(
             mentorshipId = current.mentorshipId,
             amending = current.checkinId,
+            // Sent back unchanged: an amendment without it would stop recording the contact.
+            plannedContactId = current.plannedContactId,
             occurredAt = current.occurredAt,
             mode = current.mode,
             durationMinutes = current.durationMinutes.toInt(),

@@ -2,7 +2,8 @@
 // bindings' own texts are for developers (and Kotlin's `message` is a field dump), so the
 // sentence is chosen from the exception's type; the `when` below is exhaustive over the
 // sealed class, so a new error variant fails the build until it has a sentence. A few of the
-// core's refusals have a stable reason worth its own sentence ("the contact was cancelled").
+// core's refusals have a stable reason worth its own sentence ("the contact was cancelled", "the
+// contact is already recorded").
 package app.passerelle.demo.presentation
 
 import app.passerelle.PasserelleException
@@ -26,6 +27,9 @@ class ErrorText(private val strings: Strings) {
             when (error.reason) {
                 "the contact was cancelled" -> Text.ERROR_CONTACT_CANCELLED
                 "the contact is over" -> Text.ERROR_CONTACT_OVER
+                // A second check-in naming the contact, or cancelling one a check-in records.
+                "the contact is already recorded" -> Text.ERROR_CONTACT_RECORDED
+                "the contact has not started" -> Text.ERROR_CONTACT_NOT_STARTED
                 else -> Text.ERROR_INVALID_STATE
             },
         )

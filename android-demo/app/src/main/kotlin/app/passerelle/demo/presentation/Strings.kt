@@ -97,6 +97,8 @@ enum class Text(val key: String) {
     ERROR_INVALID_STATE("error_invalid_state"),
     ERROR_CONTACT_CANCELLED("error_contact_cancelled"),
     ERROR_CONTACT_OVER("error_contact_over"),
+    ERROR_CONTACT_RECORDED("error_contact_recorded"),
+    ERROR_CONTACT_NOT_STARTED("error_contact_not_started"),
     ERROR_WRONG_KEY("error_wrong_key"),
     ERROR_CORRUPT("error_corrupt"),
     ERROR_NOT_ENCRYPTED("error_not_encrypted"),
@@ -218,6 +220,12 @@ enum class Text(val key: String) {
     PLANNED_NO_REPLY("planned_no_reply"),
     PLANNED_CANCELLED("planned_cancelled"),
     PLANNED_NONE("planned_none"),
+    PLANNED_RECORDED("planned_recorded"),
+    PLANNED_NOT_RECORDED("planned_not_recorded"),
+    CONTACT_CANCEL("contact_cancel"),
+    CONTACT_CANCEL_CONFIRM("contact_cancel_confirm"),
+    PLANNED_NOT_HELD("planned_not_held"),
+    PLANNED_NOT_HELD_CONFIRM("planned_not_held_confirm"),
 }
 
 /** Quantity strings, by resource name. */
@@ -229,6 +237,7 @@ enum class Plural(val key: String) {
     TIME_MONTHS("time_months"),
     CASELOAD_OVERDUE("caseload_overdue"),
     CASELOAD_CONCERNS("caseload_concerns"),
+    CASELOAD_TO_RECORD("caseload_to_record"),
     CONVERSATION_UNREAD("conversation_unread"),
     ERROR_RATE_LIMITED("error_rate_limited"),
     PROBLEM_TOO_LONG("problem_too_long"),

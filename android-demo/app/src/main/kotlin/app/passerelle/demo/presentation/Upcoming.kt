@@ -1,10 +1,13 @@
-// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`): what,
-// with whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note,
-// and the answer in words. Which side the phone's owner is on (`plannerSide`: the mentor or the
-// coordinator, or else the survivor or a caregiver they share with), who answered
-// (`repliedByName`), and whether they may answer (`canAnswer`) or move and cancel (`canChange`)
-// are all the core's, as are which contacts are still to come, their order, and that moving a
-// contact clears its answer: a refusal comes back as a sentence.
+// The next visits and calls, from one `upcomingContacts()` call (or one `plannedContact()`), and
+// the contacts over that wait to be recorded, from one `contactsToRecord()` call: what, with
+// whom, when (the weekday and time, and "in 2 days"), how long, where, the planner's note, the
+// answer in words, and on the planner's side whether a check-in records it. Which side the
+// phone's owner is on (`plannerSide`: the mentor or the coordinator, or else the survivor or a
+// caregiver they share with), who answered (`repliedByName`), which check-in records it
+// (`checkinId`), and whether they may answer (`canAnswer`), move (`canChange`), cancel
+// (`canCancel`) or record it (`canRecord`) are all the core's, as are which contacts are still
+// to come or wait to be recorded, their order, and that moving a contact clears its answer: a
+// refusal comes back as a sentence.
 package app.passerelle.demo.presentation
 
 import app.passerelle.Passerelle
@@ -39,8 +42,21 @@ data class UpcomingRow(
     val reply: ContactReply?,
     /** "I'll be there" / "Another time" show: the core's `canAnswer`. */
     val canAnswer: Boolean,
-    /** "Change" and "Cancel" show: the core's `canChange`. */
+    /** "Change" shows: the core's `canChange` (a contact not over may be moved). */
     val canChange: Boolean,
+    /** The cancel button shows: the core's `canCancel`. */
+    val canCancel: Boolean,
+    /** Its words: "Cancel" for a contact not over, "Did not take place" for one over that nobody recorded. */
+    val cancelAction: String,
+    /** The button that confirms it: "Yes, cancel it" or "Yes, it did not take place". */
+    val cancelConfirm: String,
+    /** "Record check-in" shows: the core's `canRecord` (its mentor, once it has started). */
+    val canRecord: Boolean,
+    /**
+     * On the planner's side, "Recorded" once a check-in records it and "Not recorded yet" once it
+     * is over without one; `null` otherwise (the visited side never sees the case notes).
+     */
+    val recorded: String?,
     /** The contact itself. */
     val contact: PlannedContact,
     /** Everything above in one sentence for a screen reader, which reads a row as one item. */
@@ -66,8 +82,17 @@ class UpcomingContactsPresenter(
         empty = if (contacts.isEmpty()) strings.text(Text.PLANNED_NONE) else null,
     )
 
+    /**
+     * The rows of `contactsToRecord()`: the contacts over that wait for a check-in. A screen
+     * leaves the section out when there are none, so there is no sentence for that.
+     */
+    fun toRecord(contacts: List<UpcomingContact>, now: Long): List<UpcomingRow> = contacts.map { row(it, now) }
+
     fun row(upcoming: UpcomingContact, now: Long, ownerId: String? = null): UpcomingRow {
         val contact = upcoming.contact
+        // Whether it is over is the core's (its clock), not read here.
+        val over = upcoming.plannerSide && contact.cancelledAt == null && upcoming.over
+        val notHeld = over && upcoming.checkinId == null // cancelling it says it did not take place
         val other = if (upcoming.plannerSide) upcoming.survivorName else upcoming.mentorName
         val title = strings.text(Text.PLANNED_WITH, labels.mode(contact.mode), other)
         val relative = time.day(contact.startsAt, now)
@@ -78,6 +103,12 @@ class UpcomingContactsPresenter(
         val answer = answer(upcoming, ownerId).takeIf { cancelled == null } // a cancelled contact's answer no longer matters
         val place = contact.place?.takeIf { it.isNotBlank() }
         val note = contact.note?.takeIf { it.isNotBlank() }
+        val recorded = when {
+            !upcoming.plannerSide || cancelled != null -> null
+            upcoming.checkinId != null -> strings.text(Text.PLANNED_RECORDED)
+            over -> strings.text(Text.PLANNED_NOT_RECORDED)
+            else -> null
+        }
         return UpcomingRow(
             contactId = contact.id,
             mentorshipId = contact.mentorshipId,
@@ -92,8 +123,13 @@ class UpcomingContactsPresenter(
             reply = contact.reply,
             canAnswer = upcoming.canAnswer,
             canChange = upcoming.canChange,
+            canCancel = upcoming.canCancel,
+            cancelAction = strings.text(if (notHeld) Text.PLANNED_NOT_HELD else Text.CONTACT_CANCEL),
+            cancelConfirm = strings.text(if (notHeld) Text.PLANNED_NOT_HELD_CONFIRM else Text.CONTACT_CANCEL_CONFIRM),
+            canRecord = upcoming.canRecord,
+            recorded = recorded,
             contact = contact,
-            spoken = listOfNotNull(title, cancelled, starts, duration, place, note, answer).joinToString(". "),
+            spoken = listOfNotNull(title, cancelled, starts, duration, place, note, answer, recorded).joinToString(". "),
         )
     }
 
@@ -116,7 +152,10 @@ class UpcomingContactsPresenter(
     fun reply(api: Passerelle, contactId: String, reply: ContactReply): String? =
         attempt { api.replyToPlannedContact(contactId, reply) }
 
-    /** "Cancel": one call; `null` when done, else the sentence to show. Blocking. */
+    /**
+     * "Cancel", or "Did not take place" for a contact over that nobody recorded: one call; `null`
+     * when done, else the sentence to show. Blocking.
+     */
     fun cancel(api: Passerelle, contactId: String): String? = attempt { api.cancelPlannedContact(contactId) }
 
     private fun attempt(call: () -> PlannedContact): String? = try {
@@ -130,8 +169,9 @@ class UpcomingContactsPresenter(
         /**
          * The collections the rows are made from: a screen showing them reloads when a write or
          * a sync names one (a contact planned, moved, cancelled or answered names
-         * `planned_contact`; an ended mentorship takes its contacts off; a renamed person).
+         * `planned_contact`; a check-in recording one names `checkin`; an ended mentorship takes
+         * its contacts off; a renamed person).
          */
-        val WATCHED = setOf("planned_contact", "mentorship", "person")
+        val WATCHED = setOf("planned_contact", "checkin", "mentorship", "person")
     }
 }

@@ -1,6 +1,7 @@
-// Recording a contact, or correcting one: when, how, how long, who was reached, the five
-// dimensions as toggle chips, the five-face wellbeing scale, notes, a follow-up, a worry to
-// escalate, and (when correcting) why. Everything is a tap except the free texts; one Save
+// Recording a contact — one that just happened, or a planned one ("Record check-in", filled in
+// from it) — or correcting one: when, how, how long, who was reached, the five dimensions as
+// toggle chips, the five-face wellbeing scale, notes, a follow-up, a worry to escalate, and
+// (when correcting) why. Everything is a tap except the free texts; one Save
 // makes one binding call, and what the core refuses shows under the field to fix.
 package app.passerelle.demo.ui
 
@@ -48,7 +49,7 @@ private const val HOUR_MS = 3_600_000L
 @Composable
 fun CheckInScreen(api: Passerelle, p: Presentation, screen: Screen.CheckIn, back: () -> Unit) {
     val vm: CheckInViewModel = viewModel(key = "check-in-${screen.formId}") {
-        CheckInViewModel(api, screen.mentorshipId, screen.amendCheckinId)
+        CheckInViewModel(api, screen.mentorshipId, screen.amendCheckinId, screen.plannedContactId)
     }
     val state by vm.form.collectAsStateWithLifecycle()
     val saving by vm.saving.collectAsStateWithLifecycle()
@@ -99,8 +100,9 @@ private fun Form(
             .verticalScroll(rememberScrollState())
             .padding(16.dp),
     ) {
-        // An amendment keeps the contact's own time; a new contact picks one of three.
-        if (!form.isAmendment) {
+        // An amendment keeps the contact's own time and a planned one its start; a contact that
+        // just happened picks one of three.
+        if (form.choosesWhen) {
             SectionTitle(stringResource(R.string.checkin_when))
             val whenLabels = mapOf(
                 0 to stringResource(R.string.checkin_when_now),

@@ -1,6 +1,7 @@
 // The home screen. A mentor sees their caseload (one `caseload()` call): each mentee's last
-// contact, progress, next follow-up, next planned visit or call (or that none is planned), and
-// badges for late follow-ups and open concerns; a tap opens the mentee. Anyone else sees their
+// contact, progress, next follow-up, next planned visit or call (or that none is planned),
+// badges for late follow-ups and open concerns, and how many contacts over wait to be recorded;
+// a tap opens the mentee. Anyone else sees their
 // next visits and calls (answered with "I'll be there" or "Another time") above their
 // conversations. The sync panel and the ways to the community resources and to "This phone"
 // (download or remove my data) sit on top, and for a coordinator the ways to "Find a mentor"
@@ -87,6 +88,7 @@ private fun CaseloadCard(row: CaseloadRow, onOpen: () -> Unit) {
         row.overdueBadge?.let {
             Badge(Icons.Outlined.Schedule, stringResource(R.string.badge_overdue_icon), it, MaterialTheme.colorScheme.error)
         }
+        row.toRecord?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
         Text(row.lastContact)
         row.nextFollowUp?.let { Text(it) }
         Text(row.nextContact)
@@ -105,11 +107,15 @@ private fun Conversations(api: Passerelle, bus: ChangeBus, p: Presentation, owne
     val nextContacts = stringResource(R.string.home_next_contacts)
     val messages = stringResource(R.string.mentee_messages)
     val retry = stringResource(R.string.retry)
+    // The core offers "Record check-in" only to a contact's mentor, whose home is the caseload;
+    // the cards follow the core here too rather than deciding who sees it.
+    val forms = ContactForms(
+        onChange = { row -> go(Screen.PlanContact(row.mentorshipId, row.contactId)) },
+        onRecord = { row -> go(Screen.CheckIn(row.mentorshipId, null, plannedContactId = row.contactId)) },
+    )
     // The next visits first: what a survivor most needs to know when they open the app.
     LazyColumn(contentPadding = PaddingValues(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-        upcomingItems(nextContacts, upcomingState, ownerId, actionError, p, upcoming) { row ->
-            go(Screen.PlanContact(row.mentorshipId, row.contactId))
-        }
+        upcomingItems(nextContacts, upcomingState, ownerId, actionError, p, upcoming, forms)
         when (val state = mentorships) {
             Load.Loading -> item { Waiting() }
             is Load.Failed -> item {

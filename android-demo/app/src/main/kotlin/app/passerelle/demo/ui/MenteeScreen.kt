@@ -1,6 +1,9 @@
-// One mentee: record a contact, open the conversation, the next contact planned (one
-// `upcomingContacts()` call; each with "Change" and "Cancel", and "Plan a contact"), and the past
-// contacts (one `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
+// One mentee: record a contact, open the conversation, the contacts over that wait to be
+// recorded (one `contactsToRecord()` call, a "To record" section shown only when there are some;
+// each with "Record check-in", which opens the check-in form filled in from it, and "Did not take
+// place"), the next contact planned (one `upcomingContacts()` call; each with "Change", "Cancel"
+// and, once it has started, "Record check-in"; and "Plan a contact"), and the past contacts (one
+// `mentorshipTimeline()` call), each with a "Correct" button that opens the amend form.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
@@ -40,7 +43,17 @@ fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Scree
     }
     val upcomingState = upcoming.state.collectAsStateWithLifecycle().value
     val actionError = upcoming.actionError.collectAsStateWithLifecycle().value
+    val toRecord: UpcomingViewModel = viewModel(key = "to-record-${screen.mentorshipId}") {
+        UpcomingViewModel(api, bus, screen.mentorshipId, ContactList.TO_RECORD)
+    }
+    val toRecordState = toRecord.state.collectAsStateWithLifecycle().value
+    val toRecordError = toRecord.actionError.collectAsStateWithLifecycle().value
     val nextContact = stringResource(R.string.mentee_next_contact)
+    val toRecordTitle = stringResource(R.string.mentee_to_record)
+    val forms = ContactForms(
+        onChange = { row -> go(Screen.PlanContact(screen.mentorshipId, row.contactId)) },
+        onRecord = { row -> go(Screen.CheckIn(screen.mentorshipId, null, plannedContactId = row.contactId)) },
+    )
     val now = System.currentTimeMillis()
     Scaffold(topBar = { BackBar(screen.name, back) }) { padding ->
         LazyColumn(
@@ -50,9 +63,9 @@ fun MenteeScreen(api: Passerelle, bus: ChangeBus, p: Presentation, screen: Scree
         ) {
             item { BigButton(stringResource(R.string.mentee_record), { go(Screen.CheckIn(screen.mentorshipId, null)) }) }
             item { SecondaryButton(stringResource(R.string.mentee_messages), { go(Screen.Conversation(screen.mentorshipId)) }) }
-            upcomingItems(nextContact, upcomingState, null, actionError, p, upcoming) { row ->
-                go(Screen.PlanContact(screen.mentorshipId, row.contactId))
-            }
+            // What is left undone first: a contact over waits for its check-in.
+            toRecordItems(toRecordTitle, toRecordState, toRecordError, p, toRecord, forms)
+            upcomingItems(nextContact, upcomingState, null, actionError, p, upcoming, forms)
             item { SecondaryButton(stringResource(R.string.mentee_plan), { go(Screen.PlanContact(screen.mentorshipId, null)) }) }
             item { SectionTitle(stringResource(R.string.mentee_contacts)) }
             when (state) {

@@ -47,8 +47,16 @@ sealed interface Screen {
     data class Home(val mentor: Boolean, val coordinator: Boolean = false, val ownerId: String? = null) : Screen
     data class Mentee(val mentorshipId: String, val name: String) : Screen
 
-    /** [formId] makes every opening a fresh form (its view model is keyed by it). */
-    data class CheckIn(val mentorshipId: String, val amendCheckinId: String?, val formId: String = UUID.randomUUID().toString()) : Screen
+    /**
+     * Records a contact, amends [amendCheckinId], or records the planned contact
+     * [plannedContactId]; [formId] makes every opening a fresh form (its view model is keyed by it).
+     */
+    data class CheckIn(
+        val mentorshipId: String,
+        val amendCheckinId: String?,
+        val plannedContactId: String? = null,
+        val formId: String = UUID.randomUUID().toString(),
+    ) : Screen
     data class Conversation(val mentorshipId: String) : Screen
 
     /** Plans a contact, or moves [changeContactId]; [formId] makes every opening a fresh form. */
@@ -69,7 +77,7 @@ private fun Screen.encode(): List<String> = when (this) {
     Screen.SignIn -> listOf("sign-in")
     is Screen.Home -> listOf("home", mentor.toString(), coordinator.toString(), ownerId.orEmpty())
     is Screen.Mentee -> listOf("mentee", mentorshipId, name)
-    is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId)
+    is Screen.CheckIn -> listOf("check-in", mentorshipId, amendCheckinId.orEmpty(), formId, plannedContactId.orEmpty())
     is Screen.Conversation -> listOf("conversation", mentorshipId)
     is Screen.PlanContact -> listOf("plan-contact", mentorshipId, changeContactId.orEmpty(), formId)
     Screen.Resources -> listOf("resources")
@@ -82,7 +90,7 @@ private fun Screen.encode(): List<String> = when (this) {
 private fun decode(parts: List<String>): Screen = when (parts[0]) {
     "home" -> Screen.Home(parts[1].toBoolean(), parts.getOrNull(2) == "true", parts.getOrNull(3)?.ifEmpty { null })
     "mentee" -> Screen.Mentee(parts[1], parts[2])
-    "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts[3])
+    "check-in" -> Screen.CheckIn(parts[1], parts[2].ifEmpty { null }, parts.getOrNull(4)?.ifEmpty { null }, parts[3])
     "conversation" -> Screen.Conversation(parts[1])
     "plan-contact" -> Screen.PlanContact(parts[1], parts[2].ifEmpty { null }, parts[3])
     "resources" -> Screen.Resources

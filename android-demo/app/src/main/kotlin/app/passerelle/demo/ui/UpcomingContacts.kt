@@ -1,7 +1,10 @@
-// The next visits and calls as cards, shared by the survivor's Home ("Next contacts", with "I'll
-// be there" and "Another time") and the mentor's Mentee screen ("Next contact", with "Change"
-// and "Cancel"). Which buttons show is the core's answer (`canAnswer`, `canChange`) carried by
-// the presenter's row; every tap is one binding call, and the change bus reloads the cards after it.
+// Planned contacts as cards, shared by the survivor's Home ("Next contacts", with "I'll be there"
+// and "Another time") and the mentor's Mentee screen ("Next contact", with "Change", "Cancel" and
+// "Record check-in"; and "To record", the contacts over that wait for a check-in, with "Record
+// check-in" and "Did not take place"). Which buttons show, and the cancel button's words, are
+// the core's answer (`canAnswer`, `canChange`, `canCancel`, `canRecord`) carried by the
+// presenter's row; every tap is one binding call or opens a form, and the change bus reloads
+// the cards after it.
 package app.passerelle.demo.ui
 
 import androidx.compose.foundation.layout.Arrangement
@@ -38,10 +41,13 @@ import app.passerelle.demo.R
 import app.passerelle.demo.presentation.Presentation
 import app.passerelle.demo.presentation.UpcomingRow
 
+/** What a card's buttons open: the form that moves a contact, and the form that records it. */
+class ContactForms(val onChange: (UpcomingRow) -> Unit, val onRecord: (UpcomingRow) -> Unit)
+
 /**
  * The cards of [state] (loading, failed, or the rows, or the sentence saying there are none),
  * under the section title [title]. [ownerId], the person signed in when the screen knows them,
- * turns their own answer into "You said…". [onChange] opens the form that moves a contact.
+ * turns their own answer into "You said…".
  */
 fun LazyListScope.upcomingItems(
     title: String,
@@ -50,7 +56,7 @@ fun LazyListScope.upcomingItems(
     actionError: String?,
     p: Presentation,
     vm: UpcomingViewModel,
-    onChange: (UpcomingRow) -> Unit,
+    forms: ContactForms,
 ) {
     item { SectionTitle(title) }
     when (state) {
@@ -59,22 +65,65 @@ fun LazyListScope.upcomingItems(
         is Load.Loaded -> {
             val upcoming = p.upcoming.list(state.value, System.currentTimeMillis(), ownerId)
             upcoming.empty?.let { item { Text(it) } }
-            items(upcoming.rows, key = { "contact-${it.contactId}" }) { row ->
-                UpcomingCard(
-                    row = row,
-                    onReply = { reply -> vm.reply(p.upcoming, row.contactId, reply) },
-                    onCancel = { vm.cancel(p.upcoming, row.contactId) },
-                    onChange = { onChange(row) },
-                )
-            }
+            contactCards("contact", upcoming.rows, p, vm, forms)
             item { ErrorLine(actionError) }
         }
     }
 }
 
+/**
+ * The contacts over that wait for a check-in ([state], from `contactsToRecord()`), under
+ * [title]. Nothing at all while there are none (or while loading): a section saying "nothing to
+ * record" would only be noise on the mentor's screen.
+ */
+fun LazyListScope.toRecordItems(
+    title: String,
+    state: Load<List<UpcomingContact>>,
+    actionError: String?,
+    p: Presentation,
+    vm: UpcomingViewModel,
+    forms: ContactForms,
+) {
+    val rows = when (state) {
+        Load.Loading -> return
+        is Load.Failed -> {
+            item { SectionTitle(title) }
+            item { ErrorLine(p.errors.sentence(state.error)) }
+            return
+        }
+        is Load.Loaded -> p.upcoming.toRecord(state.value, System.currentTimeMillis())
+    }
+    if (rows.isEmpty()) return
+    item { SectionTitle(title) }
+    contactCards("record", rows, p, vm, forms)
+    item { ErrorLine(actionError) }
+}
+
+/**
+ * One card per row. [keyPrefix] keeps the keys of two sections apart: a contact that ends
+ * between two loads may be in both for a moment.
+ */
+private fun LazyListScope.contactCards(keyPrefix: String, rows: List<UpcomingRow>, p: Presentation, vm: UpcomingViewModel, forms: ContactForms) {
+    items(rows, key = { "$keyPrefix-${it.contactId}" }) { row ->
+        UpcomingCard(
+            row = row,
+            onReply = { reply -> vm.reply(p.upcoming, row.contactId, reply) },
+            onCancel = { vm.cancel(p.upcoming, row.contactId) },
+            onChange = { forms.onChange(row) },
+            onRecord = { forms.onRecord(row) },
+        )
+    }
+}
+
 @Composable
-private fun UpcomingCard(row: UpcomingRow, onReply: (ContactReply) -> Unit, onCancel: () -> Unit, onChange: () -> Unit) {
-    // "Cancel" asks once more in place: a cancelled contact cannot be taken back.
+private fun UpcomingCard(
+    row: UpcomingRow,
+    onReply: (ContactReply) -> Unit,
+    onCancel: () -> Unit,
+    onChange: () -> Unit,
+    onRecord: () -> Unit,
+) {
+    // "Cancel" (or "Did not take place") asks once more in place: it cannot be taken back.
     var confirming by remember(row.contactId) { mutableStateOf(false) }
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
@@ -98,6 +147,7 @@ private fun UpcomingCard(row: UpcomingRow, onReply: (ContactReply) -> Unit, onCa
                 row.place?.let { Text(it) }
                 row.note?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
                 row.answer?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+                row.recorded?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
             }
             if (row.canAnswer) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(top = 8.dp)) {
@@ -109,7 +159,10 @@ private fun UpcomingCard(row: UpcomingRow, onReply: (ContactReply) -> Unit, onCa
                     }
                 }
             }
-            if (row.canChange) {
+            if (row.canRecord) {
+                BigButton(stringResource(R.string.contact_record), onRecord, Modifier.padding(top = 8.dp))
+            }
+            if (row.canChange || row.canCancel) {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.padding(top = 8.dp)) {
                     if (confirming) {
                         OutlinedButton(onClick = { confirming = false }, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {
@@ -121,13 +174,17 @@ private fun UpcomingCard(row: UpcomingRow, onReply: (ContactReply) -> Unit, onCa
                                 onCancel()
                             },
                             modifier = Modifier.weight(1f).heightIn(min = TouchTarget),
-                        ) { Text(stringResource(R.string.contact_cancel_confirm)) }
+                        ) { Text(row.cancelConfirm) }
                     } else {
-                        OutlinedButton(onClick = onChange, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {
-                            Text(stringResource(R.string.contact_change))
+                        if (row.canChange) {
+                            OutlinedButton(onClick = onChange, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {
+                                Text(stringResource(R.string.contact_change))
+                            }
                         }
-                        OutlinedButton(onClick = { confirming = true }, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {
-                            Text(stringResource(R.string.contact_cancel))
+                        if (row.canCancel) {
+                            OutlinedButton(onClick = { confirming = true }, modifier = Modifier.weight(1f).heightIn(min = TouchTarget)) {
+                                Text(row.cancelAction)
+                            }
                         }
                     }
                 }

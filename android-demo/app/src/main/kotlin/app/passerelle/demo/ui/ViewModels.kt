@@ -142,21 +142,38 @@ class MenteeViewModel(private val api: Passerelle, bus: ChangeBus, private val m
     override fun load(): List<TimelineEntry> = api.mentorshipTimeline(mentorshipId)
 }
 
+/** Which planned contacts a list shows. */
+enum class ContactList {
+    /** Still to come or under way: `upcomingContacts()`. */
+    UPCOMING,
+
+    /** Over and waiting for a check-in (the mentor's "To record"): `contactsToRecord()`. */
+    TO_RECORD,
+}
+
 /**
- * The next visits and calls: one `upcomingContacts()` call, of every mentorship under way
- * ([mentorshipId] `null`, the survivor's Home) or of one (the mentor's Mentee screen). Each
- * comes with the owner's side and what they may do, so no other call is needed; the answer and
- * cancel buttons make one call each, and the change bus reloads the rows after it.
+ * Planned contacts: one call, of every mentorship under way ([mentorshipId] `null`, the
+ * survivor's Home) or of one (the mentor's Mentee screen) — those still to come, or those over
+ * that wait to be recorded ([list]). Each comes with the owner's side and what they may do, so no
+ * other call is needed; the answer and cancel buttons make one call each, and the change bus
+ * reloads the rows after it.
  */
-class UpcomingViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String?) :
-    LiveScreen<List<UpcomingContact>>(bus, UpcomingContactsPresenter.WATCHED) {
+class UpcomingViewModel(
+    private val api: Passerelle,
+    bus: ChangeBus,
+    private val mentorshipId: String?,
+    private val list: ContactList = ContactList.UPCOMING,
+) : LiveScreen<List<UpcomingContact>>(bus, UpcomingContactsPresenter.WATCHED) {
     /** Why the last answer or cancellation did not go through, in a sentence. */
     val actionError = MutableStateFlow<String?>(null)
     private var working = false
 
     init { reload() }
 
-    override fun load(): List<UpcomingContact> = api.upcomingContacts(mentorshipId)
+    override fun load(): List<UpcomingContact> = when (list) {
+        ContactList.UPCOMING -> api.upcomingContacts(mentorshipId)
+        ContactList.TO_RECORD -> api.contactsToRecord(mentorshipId)
+    }
 
     fun reply(presenter: UpcomingContactsPresenter, contactId: String, reply: ContactReply) =
         act { presenter.reply(api, contactId, reply) }
@@ -209,21 +226,27 @@ class ConversationViewModel(private val api: Passerelle, bus: ChangeBus, private
     }
 }
 
-/** The check-in form; [amendCheckinId] loads that check-in's current version to prefill it. */
-class CheckInViewModel(private val api: Passerelle, mentorshipId: String, amendCheckinId: String?) : ViewModel() {
+/**
+ * The check-in form: blank, or prefilled with the current version of [amendCheckinId] (one
+ * `checkin()` call) to amend it, or with the planned contact [plannedContactId] (one
+ * `plannedContact()` call) to record it.
+ */
+class CheckInViewModel(
+    private val api: Passerelle,
+    mentorshipId: String,
+    amendCheckinId: String?,
+    plannedContactId: String?,
+) : ViewModel() {
     val form = MutableStateFlow<Load<CheckInForm>>(Load.Loading)
     val saving = MutableStateFlow(false)
 
     init {
         viewModelScope.launch {
-            form.value = if (amendCheckinId == null) {
-                Load.Loaded(CheckInForm.new(mentorshipId, System.currentTimeMillis()))
-            } else {
-                when (val current = call { api.checkin(amendCheckinId) }) {
-                    is Load.Loaded -> Load.Loaded(CheckInForm.amend(current.value))
-                    is Load.Failed -> current
-                    Load.Loading -> Load.Loading
-                }
+            form.value = when {
+                amendCheckinId != null -> call { CheckInForm.amend(api.checkin(amendCheckinId)) }
+                // Gone from the phone or out of the owner's mentorships since: the core's refusal.
+                plannedContactId != null -> call { CheckInForm.loadRecording(api, plannedContactId) }
+                else -> Load.Loaded(CheckInForm.new(mentorshipId, System.currentTimeMillis()))
             }
         }
     }

@@ -1,6 +1,7 @@
 // The mentor's home screen rows, built from a real caseload (encrypted store, one `caseload()`
 // call) and checked word for word in English and French; the next planned visit or call comes
-// when the mentor plans one and goes when it is cancelled, and the screen hears both.
+// when the mentor plans one and goes when it is cancelled, and the screen hears both; the
+// contacts over that wait to be recorded are counted in words.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.CommunicationNeed
@@ -136,6 +137,30 @@ class CaseloadPresenterTest {
             assertEquals("2 suivis en retard", fr.overdueBadge)
             assertEquals("2 inquiétudes en cours : pas urgent", fr.concernBadge)
             assertEquals("Suivi prévu il y a 2 jours", fr.nextFollowUp)
+        }
+    }
+
+    @Test
+    fun contactsWaitingToBeRecordedAreCounted() {
+        TestProgramme(tmp.root).use { p ->
+            val now = System.currentTimeMillis()
+            p.mentee("Sophie")
+            val entry = p.api.caseload().single()
+            val en = presenter(ResourceStrings.english)
+            val fr = presenter(ResourceStrings.french)
+
+            // Nothing over waits to be recorded: nothing said.
+            assertEquals(0u, entry.contactsToRecord)
+            assertNull(en.row(entry, now).toRecord)
+            assertEquals("Sophie. No contact yet. No visit or call planned. Contacts: 0 of 6", en.row(entry, now).spoken)
+
+            // The core's count once contacts are over (the bindings have no clock to move it).
+            val one = en.row(entry.copy(contactsToRecord = 1u), now)
+            assertEquals("1 contact to record", one.toRecord)
+            assertEquals("Sophie. 1 contact to record. No contact yet. No visit or call planned. Contacts: 0 of 6", one.spoken)
+            assertEquals("3 contacts to record", en.row(entry.copy(contactsToRecord = 3u), now).toRecord)
+            assertEquals("1 contact à noter", fr.row(entry.copy(contactsToRecord = 1u), now).toRecord)
+            assertEquals("3 contacts à noter", fr.row(entry.copy(contactsToRecord = 3u), now).toRecord)
         }
     }
 

@@ -1,15 +1,17 @@
 // The check-in form against a real store: what it builds, what it saves, and that each of the
 // core's InvalidInput(field, problem) lands under the right field with a sentence in the
-// right language — and that a refused form saved nothing.
+// right language — and that a refused form saved nothing; a planned contact fills it in.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.ConcernCategory
+import app.passerelle.core.ContactDetails
 import app.passerelle.core.ContactMode
 import app.passerelle.core.Dimension
 import app.passerelle.core.Reached
 import app.passerelle.core.Urgency
 import java.time.ZoneOffset
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertIs
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
@@ -153,6 +155,38 @@ class CheckInFormTest {
             assertEquals("Corrected", row.corrected)
             assertEquals(WellbeingFace.LOW, row.wellbeing)
             assertEquals("Phone. 45 minutes. today. Feeling: Bad, 2 of 5. Corrected", row.spoken)
+        }
+    }
+
+    @Test
+    fun aPlannedContactFillsTheFormIn() {
+        TestProgramme(tmp.root).use { p ->
+            val sophie = p.mentee("Sophie")
+            val now = System.currentTimeMillis()
+            val startsAt = now + 2 * HOUR
+            val visit = p.api.planContact(sophie, ContactDetails(startsAt, 45u, ContactMode.HOME_VISIT, "At home", null))
+
+            // "Record check-in": one plannedContact() call, then its start, how and how long.
+            val form = CheckInForm.loadRecording(p.api, visit.id)
+            assertEquals(
+                listOf(sophie, null, visit.id, startsAt, ContactMode.HOME_VISIT, 45),
+                listOf(form.mentorshipId, form.amending, form.plannedContactId, form.occurredAt, form.mode, form.durationMinutes),
+            )
+            assertFalse(form.isAmendment)
+            assertFalse(form.choosesWhen, "it keeps its planned start")
+            assertTrue(CheckInForm.new(sophie, now).choosesWhen)
+            assertEquals(visit.id, form.withNotes("Walked to the market.").toInput().plannedContactId)
+            assertNull(CheckInForm.new(sophie, now).toInput().plannedContactId)
+
+            // Not started yet: the core refuses, in a sentence above the form, and nothing is saved.
+            val early = rejected(form, p)
+            assertEquals("This visit or call has not started yet.", early.formError)
+            assertEquals(mapOf(), early.errors)
+            assertEquals("Cette visite ou cet appel n'a pas encore commencé.", rejected(form, p, fr).formError)
+
+            // A check-in that records no planned contact is amended naming none.
+            val plain = assertIs<Submission.Saved>(CheckInForm.new(sophie, now).submit(p.api, en)).recorded.checkin
+            assertNull(CheckInForm.amend(p.api.checkin(plain.checkinId)).plannedContactId)
         }
     }
 

@@ -1,8 +1,8 @@
 // Every PasserelleException variant has its own short sentence in both languages; the core's
-// stable refusals of a planned contact (cancelled, over) have theirs; real failures from the
-// store and the network (wrong key, not enrolled, offline, bad code) come out as those
-// sentences; the core's rule phrases become field sentences; and both forms place a refusal
-// under its field or above the form through the one helper.
+// stable refusals of a planned contact (cancelled, over, already recorded, not started) have
+// theirs; real failures from the store and the network (wrong key, not enrolled, offline, bad
+// code) come out as those sentences; the core's rule phrases become field sentences; and both
+// forms place a refusal under its field or above the form through the one helper.
 package app.passerelle.demo.presentation
 
 import app.passerelle.Passerelle
@@ -103,6 +103,18 @@ class ErrorTextTest {
         assertEquals("This is not possible right now.", en.sentence(PasserelleException.InvalidState("the mentorship has ended")))
         assertEquals("Ce n'est pas possible pour le moment.", fr.sentence(PasserelleException.InvalidState("ending twice")))
         assertEquals(3, listOf(cancelled, over, PasserelleException.InvalidState("x")).map { en.sentence(it) }.toSet().size)
+    }
+
+    @Test
+    fun aRecordedOrNotStartedContactIsSaidPlainly() {
+        val recorded = PasserelleException.InvalidState("the contact is already recorded")
+        val notStarted = PasserelleException.InvalidState("the contact has not started")
+        assertEquals("This visit or call is already recorded.", en.sentence(recorded))
+        assertEquals("Cette visite ou cet appel est déjà noté.", fr.sentence(recorded))
+        assertEquals("This visit or call has not started yet.", en.sentence(notStarted))
+        assertEquals("Cette visite ou cet appel n'a pas encore commencé.", fr.sentence(notStarted))
+        val others = listOf("the contact was cancelled", "the contact is over", "x").map { en.sentence(PasserelleException.InvalidState(it)) }
+        assertEquals(5, (others + en.sentence(recorded) + en.sentence(notStarted)).toSet().size)
     }
 
     @Test

@@ -7,12 +7,15 @@
 // through `plannedContact`; moving it clears the answer while changing only its note does not; a
 // start already past, a place or a note too long and a length out of range land under their
 // fields as sentences; the change bus hears `planned_contact`; and the roles the core refuses are
-// told so in a sentence.
+// told so in a sentence. A call under way is recorded from its row through the check-in form
+// ("Recorded" on the planner's side only, a second record refused in its own sentence), and a
+// contact over is worded from the core's flags ("Not recorded yet", "Did not take place").
 package app.passerelle.demo.presentation
 
 import app.passerelle.PasserelleException
 import app.passerelle.core.CaregiverProfile
 import app.passerelle.core.ConsentScope
+import app.passerelle.core.ContactDetails
 import app.passerelle.core.ContactMode
 import app.passerelle.core.ContactReply
 import app.passerelle.core.NewConsent
@@ -116,6 +119,11 @@ class UpcomingContactsTest {
             assertNull(mine.cancelled)
             assertFalse(mine.canAnswer, "the mentor does not answer his own visit")
             assertTrue(mine.canChange)
+            assertTrue(mine.canCancel)
+            assertEquals("Cancel", mine.cancelAction)
+            assertEquals("Yes, cancel it", mine.cancelConfirm)
+            assertFalse(mine.canRecord, "not started yet")
+            assertNull(mine.recorded, "still to come: neither recorded nor waiting")
             assertEquals("Home visit with Sophie. $starts. 1 hour. At home. Bring the housing form. No answer yet", mine.spoken)
             assertTrue(starts.startsWith(capitalized(en.time.dayAndTime(start, now).substringBefore(" at "))))
 
@@ -126,6 +134,8 @@ class UpcomingContactsTest {
             assertNull(hers.answer, "nothing said before she answers")
             assertTrue(hers.canAnswer)
             assertFalse(hers.canChange)
+            assertFalse(hers.canCancel)
+            assertFalse(hers.canRecord)
             assertEquals("Home visit with Marc. $starts. 1 hour. At home. Bring the housing form", hers.spoken)
 
             val french = v.rows(fr, now).rows.single()
@@ -133,6 +143,8 @@ class UpcomingContactsTest {
             assertEquals(capitalized(fr.time.dayAndTime(start, now)) + " (dans 2 jours)", french.starts)
             assertTrue(Regex("""[A-Z]\p{L}+ \d{1,2} \p{L}+ à 14:00 \(dans 2 jours\)""").matches(french.starts), french.starts)
             assertEquals("1 heure", french.duration)
+            v.asMarc()
+            assertEquals(listOf("Annuler", "Oui, annuler"), v.rows(fr, now).rows.single().let { listOf(it.cancelAction, it.cancelConfirm) })
         }
     }
 
@@ -184,6 +196,8 @@ class UpcomingContactsTest {
             assertEquals("Cancelled", mine.cancelled)
             assertNull(mine.answer, "the answer to a cancelled contact no longer matters")
             assertFalse(mine.canChange, "no Change or Cancel once cancelled")
+            assertFalse(mine.canCancel)
+            assertNull(mine.recorded, "a cancelled contact waits for no check-in")
             assertFalse(mine.canAnswer)
             assertEquals("Home visit with Sophie. Cancelled. ${mine.starts}. 1 hour. At home. Bring the housing form", mine.spoken)
             assertEquals("Annulé", v.rows(fr).rows.single().cancelled)
@@ -284,6 +298,111 @@ class UpcomingContactsTest {
         }
     }
 
+    /**
+     * Marc plans a phone call two seconds ahead and waits for it to start: the bindings have no
+     * clock to move and a contact cannot be planned in the past. It lasts 5 minutes, so it is
+     * under way (recordable), not over. Returns its id.
+     */
+    private fun callUnderWay(v: Visit): String {
+        val startsAt = System.currentTimeMillis() + 2_000
+        val id = v.api.planContact(v.mentorshipId, ContactDetails(startsAt, 5u, ContactMode.PHONE, null, null)).id
+        Thread.sleep(maxOf(0L, startsAt - System.currentTimeMillis()) + 200)
+        return id
+    }
+
+    @Test
+    fun aStartedContactIsRecordedFromItsRow() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val id = callUnderWay(v)
+            val started = v.rows(en).rows.single()
+            assertEquals(id, started.contactId)
+            assertTrue(started.canRecord, "its mentor may record it once it has started")
+            assertNull(started.recorded, "under way: not waiting to be recorded yet")
+            assertTrue(started.canChange && started.canCancel)
+            assertEquals("Cancel", started.cancelAction, "not over: cancelling it is still a cancellation")
+            // Not over yet, so nothing waits to be recorded.
+            assertEquals(listOf(), en.upcoming.toRecord(v.api.contactsToRecord(v.mentorshipId), System.currentTimeMillis()))
+
+            // "Record check-in" opens the form filled in from the contact; saving it records it,
+            // and the screens showing the rows hear it.
+            val heard = Heard()
+            v.api.setChangeObserver(heard)
+            val form = CheckInForm.loadRecording(v.api, started.contactId).withWellbeing(WellbeingFace.GOOD)
+            val saved = assertIs<Submission.Saved>(form.submit(v.api, en.errors)).recorded.checkin
+            v.api.setChangeObserver(null)
+            assertEquals(id, saved.plannedContactId)
+            assertTrue("checkin" in heard.collections && "checkin" in UpcomingContactsPresenter.WATCHED, heard.collections.toString())
+
+            val recorded = v.rows(en).rows.single()
+            assertEquals("Recorded", recorded.recorded)
+            assertFalse(recorded.canRecord, "recorded once")
+            assertTrue(recorded.spoken.endsWith(". No answer yet. Recorded"), recorded.spoken)
+            assertEquals("Noté", v.rows(fr).rows.single().recorded)
+
+            // The same form saved again (opened twice): refused in its own sentence, nothing saved.
+            val queued = v.api.outboxLen()
+            assertEquals("This visit or call is already recorded.", assertIs<Submission.Rejected>(form.submit(v.api, en.errors)).form.formError)
+            assertEquals("Cette visite ou cet appel est déjà noté.", assertIs<Submission.Rejected>(form.submit(v.api, fr.errors)).form.formError)
+            assertEquals(queued, v.api.outboxLen())
+
+            // Correcting the check-in keeps it recording the contact.
+            val amend = CheckInForm.amend(v.api.checkin(saved.checkinId))
+            assertEquals(id, amend.plannedContactId)
+            assertIs<Submission.Saved>(amend.withDuration(20).withReason("A shorter call").submit(v.api, en.errors))
+            assertEquals("Recorded", v.rows(en).rows.single().recorded)
+
+            // Sophie sees the call, never whether it was recorded: the case notes are not hers.
+            v.asSophie()
+            val hers = v.rows(en).rows.single()
+            assertNull(hers.recorded)
+            assertFalse(hers.canRecord)
+            assertFalse(hers.canCancel)
+        }
+    }
+
+    @Test
+    fun aContactOverIsWordedFromWhatTheCoreSays() {
+        TestProgramme(tmp.root).use { programme ->
+            val v = Visit(programme)
+            val now = System.currentTimeMillis()
+            plan(v, now)
+            val planned = v.api.upcomingContacts(null).single()
+            // What the core says of it once it is over, unrecorded (the bindings have no clock
+            // to move): no change, a cancel that says it did not take place, and record it.
+            val waiting = planned.copy(over = true, canChange = false, canCancel = true, canRecord = true, checkinId = null)
+            val row = en.upcoming.row(waiting, now)
+            assertEquals("Not recorded yet", row.recorded)
+            assertFalse(row.canChange)
+            assertTrue(row.canCancel && row.canRecord)
+            assertEquals("Did not take place", row.cancelAction)
+            assertEquals("Yes, it did not take place", row.cancelConfirm)
+            assertTrue(row.spoken.endsWith(". No answer yet. Not recorded yet"), row.spoken)
+            val french = fr.upcoming.row(waiting, now)
+            assertEquals(listOf("Pas encore noté", "N'a pas eu lieu", "Oui, il n'a pas eu lieu"), listOf(french.recorded, french.cancelAction, french.cancelConfirm))
+            // The rows of contactsToRecord() read the same, and none means no section at all.
+            assertEquals(listOf(row), en.upcoming.toRecord(listOf(waiting), now))
+            assertEquals(listOf(), en.upcoming.toRecord(listOf(), now))
+
+            // The coordinator's phone: the same words, without "Record check-in" (the mentor's).
+            val coordinators = en.upcoming.row(waiting.copy(canRecord = false), now)
+            assertEquals(listOf("Not recorded yet", "Did not take place"), listOf(coordinators.recorded, coordinators.cancelAction))
+            assertFalse(coordinators.canRecord)
+
+            // Recorded: said so, and nothing left to do.
+            val done = en.upcoming.row(waiting.copy(canCancel = false, canRecord = false, checkinId = planned.contact.id), now)
+            assertEquals("Recorded", done.recorded)
+            assertFalse(done.canCancel || done.canRecord || done.canChange)
+
+            // Cancelled, it waits for nothing; and the visited side is never told either way.
+            val cancelled = planned.copy(contact = planned.contact.copy(cancelledAt = now), canChange = false, canCancel = false)
+            assertNull(en.upcoming.row(cancelled, now).recorded)
+            val visited = waiting.copy(plannerSide = false, canCancel = false, canRecord = false)
+            assertNull(en.upcoming.row(visited, now).recorded)
+            assertEquals("Cancel", en.upcoming.row(visited, now).cancelAction)
+        }
+    }
+
     @Test
     fun theStepsStayWithinTheDayAndTheAllowedLength() {
         val form = PlanContactForm.new("m", 0L)
@@ -338,7 +457,9 @@ class UpcomingContactsTest {
             assertEquals("Home visit with Sophie", hers.title, "the coordinator reads the mentor's side")
             assertEquals("No answer yet", hers.answer)
             assertTrue(hers.canChange)
+            assertTrue(hers.canCancel)
             assertFalse(hers.canAnswer)
+            assertFalse(hers.canRecord, "only its mentor records a contact")
             // And she may indeed move it: through the form, loaded by its id.
             val moved = PlanContactForm.loadChange(v.api, hers.contactId, en.time, now).withDaysAhead(3)
             assertIs<PlanSubmission.Saved>(moved.submit(v.api, en.time, en.errors))
