@@ -48,7 +48,9 @@ pub use model::training::{
 pub use outbox::OutboxEntry;
 pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
 pub use queries::matching::{AwaitingSurvivor, MentorCandidate, MentorMatches};
-pub use queries::report::{DimensionCount, DoseLine, ModeCount, ProgrammeReport, ReachedCount};
+pub use queries::report::{
+    DimensionCount, DoseLine, ModeCount, PlannedContactOutcomes, ProgrammeReport, ReachedCount,
+};
 pub use queries::supervision::MentorStanding;
 pub use queries::timeline::{EscalationSummary, TimelineEntry};
 pub use rights::{ExportedRecord, MyData};

@@ -719,3 +719,46 @@ fn a_contact_recorded_while_under_way_took_place_and_is_neither_moved_nor_cancel
     ));
     assert_eq!(db.digest(), before);
 }
+
+#[test]
+fn the_programme_report_says_what_came_of_the_contacts_planned() {
+    let (db, p, held) = planned_by_mentor(T0 + DAY);
+    let plan = |at: i64| db.store.plan_contact(&p.mentorship.id, visit(at)).unwrap();
+    let not_held = plan(T0 + 2 * DAY);
+    let called_off = plan(T0 + 3 * DAY);
+    plan(T0 + 4 * DAY); // over, nothing recorded
+    plan(T0 + 20 * DAY); // still to come
+    plan(T0 + 40 * DAY); // after the period
+    db.store.cancel_planned_contact(&called_off.id).unwrap();
+    db.clock.set(T0 + 10 * DAY);
+    db.store
+        .record_checkin(recording(&p.mentorship.id, T0 + DAY, &held.id))
+        .unwrap();
+    db.store.cancel_planned_contact(&not_held.id).unwrap();
+
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    let r = db.store.programme_report(T0, T0 + 28 * DAY).unwrap();
+    let o = r.planned_contacts;
+    assert_eq!(
+        (
+            o.planned,
+            o.held,
+            o.did_not_take_place,
+            o.cancelled_ahead,
+            o.waiting_to_be_recorded,
+            o.to_come
+        ),
+        (5, 1, 1, 1, 1, 1)
+    );
+    // Another professional coordinates none of them.
+    let other = db
+        .store
+        .create_person(NewPerson {
+            role: Role::Professional,
+            display_name: "Nadia".into(),
+        })
+        .unwrap();
+    db.store.set_device_owner(&other.id).unwrap();
+    let theirs = db.store.programme_report(T0, T0 + 28 * DAY).unwrap();
+    assert_eq!(theirs.planned_contacts.planned, 0);
+}

@@ -1,5 +1,6 @@
 //! The programme report a coordinator reads: contacts per dimension, mode and person reached
-//! over a period; dose delivered against planned per mentorship; the escalation loop's health.
+//! over a period; dose delivered against planned per mentorship; what came of the contacts
+//! planned; the escalation loop's health.
 
 use std::fmt::Write as _;
 
@@ -11,6 +12,7 @@ use crate::model::checkin::{ContactMode, Reached};
 use crate::model::dimension::Dimension;
 use crate::model::mentorship::MentorshipStatus;
 use crate::model::person::{Role, owner_with_role};
+use crate::model::planned_contact::recorded_by;
 use crate::store::Store;
 use crate::time::{DAY_MS, Millis, PLAN_HORIZON_MS, check_time};
 
@@ -66,6 +68,26 @@ pub struct DoseLine {
     pub expected_contacts: u32,
 }
 
+/// What came of the contacts planned to start in the period: each counted once, in the first
+/// of these that fits it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct PlannedContactOutcomes {
+    /// Every contact planned to start in the period.
+    pub planned: u32,
+    /// Recorded by a check-in: they took place (nobody answering the door included — the
+    /// check-in says who was reached).
+    pub held: u32,
+    /// Cancelled once their time had come, with nothing recorded: they did not take place.
+    pub did_not_take_place: u32,
+    /// Cancelled before their start (moved off, or called off in time).
+    pub cancelled_ahead: u32,
+    /// Over, not cancelled, and not recorded yet: the mentor has a check-in to write.
+    pub waiting_to_be_recorded: u32,
+    /// Not over yet (a period reaching past today).
+    pub to_come: u32,
+}
+
 /// The programme report for one period.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -90,6 +112,9 @@ pub struct ProgrammeReport {
     pub mean_wellbeing: Option<f64>,
     /// Dose per mentorship that was active at some point in the period.
     pub doses: Vec<DoseLine>,
+    /// What came of the contacts planned in the period, in the mentorships the owner
+    /// coordinates.
+    pub planned_contacts: PlannedContactOutcomes,
     /// Escalations raised in the period.
     pub escalations_raised: u32,
     /// Escalations resolved in the period.
@@ -207,6 +232,41 @@ fn doses(c: &Connection, me: &str, from: Millis, to: Millis) -> Result<Vec<DoseL
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// What came of the contacts planned to start in `from..to`, as it stands at `now`.
+fn planned_outcomes(
+    c: &Connection,
+    me: &str,
+    from: Millis,
+    to: Millis,
+    now: Millis,
+) -> Result<PlannedContactOutcomes> {
+    let sql = concat!(
+        "SELECT count(*),
+                coalesce(sum(recorded), 0),
+                coalesce(sum(NOT recorded AND cancelled_at >= starts_at), 0),
+                coalesce(sum(NOT recorded AND cancelled_at < starts_at), 0),
+                coalesce(sum(NOT recorded AND cancelled_at IS NULL AND ends_at <= ?4), 0),
+                coalesce(sum(NOT recorded AND cancelled_at IS NULL AND ends_at > ?4), 0)
+         FROM (SELECT p.starts_at, p.cancelled_at,
+                      p.starts_at + p.duration_minutes * 60000 AS ends_at,
+                      ",
+        recorded_by!("p"),
+        " IS NOT NULL AS recorded
+               FROM planned_contact p JOIN mentorship m ON m.id = p.mentorship_id
+               WHERE m.coordinator_id = ?1 AND p.starts_at >= ?2 AND p.starts_at < ?3)"
+    );
+    Ok(c.prepare_cached(sql)?.query_row((me, from, to, now), |r| {
+        Ok(PlannedContactOutcomes {
+            planned: r.get(0)?,
+            held: r.get(1)?,
+            did_not_take_place: r.get(2)?,
+            cancelled_ahead: r.get(3)?,
+            waiting_to_be_recorded: r.get(4)?,
+            to_come: r.get(5)?,
+        })
+    })?)
+}
+
 /// (raised in period, resolved in period, open at its end, follow-ups overdue at its end).
 fn loop_health(c: &Connection, me: &str, from: Millis, to: Millis) -> Result<(u32, u32, u32, u32)> {
     Ok(c.prepare_cached(
@@ -257,6 +317,7 @@ impl Store {
                 by_reached,
                 mean_wellbeing,
                 doses: doses(c, &me.id, from, to)?,
+                planned_contacts: planned_outcomes(c, &me.id, from, to, now)?,
                 escalations_raised,
                 escalations_resolved,
                 escalations_open,

@@ -322,6 +322,9 @@ final class PasserelleTests: XCTestCase {
         _ = try api.setDeviceOwner(personId: p.coordinator.id)
         XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
         XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty, "the coordinator is no one's mentor here")
+        // The programme report says what came of it: planned, and held.
+        let outcomes = try api.programmeReport(from: startsAt - hour, to: startsAt + hour).plannedContacts
+        XCTAssertEqual([outcomes.planned, outcomes.held, outcomes.waitingToBeRecorded], [1, 1, 0])
         _ = try api.setDeviceOwner(personId: p.survivor.id)
         XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
         XCTAssertFalse(try api.plannedContact(contactId: call.id).canCancel)

@@ -319,6 +319,9 @@ class PasserelleTest {
             api.setDeviceOwner(p.coordinator.id)
             assertFalse(api.plannedContact(call.id).canRecord)
             assertTrue(api.contactsToRecord(null).isEmpty(), "the coordinator is no one's mentor here")
+            // The programme report says what came of it: planned, and held.
+            val outcomes = api.programmeReport(startsAt - HOUR, startsAt + HOUR).plannedContacts
+            assertEquals(listOf(1u, 1u, 0u), listOf(outcomes.planned, outcomes.held, outcomes.waitingToBeRecorded))
             api.setDeviceOwner(p.survivor.id)
             assertFalse(api.plannedContact(call.id).canRecord)
             assertFalse(api.plannedContact(call.id).canCancel)
