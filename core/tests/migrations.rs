@@ -88,6 +88,19 @@ fn build(path: &Path, key: &Key, version: i64) {
     c.execute_batch(&fixture(version)).unwrap();
 }
 
+/// The fixture of `version`, opened (so upgraded) by a store whose clock stands at `now`.
+fn upgraded(version: i64, now: i64) -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let path = dir.path().join(format!("v{version}.db"));
+    build(&path, &key, version);
+    let options = StoreOptions {
+        clock: passerelle_core::Clock::fixed(now),
+        ..StoreOptions::default()
+    };
+    (Store::open(&path, key, options).unwrap(), dir)
+}
+
 #[test]
 fn every_version_upgrades_to_the_same_schema_and_data_as_a_fresh_database() {
     let dir = tempfile::tempdir().unwrap();
@@ -156,15 +169,7 @@ fn the_fixture_data_reads_back_through_the_api() {
 
 #[test]
 fn planned_contacts_of_the_version_4_fixture_read_back_with_only_current_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = Key::generate();
-    let path = dir.path().join("v4.db");
-    build(&path, &key, 4);
-    let options = StoreOptions {
-        clock: passerelle_core::Clock::fixed(1_772_442_000_000),
-        ..StoreOptions::default()
-    };
-    let store = Store::open(&path, key, options).unwrap();
+    let (store, _dir) = upgraded(4, 1_772_442_000_000);
     let upcoming = store.upcoming_contacts(None).unwrap();
     let seen: Vec<_> = upcoming
         .iter()
@@ -195,16 +200,8 @@ fn planned_contacts_of_the_version_4_fixture_read_back_with_only_current_answers
 
 #[test]
 fn the_version_5_fixture_tells_the_recorded_contact_from_the_one_waiting() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = Key::generate();
-    let path = dir.path().join("v5.db");
-    build(&path, &key, 5);
-    let options = StoreOptions {
-        // A week after the first planned contact: both are over.
-        clock: passerelle_core::Clock::fixed(1_773_219_600_000),
-        ..StoreOptions::default()
-    };
-    let store = Store::open(&path, key, options).unwrap();
+    // A week after the first planned contact: both are over.
+    let (store, _dir) = upgraded(5, 1_773_219_600_000);
     let waiting = store.contacts_to_record(None).unwrap();
     assert_eq!(
         waiting
