@@ -541,10 +541,20 @@ fn a_contact_over_waits_for_its_check_in_until_one_records_it() {
     assert!(waiting[0].over && waiting[0].can_record && waiting[0].can_cancel);
     assert!(!waiting[0].can_change);
     assert_eq!(waiting[0].checkin_id, None);
-    // The survivor sees no reminder: recording is the mentor's.
+    // The survivor sees no reminder: recording is the mentor's. The coordinator sees what
+    // their mentors left unrecorded, to cancel if it did not take place, not to record.
     db.store.set_device_owner(&p.survivor.id).unwrap();
     assert!(db.store.contacts_to_record(None).unwrap().is_empty());
     assert!(!db.store.planned_contact(&planned.id).unwrap().can_record);
+    db.store.set_device_owner(&p.coordinator.id).unwrap();
+    let theirs = db.store.contacts_to_record(None).unwrap();
+    assert_eq!(
+        theirs
+            .iter()
+            .map(|u| (u.contact.starts_at, u.can_record, u.can_cancel))
+            .collect::<Vec<_>>(),
+        [(T0 + DAY, false, true)]
+    );
 
     db.store.set_device_owner(&p.mentor.id).unwrap();
     let recorded = db

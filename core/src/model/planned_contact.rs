@@ -315,8 +315,12 @@ macro_rules! contact_list {
 /// Every contact still to come for `?1` (not over at `?2`), soonest first. Cancelled contacts
 /// stay until their time has passed, so nobody waits for a visit that will not come.
 pub const UPCOMING_SQL: &str = contact_list!(not_over!("p", "?2"));
-/// The contacts over at `?2` that mentor `?1` has not recorded, oldest first.
-pub const TO_RECORD_SQL: &str = contact_list!("m.mentor_id = ?1", unrecorded!("p", "?2"));
+/// The contacts over at `?2` that nobody recorded, in the mentorships `?1` serves as mentor or
+/// coordinates, oldest first.
+pub const TO_RECORD_SQL: &str = contact_list!(
+    "(m.mentor_id = ?1 OR m.coordinator_id = ?1)",
+    unrecorded!("p", "?2")
+);
 /// One planned contact (`?2`) as `?1` sees it.
 const ONE_SQL: &str = concat!(seen_by!(), " AND p.id = ?2");
 // `not_over!`'s window is the longest duration, written out in milliseconds.
@@ -554,9 +558,11 @@ impl Store {
         self.contacts_seen(UPCOMING_SQL, mentorship_id)
     }
 
-    /// The contacts that are over and that the owner, their mentor, has not recorded — neither
-    /// by a check-in naming them nor by cancelling them — in every mentorship they serve or in
-    /// one (`mentorship_id`), oldest first. The mentor's reminder to record every contact.
+    /// The contacts that are over and that nobody recorded — neither by a check-in naming them
+    /// nor by cancelling them — in every mentorship the owner serves as mentor or coordinates,
+    /// or in one (`mentorship_id`), oldest first: the mentor's reminder to record every contact,
+    /// and the coordinator's view of the contacts their mentors have left unrecorded (theirs to
+    /// cancel if it did not take place, the mentor's to record).
     pub fn contacts_to_record(&self, mentorship_id: Option<&str>) -> Result<Vec<UpcomingContact>> {
         self.contacts_seen(TO_RECORD_SQL, mentorship_id)
     }

@@ -321,7 +321,7 @@ final class PasserelleTests: XCTestCase {
         // Only its mentor records it: not the coordinator, who plans too, nor the survivor.
         _ = try api.setDeviceOwner(personId: p.coordinator.id)
         XCTAssertFalse(try api.plannedContact(contactId: call.id).canRecord)
-        XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty, "the coordinator is no one's mentor here")
+        XCTAssertTrue(try api.contactsToRecord(mentorshipId: nil).isEmpty, "recorded, so nothing waits, for the coordinator either")
         // The programme report says what came of it: planned, and held.
         let outcomes = try api.programmeReport(from: startsAt - hour, to: startsAt + hour).plannedContacts
         XCTAssertEqual([outcomes.planned, outcomes.held, outcomes.waitingToBeRecorded], [1, 1, 0])

@@ -318,7 +318,7 @@ class PasserelleTest {
             // Only its mentor records it: not the coordinator, who plans too, nor the survivor.
             api.setDeviceOwner(p.coordinator.id)
             assertFalse(api.plannedContact(call.id).canRecord)
-            assertTrue(api.contactsToRecord(null).isEmpty(), "the coordinator is no one's mentor here")
+            assertTrue(api.contactsToRecord(null).isEmpty(), "recorded, so nothing waits, for the coordinator either")
             // The programme report says what came of it: planned, and held.
             val outcomes = api.programmeReport(startsAt - HOUR, startsAt + HOUR).plannedContacts
             assertEquals(listOf(1u, 1u, 0u), listOf(outcomes.planned, outcomes.held, outcomes.waitingToBeRecorded))
