@@ -81,6 +81,15 @@ class UpcomingContactsTest {
     }
 
     /** Marc plans a home visit the day after tomorrow at 14:00, through the form. */
+    /** A fresh programme (Marc, Sophie, their mentorship) for [body]. */
+    private fun visit(body: (Visit) -> Unit) = TestProgramme(tmp.root).use { body(Visit(it)) }
+
+    /** [visit], with Marc's visit planned ([plan]) at the current time, given with its form. */
+    private fun planned(body: (Visit, Long, PlanContactForm) -> Unit) = visit { v ->
+        val now = System.currentTimeMillis()
+        body(v, now, plan(v, now))
+    }
+
     private fun plan(v: Visit, now: Long): PlanContactForm {
         val form = PlanContactForm.new(v.mentorshipId, now)
             .withDaysAhead(2)
@@ -97,10 +106,7 @@ class UpcomingContactsTest {
 
     @Test
     fun aPlannedVisitReadsRightFromBothSides() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            val form = plan(v, now)
+        planned { v, now, form ->
             val start = form.startsAt(en.time)
             assertEquals(14 * 60, en.time.minuteOfDay(start))
             assertEquals(2L, en.time.daysBetween(now, start))
@@ -150,10 +156,7 @@ class UpcomingContactsTest {
 
     @Test
     fun herAnswerReadsBackOnBothSides() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
 
             v.asSophie()
             val id = v.rows(en).rows.single().contactId
@@ -185,10 +188,7 @@ class UpcomingContactsTest {
 
     @Test
     fun aCancelledContactStaysListedWithoutButtons() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
             val id = v.rows(en).rows.single().contactId
             assertNull(en.upcoming.cancel(v.api, id))
 
@@ -222,10 +222,7 @@ class UpcomingContactsTest {
 
     @Test
     fun movingItClearsTheAnswerButANewNoteDoesNot() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
             v.asSophie()
             val id = v.rows(en).rows.single().contactId
             assertNull(en.upcoming.reply(v.api, id, ContactReply.ACCEPTED))
@@ -260,8 +257,7 @@ class UpcomingContactsTest {
 
     @Test
     fun whatTheCoreRefusesLandsUnderItsField() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
+        visit { v ->
             val now = System.currentTimeMillis()
             val blank = PlanContactForm.new(v.mentorshipId, now)
             fun rejected(form: PlanContactForm, presentation: Presentation = en): PlanContactForm {
@@ -312,8 +308,7 @@ class UpcomingContactsTest {
 
     @Test
     fun aStartedContactIsRecordedFromItsRow() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
+        visit { v ->
             val id = callUnderWay(v)
             val started = v.rows(en).rows.single()
             assertEquals(id, started.contactId)
@@ -363,10 +358,7 @@ class UpcomingContactsTest {
 
     @Test
     fun aContactOverIsWordedFromWhatTheCoreSays() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
             val planned = v.api.upcomingContacts(null).single()
             // What the core says of it once it is over, unrecorded (the bindings have no clock
             // to move): no change, a cancel that says it did not take place, and record it.
@@ -421,8 +413,7 @@ class UpcomingContactsTest {
 
     @Test
     fun nothingPlannedIsSaidInWords() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
+        visit { v ->
             assertEquals(Upcoming(listOf(), "No visit or call planned yet."), v.rows(en))
             assertEquals(Upcoming(listOf(), "Pas encore de visite ni d'appel prévu."), v.rows(fr))
         }
@@ -430,8 +421,7 @@ class UpcomingContactsTest {
 
     @Test
     fun theChangeBusHearsPlannedContacts() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
+        visit { v ->
             val heard = Heard()
             v.api.setChangeObserver(heard)
             plan(v, System.currentTimeMillis())
@@ -448,10 +438,7 @@ class UpcomingContactsTest {
 
     @Test
     fun theCoordinatorsPhoneIsOnThePlannerSide() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
             v.asClaire()
             val hers = v.rows(en, now).rows.single()
             assertEquals("Home visit with Sophie", hers.title, "the coordinator reads the mentor's side")
@@ -469,8 +456,7 @@ class UpcomingContactsTest {
 
     @Test
     fun aCaregiversAnswerIsNamedAfterHimOnTheSurvivorsPhone() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
+        visit { v ->
             val paul = v.paul()
             val now = System.currentTimeMillis()
             plan(v, now)
@@ -513,10 +499,7 @@ class UpcomingContactsTest {
 
     @Test
     fun oneContactIsReadByItsIdAsTheOwnerSeesIt() {
-        TestProgramme(tmp.root).use { programme ->
-            val v = Visit(programme)
-            val now = System.currentTimeMillis()
-            plan(v, now)
+        planned { v, now, _ ->
             val id = v.api.upcomingContacts(null).single().contact.id
             assertEquals(v.api.upcomingContacts(null).single(), v.api.plannedContact(id))
             assertTrue(v.api.plannedContact(id).plannerSide)
