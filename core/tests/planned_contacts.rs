@@ -772,3 +772,31 @@ fn the_programme_report_says_what_came_of_the_contacts_planned() {
     let theirs = db.store.programme_report(T0, T0 + 28 * DAY).unwrap();
     assert_eq!(theirs.planned_contacts.planned, 0);
 }
+
+#[test]
+fn a_mentee_with_a_contact_to_record_comes_first_on_the_caseload() {
+    let db = new_db();
+    let p = programme(&db.store);
+    // Aline comes before Sophie by name; Sophie's visit over and unrecorded puts her first.
+    mentee_of(&db, "Aline", &p.mentor.id);
+    db.store.set_device_owner(&p.mentor.id).unwrap();
+    let names = |db: &TestDb| {
+        db.store
+            .caseload()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.survivor_name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&db), ["Aline", "Sophie"]);
+    let visit_over = db
+        .store
+        .plan_contact(&p.mentorship.id, visit(T0 + HOUR))
+        .unwrap();
+    db.clock.set(T0 + DAY);
+    assert_eq!(names(&db), ["Sophie", "Aline"]);
+    db.store
+        .record_checkin(recording(&p.mentorship.id, T0 + HOUR, &visit_over.id))
+        .unwrap();
+    assert_eq!(names(&db), ["Aline", "Sophie"]);
+}

@@ -110,7 +110,7 @@ pub const CASELOAD_SQL: &str = concat!(
      LEFT JOIN survivor_profile sp ON sp.person_id = mine.survivor_id
      LEFT JOIN contacts ON contacts.mentorship_id = mine.id
      LEFT JOIN concerns ON concerns.mentorship_id = mine.id
-     ORDER BY overdue > 0 DESC, coalesce(concerns.urgency_rank, 0) DESC,
+     ORDER BY (overdue > 0 OR to_record > 0) DESC, coalesce(concerns.urgency_rank, 0) DESC,
               contacts.next_due IS NULL, contacts.next_due, p.display_name, mine.id"
 );
 
@@ -142,7 +142,9 @@ fn caseload_row(r: &Row<'_>) -> rusqlite::Result<CaseloadEntry> {
 
 impl Store {
     /// The owner's (a mentor's) mentees with their last contact, next follow-up, next planned
-    /// contact and open concerns. Most pressing first: overdue follow-ups and urgent concerns, then the next due.
+    /// contact, contacts to record and open concerns. Most pressing first: something overdue
+    /// (a follow-up past due, a contact over and not recorded), urgent concerns, then the next
+    /// due.
     pub fn caseload(&self) -> Result<Vec<CaseloadEntry>> {
         let now = self.now();
         self.read(|c| {
