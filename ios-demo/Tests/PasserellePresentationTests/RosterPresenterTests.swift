@@ -189,7 +189,10 @@ final class RosterPresenterTests: XCTestCase {
         let m = try Mentors(self)
         let heard = Heard()
         m.api.setChangeObserver(observer: heard)
-        try Mentors.supervise(m.api, m.paul, at: nowMillis() - hour)
+        // An hour ago, but today in Paris: "less than a day" is the same calendar day, and
+        // between midnight and one an hour ago was yesterday.
+        let today = Int64(parisCalendar().startOfDay(for: Date()).timeIntervalSince1970 * 1000)
+        try Mentors.supervise(m.api, m.paul, at: max(nowMillis() - hour, today))
         m.api.setChangeObserver(observer: nil)
 
         // The write is announced, which moves `AppModel.changes`, so the roster reloads.

@@ -180,7 +180,11 @@ class RosterPresenterTest {
             val m = Mentors(programme, paris)
             val heard = Heard()
             m.api.setChangeObserver(heard)
-            m.supervise(m.paul, System.currentTimeMillis() - HOUR)
+            // An hour ago, but today in Paris: "less than a day" is the same calendar day, and
+            // between midnight and one an hour ago was yesterday.
+            val now = System.currentTimeMillis()
+            val today = ZonedDateTime.now(paris).toLocalDate().atStartOfDay(paris).toInstant().toEpochMilli()
+            m.supervise(m.paul, maxOf(now - HOUR, today))
             m.api.setChangeObserver(null)
 
             // The write names a collection the roster is made from, so the screen reloads.
