@@ -9,10 +9,10 @@ use passerelle_core::{
     AwaitingSurvivor, CaseloadEntry, CheckIn, CheckInInput, Consent, ContactDetails, ContactReply,
     Conversation, EndingReason, Escalation, EscalationSummary, HttpTransport, Key,
     MentorDevelopment, MentorMatches, MentorStanding, Mentorship, Message, Millis, NewConsent,
-    NewMentorship, NewPerson, NewSupervision, NewTraining, OutboxEntry, OverdueFollowUp, Person,
-    PlannedContact, Profile, ProgrammeReport, RecordedCheckIn, Role, Store, StoreOptions,
-    SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry, TrainingRecord,
-    Transport, UnreadCount, UpcomingContact, WipeSummary,
+    NewMentorship, NewPerson, NewSupervision, NewTraining, NewVoiceNote, OutboxEntry,
+    OverdueFollowUp, Person, PlannedContact, Profile, ProgrammeReport, RecordedCheckIn, Role,
+    Store, StoreOptions, SupervisionSession, SyncIssue, SyncProgress, SyncSummary, TimelineEntry,
+    TrainingRecord, Transport, UnreadCount, UpcomingContact, VoiceAudio, WipeSummary,
 };
 use zeroize::Zeroizing;
 
@@ -339,6 +339,17 @@ impl Passerelle {
         Ok(self
             .store
             .share_service(&mentorship_id, &service_id, note)?)
+    }
+
+    /// Sends a voice note (recorded by the app) in a mentorship's conversation: saved at once,
+    /// encrypted, and sent with its audio at the next sync.
+    pub fn send_voice_note(&self, mentorship_id: String, note: NewVoiceNote) -> Result<Message> {
+        Ok(self.store.send_voice_note(&mentorship_id, note)?)
+    }
+
+    /// A voice note's audio, to play; `NotFound` while it is on its way to this phone.
+    pub fn voice_note_audio(&self, message_id: String) -> Result<VoiceAudio> {
+        Ok(self.store.voice_note_audio(&message_id)?)
     }
 
     /// A conversation screen: its members and the latest `limit` messages, oldest first.

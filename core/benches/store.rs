@@ -3,6 +3,10 @@
 //! - `record_checkin`: a check-in through the core API (validation, role checks, HLC stamp,
 //!   the row and its outbox entry in one transaction) against one plain `INSERT` of the same
 //!   row, both on SQLCipher with WAL and `synchronous=FULL`. Goal: ratio ≤ 1.3.
+//! - `send_voice_note`: a 40 KiB voice note through the core API (checks, SHA-256, the message,
+//!   its sound, the read mark and the outbox entry in one transaction) against its message row
+//!   and sound inserted in one plain transaction, both with `synchronous=FULL`. Goal: ≤ 1.3×,
+//!   like a check-in.
 //! - `caseload`: a mentor's caseload with 30 mentees, 5,000 check-ins and 300 planned contacts.
 //!   Goal: ≤ 5 ms; the baseline runs the same SQL on a bare connection.
 //! - `upcoming`: a mentor's contacts to come (30 mentees, 1,200 planned contacts, 600 to come)
@@ -33,7 +37,8 @@ use passerelle_core::rights::ERASED_NAME;
 use passerelle_core::{
     CheckInInput, Clock, ConsentScope, ContactDetails, ContactMode, Dimension, Durability,
     EndingReason, Key, MentorProfile, NewConsent, NewMentorship, NewPerson, NewSupervision,
-    NewTraining, Profile, Reached, Role, Store, StoreOptions, SupervisionFormat, SurvivorProfile,
+    NewTraining, NewVoiceNote, Profile, Reached, Role, Store, StoreOptions, SupervisionFormat,
+    SurvivorProfile, VoiceMediaType,
 };
 
 const DAY: i64 = 86_400_000;
@@ -206,34 +211,130 @@ fn ratio(
     );
 }
 
+/// A bare connection to a fresh database of the current schema, with `durability`, holding
+/// the parents a baseline's rows need (the mentor and their mentorship).
+fn raw_beside(
+    path: &Path,
+    key: &Key,
+    durability: Durability,
+    mentor: &str,
+    mentorship: &str,
+) -> rusqlite::Connection {
+    passerelle_core::store::create_at_version(path, key, passerelle_core::store::SCHEMA_VERSION)
+        .unwrap();
+    let conn = raw(path, key);
+    if durability == Durability::Normal {
+        conn.execute_batch("PRAGMA synchronous = NORMAL").unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO person VALUES ('{mentor}', 'mentor', 'M', 0, 0, 'd', 0, '{{}}');
+         INSERT INTO mentorship (id, survivor_id, mentor_id, coordinator_id, status, planned_contacts,
+           planned_weeks, created_at, updated_at, origin, hlc)
+         VALUES ('{mentorship}', '{mentor}', '{mentor}', '{mentor}', 'active', 6, 12, 0, 0, 'd', 0);
+         PRAGMA foreign_keys = ON;"
+    ))
+    .unwrap();
+    conn
+}
+
+/// Forty seconds of speech as a phone records it (AAC at 8 kbit/s in an `.m4a`: 40 KiB),
+/// different each time.
+fn recording(n: u32) -> Vec<u8> {
+    let mut audio = b"\0\0\0\x20ftypM4A ".to_vec();
+    audio.extend((0..40 * 1024 - 12).map(|i: u32| (i.wrapping_mul(2_654_435_761) ^ n) as u8));
+    audio
+}
+
+/// One voice note written the plainest way: its message row and its sound, in one transaction.
+fn raw_voice_note(c: &rusqlite::Connection, mentorship: &str, mentor: &str, n: u32, audio: &[u8]) {
+    let id = uuid::Uuid::now_v7().to_string();
+    c.execute_batch("BEGIN").unwrap();
+    c.prepare_cached(
+        "INSERT INTO message (id, mentorship_id, sender_id, kind, body, attachment_ref, created_at, origin, hlc)
+         VALUES (?1, ?2, ?3, 'voice', '', ?4, 0, 'device', ?5)",
+    )
+    .unwrap()
+    .execute(rusqlite::params![id, mentorship, mentor, "a".repeat(64), i64::from(n)])
+    .unwrap();
+    c.prepare_cached(
+        "INSERT INTO voice_note (message_id, media_type, duration_ms, audio, state)
+         VALUES (?1, 'audio/mp4', 40000, ?2, 'to_send')",
+    )
+    .unwrap()
+    .execute(rusqlite::params![id, audio])
+    .unwrap();
+    c.execute_batch("COMMIT").unwrap();
+}
+
+/// Sending a 40 KiB voice note through the core API (checks, hash, message, sound, receipt and
+/// outbox in one transaction) beside the message row and the sound inserted plainly, both with
+/// `synchronous=FULL`.
+fn send_voice_note(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::generate();
+    let (store, ids) = programme(&dir.path().join("core.db"), &key, 1, Durability::Full);
+    let mentor = store.device_owner().unwrap().unwrap().id;
+    let conn = raw_beside(
+        &dir.path().join("raw.db"),
+        &key,
+        Durability::Full,
+        &mentor,
+        &ids[0],
+    );
+    let note = |n: u32| NewVoiceNote {
+        media_type: VoiceMediaType::Mp4,
+        duration_ms: 40_000,
+        audio: recording(n),
+        caption: None,
+    };
+    let mut g = c.benchmark_group("send_voice_note_40k");
+    let mut n = 0;
+    g.bench_function("core_api", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                note(n)
+            },
+            |v| black_box(store.send_voice_note(&ids[0], v).unwrap()),
+            BatchSize::SmallInput,
+        );
+    });
+    g.bench_function("raw_rusqlite_insert", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                (n, recording(n))
+            },
+            |(n, audio)| raw_voice_note(&conn, &ids[0], &mentor, n, &audio),
+            BatchSize::SmallInput,
+        );
+    });
+    g.finish();
+    ratio(
+        "send_voice_note_40k",
+        20,
+        20,
+        |n| {
+            store.send_voice_note(&ids[0], note(n)).unwrap();
+        },
+        |n| raw_voice_note(&conn, &ids[0], &mentor, n, &recording(n)),
+    );
+}
+
 fn record_checkin(c: &mut Criterion) {
     for durability in [Durability::Full, Durability::Normal] {
         let dir = tempfile::tempdir().unwrap();
         let key = Key::generate();
         let (store, ids) = programme(&dir.path().join("core.db"), &key, 1, durability);
         let mentor = store.device_owner().unwrap().unwrap().id;
-        let raw_path = dir.path().join("raw.db");
-        passerelle_core::store::create_at_version(
-            &raw_path,
+        let conn = raw_beside(
+            &dir.path().join("raw.db"),
             &key,
-            passerelle_core::store::SCHEMA_VERSION,
-        )
-        .unwrap();
-        let conn = raw(&raw_path, &key);
-        if durability == Durability::Normal {
-            conn.execute_batch("PRAGMA synchronous = NORMAL").unwrap();
-        }
-        // The baseline's foreign keys need the same parents.
-        conn.execute_batch(&format!(
-            "PRAGMA foreign_keys = OFF;
-             INSERT INTO person VALUES ('{mentor}', 'mentor', 'M', 0, 0, 'd', 0, '{{}}');
-             INSERT INTO mentorship (id, survivor_id, mentor_id, coordinator_id, status, planned_contacts,
-               planned_weeks, created_at, updated_at, origin, hlc)
-             VALUES ('{m}', '{mentor}', '{mentor}', '{mentor}', 'active', 6, 12, 0, 0, 'd', 0);
-             PRAGMA foreign_keys = ON;",
-            m = ids[0]
-        ))
-        .unwrap();
+            durability,
+            &mentor,
+            &ids[0],
+        );
         let label = format!("{durability:?}").to_lowercase();
         let now = store.now();
         let mut g = c.benchmark_group(format!("record_checkin_{label}"));
@@ -693,7 +794,7 @@ fn wipe(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    targets = record_checkin, caseload, upcoming, matching, wipe
+    targets = record_checkin, send_voice_note, caseload, upcoming, matching, wipe
 }
 
 fn main() {

@@ -45,6 +45,9 @@ pub use model::training::{
     MentorDevelopment, NewSupervision, NewTraining, SupervisionFormat, SupervisionSession,
     TrainingRecord,
 };
+pub use model::voice::{
+    NewVoiceNote, VOICE_NOTE_MAX_BYTES, VOICE_NOTE_MAX_MS, VoiceAudio, VoiceMediaType, VoiceNote,
+};
 pub use outbox::OutboxEntry;
 pub use queries::caseload::{CaseloadEntry, OverdueFollowUp};
 pub use queries::matching::{AwaitingSurvivor, MentorCandidate, MentorMatches};

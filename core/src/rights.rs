@@ -6,10 +6,12 @@
 //! (consents, bookmarks, training and supervision, mentorships they belong to, check-ins they
 //! wrote, messages they sent, receipts, escalation steps they took); and for a survivor every
 //! row of their mentorships — the case notes, the conversation and the referrals are about
-//! them, whoever wrote them. Another person's person row or profile never is.
+//! them, whoever wrote them. Another person's person row or profile never is. The sound of
+//! each voice message among them comes along (collection `voice_note`, keyed by the message).
 
 use std::collections::BTreeSet;
 
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -17,7 +19,7 @@ use crate::error::Result;
 use crate::model::person::{Role, owner};
 use crate::store::Store;
 use crate::store::rows::{Collection, payload};
-use crate::sync::protocol::WireRow;
+use crate::sync::protocol::{VoiceUpload, WireRow};
 use crate::time::Millis;
 
 /// The name an erased person's row keeps (the server writes it; a mentor's, caregiver's or
@@ -136,6 +138,8 @@ impl Store {
                     }
                 }
             }
+            let sounds = voice_notes_of(c, &records)?;
+            records.extend(sounds);
             Ok(MyData {
                 person_id: me.id,
                 exported_at,
@@ -144,3 +148,47 @@ impl Store {
         })
     }
 }
+
+/// The sound of each voice message among `records` this phone holds, as records of
+/// `voice_note` keyed by their message (the audio in base64): a person's voice is theirs to
+/// take along like the rest.
+fn voice_notes_of(
+    c: &rusqlite::Connection,
+    records: &[ExportedRecord],
+) -> Result<Vec<ExportedRecord>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT media_type, duration_ms, audio FROM voice_note WHERE message_id = ?1",
+    )?;
+    let mut out = Vec::new();
+    for r in records.iter().filter(|r| {
+        r.collection == Collection::Message.table()
+            && r.data.get("kind") == Some(&Json::from("voice"))
+    }) {
+        let note = stmt
+            .query_row([&r.id], |row| {
+                Ok(VoiceUpload {
+                    message_id: r.id.clone(),
+                    media_type: row.get(0)?,
+                    duration_ms: row.get(1)?,
+                    audio: row.get(2)?,
+                })
+            })
+            .optional()?;
+        if let Some(note) = note {
+            out.push(voice_note_record(&note));
+        }
+    }
+    Ok(out)
+}
+
+/// A voice note's sound as an export record (collection `voice_note`, keyed by its message).
+pub fn voice_note_record(note: &VoiceUpload) -> ExportedRecord {
+    ExportedRecord {
+        collection: VOICE_NOTE_COLLECTION.to_owned(),
+        id: note.message_id.clone(),
+        data: serde_json::to_value(note).unwrap_or(Json::Null),
+    }
+}
+
+/// What exports and audit lines call a voice note's sound.
+pub const VOICE_NOTE_COLLECTION: &str = "voice_note";

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use common::{dump, raw_connection};
 use passerelle_core::store::{SCHEMA_VERSION, create_at_version, schema_version};
-use passerelle_core::{ContactReply, Key, Store, StoreOptions};
+use passerelle_core::{ContactReply, Key, MessageStatus, Store, StoreOptions, VoiceMediaType};
 
 fn fixture(version: i64) -> String {
     let path = format!(
@@ -226,4 +226,26 @@ fn the_version_5_fixture_tells_the_recorded_contact_from_the_one_waiting() {
         Some("01900000-0000-7000-8000-0000000000e1")
     );
     assert_eq!(store.caseload().unwrap()[0].contacts_to_record, 1);
+}
+
+#[test]
+fn the_version_6_fixture_plays_its_voice_note_and_keeps_it_to_send() {
+    let (store, _dir) = upgraded(6, 1_772_622_000_000);
+    let id = "01900000-0000-7000-8000-0000000000f1";
+    let conversation = store
+        .conversation("01900000-0000-7000-8000-0000000000a1", 10)
+        .unwrap();
+    let message = &conversation.messages[0];
+    assert_eq!(
+        (message.id.as_str(), message.body.as_str()),
+        (id, "Jeudi ?")
+    );
+    assert_eq!(message.status, MessageStatus::Pending);
+    assert_eq!(
+        message.voice.as_ref().and_then(|v| v.duration_ms),
+        Some(4_200)
+    );
+    let audio = store.voice_note_audio(id).unwrap();
+    assert_eq!(audio.media_type, VoiceMediaType::Mp4);
+    assert_eq!(&audio.audio[4..8], b"ftyp");
 }

@@ -4,6 +4,7 @@
 
 use passerelle_core::Role;
 use passerelle_core::model::message::receipt_id;
+use passerelle_core::model::voice::is_content_hash;
 use passerelle_core::sync::protocol::{Op, WireRow};
 
 use crate::auth::Actor;
@@ -128,8 +129,15 @@ pub fn may_write(
     Ok(match (collection, stored) {
         ("consent", None) if !consent_shape_fits(row) => Err("invalid"),
         ("conversation_read", None) if !receipt_id_fits(row) => Err("invalid"),
+        ("message", None) if !attachment_fits(row) => Err("invalid"),
         _ => Ok(()),
     })
+}
+
+/// A voice message names its audio by content hash: the audio follows apart, checked against
+/// it, and every phone checks what it fetches against it too.
+fn attachment_fits(row: &WireRow) -> bool {
+    text(row, "kind") != Some("voice") || text(row, "attachment_ref").is_some_and(is_content_hash)
 }
 
 /// A time field of a pushed row (`i64::MAX`, never served, if it is missing: the row's shape

@@ -1,7 +1,7 @@
 //! Passerelle's sync server: enrols devices, authenticates every request, authorizes every
 //! row it accepts or sends against current assignments and consents, keeps a per-scope change
-//! log, and offers the coordinator's operations and a person's export and erasure. Storage is embedded SQLite by default and
-//! PostgreSQL for deployments. See docs/sync.md and docs/openapi.yaml.
+//! log, moves voice notes' audio, and offers the coordinator's operations and a person's export
+//! and erasure. Storage is embedded SQLite by default and PostgreSQL for deployments. See docs/sync.md and docs/openapi.yaml.
 
 pub mod auth;
 pub mod authz;
@@ -16,6 +16,7 @@ pub mod scopes;
 pub mod service;
 pub mod store;
 pub mod sync;
+pub mod voice;
 pub mod write;
 
 pub use service::{ApiRequest, ApiResponse, Config, Method, Service};

@@ -129,6 +129,20 @@ fn under_mentorship(prefix: &str, mentorship_id: Option<&str>) -> BTreeSet<Strin
         .collect()
 }
 
+/// Whether someone belonging to `membership` (from [`membership`]) reads a stored row: what a
+/// pull would send them.
+pub fn reads(
+    tx: &mut dyn StoreTx,
+    membership: &BTreeSet<String>,
+    collection: &str,
+    id: &str,
+    row: &WireRow,
+) -> StoreResult<bool> {
+    Ok(row_scopes(tx, collection, id, row)?
+        .iter()
+        .any(|scope| membership.contains(scope)))
+}
+
 /// The scopes a stored row belongs to.
 pub fn row_scopes(
     tx: &mut dyn StoreTx,

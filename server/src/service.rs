@@ -25,6 +25,7 @@ use crate::rights;
 use crate::rows::{self, text};
 use crate::store::{ServerStore, StoreTx};
 use crate::sync::{self, SyncLimits};
+use crate::voice;
 use crate::write::Writer;
 
 /// Limits and lifetimes, all configurable from the command line.
@@ -267,6 +268,22 @@ impl<S: ServerStore> Service<S> {
                     self.write_in(tx, actor, now, |ctx| rights::erase(ctx, person, role))
                         .map(Ok)
                 })?)
+            }
+            (Method::Post, ["v1", "voice", "upload"]) => {
+                let note = parse(&req.body)?;
+                json_body(
+                    &self.audited_refusals(req, now, |tx, actor| {
+                        voice::upload(tx, actor, &note, now)
+                    })?,
+                )
+            }
+            (Method::Post, ["v1", "voice", "fetch"]) => {
+                let asked = parse(&req.body)?;
+                json_body(
+                    &self.audited_refusals(req, now, |tx, actor| {
+                        voice::fetch(tx, actor, &asked, now)
+                    })?,
+                )
             }
             // One transaction per request: checking the token is part of the request's own
             // transaction, not a second one (SQLite runs transactions one at a time).

@@ -69,14 +69,11 @@ fn standing_row(
     else {
         return Ok(None);
     };
-    if membership.is_none() {
-        *membership = Some(scopes::membership(writer.tx(), actor)?);
-    }
-    let scopes = scopes::row_scopes(writer.tx(), collection, row_id, &row)?;
-    let mine = membership
-        .as_ref()
-        .is_some_and(|m| scopes.iter().any(|scope| m.contains(scope)));
-    if !mine {
+    let membership = match membership {
+        Some(m) => m,
+        None => membership.insert(scopes::membership(writer.tx(), actor)?),
+    };
+    if !scopes::reads(writer.tx(), membership, collection, row_id, &row)? {
         return Ok(None);
     }
     writer.record_audit("read", collection, row_id);

@@ -213,6 +213,10 @@ impl<'t> Writer<'t> {
             self.tx.lock_record(collection, id)?;
         }
         self.tx.delete_record(collection, id)?;
+        if collection == "message" {
+            // A voice message's sound goes with it.
+            self.tx.delete_voice_note(id)?;
+        }
         self.written.remove(&key);
         self.record_audit("erase", collection, id);
         self.erased.push(key);

@@ -365,7 +365,8 @@ fn a_device_upgraded_from_version_2_receives_the_notices_it_skipped() {
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(
-            "DROP TABLE referral;
+            "DROP TABLE voice_note;
+             DROP TABLE referral;
              DROP TABLE planned_contact;
              DROP INDEX checkin_by_planned_contact;
              ALTER TABLE checkin DROP COLUMN planned_contact_id;

@@ -450,11 +450,12 @@ fn a_version_1_database_keeps_counting_from_its_last_seq() {
 fn a_version_2_database_gets_token_parents() {
     let db = TestDatabase::create();
     drop(PostgresStore::open(&db.url).unwrap());
-    // Version 2 tokens had no parent.
+    // Version 2 tokens had no parent, and no voice notes were kept.
     let mut admin = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
     admin
         .batch_execute(
             "ALTER TABLE tokens DROP COLUMN parent;
+             DROP TABLE voice_notes;
              INSERT INTO tokens (hash, kind, device_id, person_id, family, expires_at)
              VALUES ('old', 'refresh', 'd', 'p', 'f', 9);
              UPDATE meta SET value = 2 WHERE key = 'schema_version'",
@@ -465,7 +466,12 @@ fn a_version_2_database_gets_token_parents() {
         .query_one("SELECT value FROM meta WHERE key = 'schema_version'", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
+    let voice_notes: bool = admin
+        .query_one("SELECT to_regclass('voice_notes') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(voice_notes);
     let child = TokenRecord {
         kind: "refresh".into(),
         device_id: "d".into(),

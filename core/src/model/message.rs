@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::codes::code_enum;
 use super::mentorship::load_mentorship;
 use super::person::{Person, Role, load_person, owner};
+use super::voice::{VoiceNote, voice_of};
 use crate::directory::referral::keep_message_notice;
 use crate::error::{Error, Result};
 use crate::store::rows::Collection;
@@ -20,7 +21,7 @@ use crate::validate::{new_id, optional_text, parse_id, required_text};
 code_enum! {
     /// Where one of my messages is, or whether I have read someone else's.
     pub enum MessageStatus as "message status" {
-        /// Written on this device, not yet accepted by the server.
+        /// Written on this device, not yet accepted by the server (a voice note: with its audio).
         Pending = "pending",
         /// Accepted by the server.
         Sent = "sent",
@@ -61,6 +62,10 @@ pub struct Message {
     /// optional note).
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub shared_service_id: Option<String>,
+    /// The voice note this message carries, if it is one (the body is then an optional
+    /// caption).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub voice: Option<VoiceNote>,
 }
 
 /// A conversation screen in one call.
@@ -103,7 +108,7 @@ pub(crate) fn conversation_members(c: &Connection, mentorship_id: &str) -> Resul
 }
 
 /// The owner, who must be a member of the conversation.
-fn member(c: &Connection, mentorship_id: &str) -> Result<Person> {
+pub(crate) fn member(c: &Connection, mentorship_id: &str) -> Result<Person> {
     let me = owner(c)?;
     if conversation_members(c, mentorship_id)?.contains(&me.id) {
         Ok(me)
@@ -159,17 +164,18 @@ fn advance_receipt(
     )
 }
 
-/// Writes one message (a text, or a shared service with a note) from the owner, who must be a
-/// member, and moves their own read mark past it.
-fn write_message(
+/// Writes one message of `kind` (`text`; `service`, its attachment the service's id; `voice`,
+/// its attachment the audio's hash) from the owner, who must be a member, and moves their own
+/// read mark past it.
+pub(crate) fn write_message(
     tx: &mut Tx<'_>,
     mentorship_id: &str,
     body: String,
-    service: Option<String>,
+    kind: &str,
+    attachment: Option<String>,
 ) -> Result<Message> {
     let me = member(&tx.conn, mentorship_id)?;
     let id = new_id();
-    let kind = if service.is_some() { "service" } else { "text" };
     let stamp = tx.insert(
         Collection::Message,
         &id,
@@ -178,7 +184,7 @@ fn write_message(
             ("sender_id", Value::Text(me.id.clone())),
             ("kind", Value::Text(kind.to_owned())),
             ("body", Value::Text(body.clone())),
-            ("attachment_ref", service.clone().into()),
+            ("attachment_ref", attachment.clone().into()),
         ],
     )?;
     // Writing in a conversation means having read it up to here.
@@ -193,7 +199,8 @@ fn write_message(
         written_at: tx.now,
         order_stamp: stamp.as_i64(),
         status: MessageStatus::Pending,
-        shared_service_id: service,
+        shared_service_id: attachment.filter(|_| kind == "service"),
+        voice: None,
     })
 }
 
@@ -203,7 +210,7 @@ impl Store {
     pub fn send_message(&self, mentorship_id: &str, body: &str) -> Result<Message> {
         let mentorship_id = parse_id("mentorship_id", mentorship_id)?;
         let body = required_text("body", body, MESSAGE_MAX)?;
-        self.write(|tx| write_message(tx, &mentorship_id, body, None))
+        self.write(|tx| write_message(tx, &mentorship_id, body, "text", None))
     }
 
     /// Shares a directory service in a conversation, with an optional note. The survivor sees
@@ -227,7 +234,7 @@ impl Store {
             if !known {
                 return Err(Error::NotFound("service"));
             }
-            let message = write_message(tx, &mentorship_id, note, Some(service_id))?;
+            let message = write_message(tx, &mentorship_id, note, "service", Some(service_id))?;
             keep_message_notice(tx, &owner(&tx.conn)?, &message)?;
             Ok(message)
         })
@@ -252,9 +259,12 @@ impl Store {
             let mut stmt = c.prepare_cached(
                 "SELECT * FROM (
                    SELECT m.id, m.sender_id, coalesce(p.display_name, ''), m.body, m.created_at, m.hlc,
-                          EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'message' AND o.row_id = m.id),
-                          CASE WHEN m.kind = 'service' THEN m.attachment_ref END
+                          EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'message' AND o.row_id = m.id)
+                            OR coalesce(v.state IN ('to_send', 'refused'), 0),
+                          CASE WHEN m.kind = 'service' THEN m.attachment_ref END,
+                          m.kind, v.media_type, v.duration_ms
                    FROM message m LEFT JOIN person p ON p.id = m.sender_id
+                     LEFT JOIN voice_note v ON v.message_id = m.id
                    WHERE m.mentorship_id = ?1 ORDER BY m.hlc DESC, m.id DESC LIMIT ?2)
                  ORDER BY 6, 1",
             )?;
@@ -283,6 +293,7 @@ impl Store {
                         order_stamp: stamp,
                         status,
                         shared_service_id: r.get(7)?,
+                        voice: voice_of(&r.get::<_, String>(8)?, r.get(9)?, r.get(10)?),
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

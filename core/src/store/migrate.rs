@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "check-ins name the planned contact they record",
         sql: include_str!("schema/v5.sql"),
     },
+    Migration {
+        version: 6,
+        name: "voice notes: the audio of spoken messages, kept encrypted on the phone",
+        sql: include_str!("schema/v6.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

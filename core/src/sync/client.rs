@@ -80,6 +80,12 @@ pub struct SyncSummary {
     pub reset_scopes: u32,
     /// Collections whose rows changed, for screens to refresh.
     pub changed_collections: Vec<String>,
+    /// Voice notes recorded here whose audio the server now holds.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
+    pub voice_notes_sent: u32,
+    /// Voice notes whose audio arrived on this phone.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
+    pub voice_notes_received: u32,
 }
 
 /// A rejected mutation, a lost merge, or a row this build could not read.
@@ -271,7 +277,9 @@ impl Store {
         let mut summary = SyncSummary::default();
         let mut touched = Touched::new();
         self.push_all(transport, progress, &mut summary, &mut touched)?;
+        self.upload_voice_notes(transport, &mut summary, &mut touched)?;
         self.pull_all(transport, progress, &mut summary, &mut touched)?;
+        self.fetch_voice_notes(transport, &mut summary, &mut touched)?;
         // Receipts for what just arrived ("delivered") go out in the same sync.
         if self.mark_delivered()? {
             self.push_all(transport, None, &mut summary, &mut touched)?;
@@ -329,7 +337,7 @@ impl Store {
 
     /// Posts `body` with the current access token, refreshing it first if it has expired and
     /// once more if the server says it is no longer valid.
-    fn call<B: Serialize, T: DeserializeOwned>(
+    pub(super) fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         transport: &dyn Transport,
         path: &str,

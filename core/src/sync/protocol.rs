@@ -206,3 +206,57 @@ pub struct ErrorBody {
     /// A sentence for developers; never personal data.
     pub message: String,
 }
+
+/// Voice-note audio in JSON: standard base64 (a third larger than the bytes, and the sync's
+/// one transport kept as it is — JSON posts — for every fault the tests inject).
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A voice note's audio as it travels: `POST /v1/voice/upload` sends one, and
+/// `POST /v1/voice/fetch` answers with some.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceUpload {
+    /// The voice message it belongs to (already accepted by the server).
+    pub message_id: String,
+    /// Its encoding (`audio/mp4`, ...).
+    pub media_type: String,
+    /// Its length.
+    pub duration_ms: u32,
+    /// The encoded sound, whose SHA-256 the message names.
+    #[serde(with = "base64_bytes")]
+    pub audio: Vec<u8>,
+}
+
+/// `POST /v1/voice/fetch`: the audio of voice messages this device holds without it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VoiceFetchRequest {
+    /// The messages, at most [`VOICE_FETCH_MAX`].
+    pub message_ids: Vec<String>,
+}
+
+/// Most message ids in one fetch.
+pub const VOICE_FETCH_MAX: usize = 16;
+
+/// Answer to a fetch: as many notes as fit one answer (at least one, when any is ready), in
+/// the order asked; the others asked for are either waiting, gone, or left for the next fetch.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VoiceFetchResponse {
+    /// The notes sent.
+    pub notes: Vec<VoiceUpload>,
+    /// Messages whose sender has not sent the audio yet.
+    pub waiting: Vec<String>,
+    /// Messages the caller cannot read (or that no longer exist): not asked again this sync.
+    pub gone: Vec<String>,
+}

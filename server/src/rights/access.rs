@@ -1,9 +1,10 @@
-//! A person's export (GDPR articles 15 and 20): every record the server holds about them, and
-//! the audit lines saying who read, wrote or erased each one.
+//! A person's export (GDPR articles 15 and 20): every record the server holds about them (with
+//! the sound of their voice messages), and the audit lines saying who read, wrote or erased
+//! each one.
 
 use std::collections::BTreeSet;
 
-use passerelle_core::rights::ExportedRecord;
+use passerelle_core::rights::{ExportedRecord, VOICE_NOTE_COLLECTION, voice_note_record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -62,12 +63,24 @@ pub fn export(
         if crate::write::audited(&f.collection) {
             reads.push(line(actor, now, "read", &f.collection, &f.id));
         }
-        let data = serde_json::from_str(&f.data).unwrap_or(Json::String(f.data));
+        let data: Json = serde_json::from_str(&f.data).unwrap_or(Json::String(f.data));
+        let voice = f.collection == "message" && data.get("kind") == Some(&Json::from("voice"));
+        let sound = if voice { tx.voice_note(&f.id)? } else { None };
         records.push(ExportedRecord {
             collection: f.collection,
             id: f.id,
             data,
         });
+        if let Some(note) = sound {
+            reads.push(line(
+                actor,
+                now,
+                "read",
+                VOICE_NOTE_COLLECTION,
+                &note.message_id,
+            ));
+            records.push(voice_note_record(&note));
+        }
     }
     tx.audit(&reads)?;
     Ok(Ok(PersonExport {

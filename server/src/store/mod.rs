@@ -10,6 +10,7 @@ mod ledger;
 pub mod postgres;
 pub mod sqlite;
 
+use passerelle_core::sync::protocol::VoiceUpload;
 use thiserror::Error;
 
 /// A storage failure. Messages name the operation, never the data.
@@ -274,6 +275,14 @@ pub trait StoreTx {
     /// `parent` and not revoked yet; returns whether one of them was a refresh token already
     /// spent (its holder received the pair: the token presented again is a copy).
     fn revoke_issued_from(&mut self, family: &str, parent: &str, now: i64) -> StoreResult<bool>;
+
+    /// Keeps the audio of a stored voice message, received at `now`; `false` if it was kept
+    /// before (an upload retried: the first one stands).
+    fn put_voice_note(&mut self, note: &VoiceUpload, now: i64) -> StoreResult<bool>;
+    /// The audio of a voice message, if its sender has uploaded it.
+    fn voice_note(&mut self, message_id: &str) -> StoreResult<Option<VoiceUpload>>;
+    /// Deletes the audio of a voice message (erased with it).
+    fn delete_voice_note(&mut self, message_id: &str) -> StoreResult<()>;
 
     /// The stored result of a mutation already applied for this device.
     fn mutation_result(&mut self, device_id: &str, mutation_id: i64)

@@ -26,6 +26,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use passerelle_core::sync::protocol::VoiceUpload;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{NoTls, Row, SimpleQueryMessage, Statement};
@@ -41,8 +42,9 @@ use super::{
 
 const SCHEMA: &str = include_str!("postgres_schema.sql");
 /// The schema version this server writes, kept in `meta` under `schema_version`. 2: change
-/// seqs from a sequence; 3: `tokens.parent` (both steps in `postgres_schema.sql`).
-const SCHEMA_VERSION: i64 = 3;
+/// seqs from a sequence; 3: `tokens.parent`; 4: `voice_notes` (every step in
+/// `postgres_schema.sql`).
+const SCHEMA_VERSION: i64 = 4;
 
 /// Connection and locking settings.
 #[derive(Debug, Clone)]
@@ -820,6 +822,50 @@ impl StoreTx for PgTx<'_> {
              ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, registered_at = excluded.registered_at",
             &[&device_id, &person_id, &now],
             "write device",
+        )?;
+        Ok(())
+    }
+
+    fn put_voice_note(&mut self, note: &VoiceUpload, now: i64) -> StoreResult<bool> {
+        let duration = i32::try_from(note.duration_ms).unwrap_or(i32::MAX);
+        let added = self.execute(
+            "INSERT INTO voice_notes (message_id, media_type, duration_ms, audio, stored_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING",
+            &[
+                &note.message_id,
+                &note.media_type,
+                &duration,
+                &note.audio,
+                &now,
+            ],
+            "write voice note",
+        )?;
+        Ok(added == 1)
+    }
+
+    fn voice_note(&mut self, message_id: &str) -> StoreResult<Option<VoiceUpload>> {
+        self.query_opt(
+            "SELECT media_type, duration_ms, audio FROM voice_notes WHERE message_id = $1",
+            &[&message_id],
+            "read voice note",
+        )?
+        .map(|r| {
+            Ok(VoiceUpload {
+                message_id: message_id.to_owned(),
+                media_type: r.try_get(0)?,
+                duration_ms: u32::try_from(r.try_get::<_, i32>(1)?).unwrap_or_default(),
+                audio: r.try_get(2)?,
+            })
+        })
+        .transpose()
+        .map_err(fail("read voice note"))
+    }
+
+    fn delete_voice_note(&mut self, message_id: &str) -> StoreResult<()> {
+        self.execute(
+            "DELETE FROM voice_notes WHERE message_id = $1",
+            &[&message_id],
+            "delete voice note",
         )?;
         Ok(())
     }

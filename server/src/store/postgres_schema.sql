@@ -139,3 +139,13 @@ BEGIN
     RETURN QUERY SELECT NULL::TEXT, r.data, r.seq FROM records AS r
                  WHERE r.collection = c AND r.id = i;
 END $$;
+
+-- Voice notes' audio (schema 4), kept apart from `records`: a message's row travels in every
+-- pull of its scope, its sound only to a phone that asks for it. Keyed by the voice message.
+CREATE TABLE IF NOT EXISTS voice_notes (
+    message_id   TEXT COLLATE "C" PRIMARY KEY,
+    media_type   TEXT NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    audio        BYTEA NOT NULL,
+    stored_at    BIGINT NOT NULL
+);

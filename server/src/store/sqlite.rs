@@ -39,10 +39,12 @@ use super::{
     StoreTx, StoredRecord, TokenRecord, audit_action,
 };
 use passerelle_core::Durability;
+use passerelle_core::sync::protocol::VoiceUpload;
 
 const SCHEMA: &str = include_str!("sqlite_schema.sql");
-/// The schema version this server writes (`PRAGMA user_version`). 2: `tokens.parent`.
-const SCHEMA_VERSION: i64 = 2;
+/// The schema version this server writes (`PRAGMA user_version`). 2: `tokens.parent`; 3:
+/// `voice_notes`.
+const SCHEMA_VERSION: i64 = 3;
 
 /// Most requests sharing one commit: bounds how long the first of a group waits.
 const MAX_GROUP: usize = 64;
@@ -670,6 +672,55 @@ impl StoreTx for SqliteTx<'_> {
                 params![device_id, person_id, now],
             )
             .map_err(fail("write device"))?;
+        Ok(())
+    }
+
+    fn put_voice_note(&mut self, note: &VoiceUpload, now: i64) -> StoreResult<bool> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO voice_notes (message_id, media_type, duration_ms, audio, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (message_id) DO NOTHING",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    note.message_id,
+                    note.media_type,
+                    note.duration_ms,
+                    note.audio,
+                    now
+                ])
+            })
+            .map_err(fail("write voice note"))?;
+        Ok(added == 1)
+    }
+
+    fn voice_note(&mut self, message_id: &str) -> StoreResult<Option<VoiceUpload>> {
+        self.tx
+            .prepare_cached(
+                "SELECT media_type, duration_ms, audio FROM voice_notes WHERE message_id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([message_id], |r| {
+                    Ok(VoiceUpload {
+                        message_id: message_id.to_owned(),
+                        media_type: r.get(0)?,
+                        duration_ms: r.get(1)?,
+                        audio: r.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(fail("read voice note"))
+    }
+
+    fn delete_voice_note(&mut self, message_id: &str) -> StoreResult<()> {
+        self.tx
+            .execute(
+                "DELETE FROM voice_notes WHERE message_id = ?1",
+                [message_id],
+            )
+            .map_err(fail("delete voice note"))?;
         Ok(())
     }
 

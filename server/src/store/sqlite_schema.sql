@@ -91,3 +91,13 @@ CREATE TABLE IF NOT EXISTS audit (
 -- 1.34 s to 1.99 s over 21 syncs; with no index, twelve in a row stay within 1.13-1.24 s).
 -- An auditor's question about one record scans; the request path never waits for it.
 DROP INDEX IF EXISTS audit_by_row;
+
+-- Voice notes' audio (schema 3), kept apart from `records`: a message's row travels in every
+-- pull of its scope, its sound only to a phone that asks for it. Keyed by the voice message.
+CREATE TABLE IF NOT EXISTS voice_notes (
+    message_id   TEXT PRIMARY KEY NOT NULL,
+    media_type   TEXT NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    audio        BLOB NOT NULL,
+    stored_at    INTEGER NOT NULL
+) STRICT;
