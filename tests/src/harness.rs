@@ -317,6 +317,21 @@ impl Device {
         }
     }
 
+    /// A plain connection to this phone's encrypted file, to look at what the API does not
+    /// show (rows a purge must have taken away).
+    ///
+    /// # Panics
+    ///
+    /// If the file cannot be opened with the phone's key.
+    #[must_use]
+    pub fn raw_connection(&self) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(&self.path).expect("the phone's file");
+        let key = hex::encode(self.key.bytes().expect("an encrypted store"));
+        c.execute_batch(&format!("PRAGMA key = \"x'{key}'\";"))
+            .expect("the phone's key");
+        c
+    }
+
     /// Syncs with the server.
     ///
     /// # Panics

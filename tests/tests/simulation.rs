@@ -94,7 +94,7 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
         "simulation on {kind:?}: {} cases of {steps} steps in {:.1}s; {} devices, {} syncs ({} failed), \
          {} acknowledged writes ({} refused and reported), {} re-enrolments, {} reopened stores \
          ({} after dying part-way through a sync), \
-         {} revoked scopes, {} reset scopes, {} rows erased in {} cases ({} of a mentor, {} of a caregiver, {} of a professional, {} phones signed out); network: {} requests, {} dropped, {} replies lost, \
+         {} voice notes, {} revoked scopes, {} reset scopes, {} rows erased in {} cases ({} of a mentor, {} of a caregiver, {} of a professional, {} phones signed out); network: {} requests, {} dropped, {} replies lost, \
          {} duplicated, {} delayed, {} re-delivered, {} kills",
         totals.len(),
         started.elapsed().as_secs_f64(),
@@ -106,6 +106,7 @@ fn simulate(kind: StoreKind, cases_var: &str, default_cases: u64) {
         sum(&|r| r.reenrolled as u64),
         sum(&|r| r.reopened as u64),
         sum(&|r| r.cut_mid_transaction as u64),
+        sum(&|r| r.voice_notes as u64),
         sum(&|r| r.revoked_scopes),
         sum(&|r| r.reset_scopes),
         sum(&|r| r.erased as u64),

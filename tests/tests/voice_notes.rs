@@ -206,8 +206,19 @@ fn spoken_offline_on(kind: StoreKind) {
     );
 }
 
-#[test]
-fn a_note_whose_sound_has_not_followed_is_on_its_way_and_arrives_later() {
+/// Sophie's and Marc's phones on a demo server (SQLite), both synced, and a voice note
+/// Sophie has just recorded, not synced yet.
+struct Spoken {
+    server: TestServer,
+    people: Vec<passerelle_server::demo::SeededPerson>,
+    sophie: Device,
+    marc: Device,
+    mentorship: String,
+    sent: passerelle_core::Message,
+    audio: Vec<u8>,
+}
+
+fn sophie_speaks() -> Spoken {
     let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
     let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
     let (marc, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
@@ -219,6 +230,28 @@ fn a_note_whose_sound_has_not_followed_is_on_its_way_and_arrives_later() {
         .store
         .send_voice_note(&mentorship, note(audio.clone(), None))
         .unwrap();
+    Spoken {
+        server,
+        people,
+        sophie,
+        marc,
+        mentorship,
+        sent,
+        audio,
+    }
+}
+
+#[test]
+fn a_note_whose_sound_has_not_followed_is_on_its_way_and_arrives_later() {
+    let Spoken {
+        server,
+        sophie,
+        marc,
+        mentorship,
+        sent,
+        audio,
+        ..
+    } = sophie_speaks();
 
     // The network drops once the message is through: the sync fails as offline, the message
     // is on the server, its sound still only on her phone.
@@ -327,16 +360,15 @@ fn his_own_voice_message(
 
 #[test]
 fn a_sound_that_is_not_the_one_its_message_names_is_not_kept() {
-    let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
-    let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
-    let (marc, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
-    sophie.sync();
-    let mentorship = sophie.store.my_mentorships().unwrap()[0].id.clone();
-    let audio = m4a(12_000, 4);
-    let sent = sophie
-        .store
-        .send_voice_note(&mentorship, note(audio.clone(), None))
-        .unwrap();
+    let Spoken {
+        server,
+        sophie,
+        marc,
+        mentorship,
+        sent,
+        audio,
+        ..
+    } = sophie_speaks();
     sophie.sync();
 
     let swapped = SwappedSounds(HttpTransport::new(&server.url).unwrap());
@@ -431,5 +463,47 @@ fn server_checks_on(kind: StoreKind) {
     assert_eq!(
         got["notes"][0]["audio"],
         upload_body(&hers.id, &audio)["audio"]
+    );
+}
+
+#[test]
+fn ending_a_mentorship_takes_its_sounds_off_the_mentors_phone() {
+    let Spoken {
+        server,
+        people,
+        sophie,
+        marc,
+        mentorship,
+        sent,
+        ..
+    } = sophie_speaks();
+    sophie.sync();
+    assert_eq!(marc.sync().voice_notes_received, 1);
+    let sounds = |d: &Device| -> i64 {
+        d.raw_connection()
+            .query_row("SELECT count(*) FROM voice_note", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(sounds(&marc), 1);
+
+    let claire = ApiClient::enrol(
+        server.service.clone(),
+        &seeded(&people, "Claire").enrolment_code,
+        &uuid::Uuid::now_v7().to_string(),
+    );
+    claire.post_ok(
+        &format!("/v1/mentorships/{mentorship}/end"),
+        &json!({ "reason": "completed" }),
+    );
+    // The conversation leaves his phone, and its sound with it: none left behind, whatever
+    // order the purge deleted rows in.
+    marc.sync();
+    assert!(marc.store.conversation(&mentorship, 10).is_err());
+    assert_eq!(sounds(&marc), 0);
+    // Sophie keeps her side, sound included.
+    sophie.sync();
+    assert_eq!(
+        sophie.store.voice_note_audio(&sent.id).unwrap().audio.len(),
+        20_000
     );
 }

@@ -598,11 +598,23 @@ pub(crate) fn sweep(c: &Connection, now: i64, touched: &mut Touched) -> Result<(
     remove_orphans(c, now, touched)
 }
 
+/// Tables kept only on this device that hang from a synced row, with that row's table: a
+/// voice note's sound from its message. They have no scope of their own and leave with their
+/// parent.
+const LOCAL_DEPENDENTS: &[(&str, &str)] = &[("voice_note", "message")];
+
 /// After a complete pull: rows whose parent never arrived (the server sent a row outside the
 /// scopes that hold its parent) cannot be shown; they are removed like orphans, each recorded.
 /// Only the tables the pull wrote are checked: the check reads every row of a table.
 pub(crate) fn repair_references(c: &Connection, now: i64, touched: &mut Touched) -> Result<()> {
-    let tables: Vec<&'static str> = touched.iter().copied().collect();
+    let mut tables: Vec<&'static str> = touched.iter().copied().collect();
+    // A pull deletes rows with foreign keys off, so a local dependent outlives its parent
+    // until checked here.
+    for (dependent, parent) in LOCAL_DEPENDENTS {
+        if touched.contains(parent) {
+            tables.push(dependent);
+        }
+    }
     let dangling = tables.iter().try_fold(false, |found, table| {
         Ok::<_, crate::Error>(
             found
@@ -634,6 +646,10 @@ fn remove_orphans(c: &Connection, now: i64, touched: &mut Touched) -> Result<()>
         }
         for (table, rowid) in orphans {
             let Some(collection) = Collection::from_table(&table) else {
+                if LOCAL_DEPENDENTS.iter().any(|(d, _)| *d == table) {
+                    c.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
+                    continue;
+                }
                 return Err(StoreError::Corrupt.into());
             };
             let key: String = c.query_row(

@@ -206,6 +206,21 @@ pub fn server_keys<S: ServerStore>(
     out
 }
 
+/// The sound of a voice message the server holds, if its sender has uploaded it.
+///
+/// # Panics
+/// If the server's store fails.
+pub fn server_voice_note<S: ServerStore>(
+    service: &Service<S>,
+    message_id: &str,
+) -> Option<Vec<u8>> {
+    service
+        .store()
+        .transaction(|tx: &mut dyn StoreTx| tx.voice_note(message_id))
+        .expect("read a voice note")
+        .map(|n| n.audio)
+}
+
 /// The row the server stores, if any.
 ///
 /// # Panics

@@ -15,8 +15,8 @@ use passerelle_core::store::rows::Collection;
 use passerelle_core::{
     CheckInInput, Clock, ConcernCategory, ConsentScope, ContactDetails, ContactMode, ContactReply,
     Dimension, Durability, Error, FollowUp, Key, MentorshipStatus, NewConcern, NewConsent,
-    NewSupervision, NewTraining, Profile, Reached, Role, Store, StoreError, StoreOptions,
-    SupervisionFormat, SyncError, Urgency,
+    NewSupervision, NewTraining, NewVoiceNote, Profile, Reached, Role, Store, StoreError,
+    StoreOptions, SupervisionFormat, SyncError, Urgency, VoiceMediaType,
 };
 use passerelle_server::demo::SeededPerson;
 use passerelle_server::{
@@ -79,11 +79,17 @@ pub struct Report {
     pub professionals_erased: usize,
     /// Phones signed out for good by their owner's erasure.
     pub phones_retired: usize,
+    /// Voice notes recorded (their sound then travels apart from their message).
+    pub voice_notes: usize,
 }
 
 const MINUTE: i64 = 60_000;
 const DAY: i64 = 24 * 60 * MINUTE;
 const HOUR: i64 = 60 * MINUTE;
+
+/// A voice message as a device holds it: id, sender, the hash it names, and its sound and the
+/// sound's state if the sound is there.
+type HeldVoice = (String, String, String, Option<Vec<u8>>, Option<String>);
 
 /// A write the device's API reported saved, and how to find it on the server.
 #[derive(Debug, Clone)]
@@ -744,6 +750,20 @@ impl<S: ServerStore> World<S> {
             return None;
         }
         let m = self.rng.pick(&ms).id.clone();
+        // A quarter of them spoken: a small recording whose sound differs with `n`.
+        if self.rng.chance(250) {
+            let mut audio = b"OggS\0\x02".to_vec();
+            audio.extend(n.to_le_bytes().iter().cycle().take(2_000));
+            let note = NewVoiceNote {
+                media_type: VoiceMediaType::Ogg,
+                duration_ms: 3_000,
+                audio,
+                caption: None,
+            };
+            self.devs[i].store().send_voice_note(&m, note).ok()?;
+            self.report.voice_notes += 1;
+            return Some(format!("voice note {n}"));
+        }
         self.devs[i]
             .store()
             .send_message(&m, &format!("Message {n}"))
@@ -1437,6 +1457,9 @@ impl<S: ServerStore> World<S> {
             if inspect::server_row(&self.service, collection, id).is_some() {
                 problems.push(format!("erased {collection} {id} is on the server again"));
             }
+            if collection == "message" && inspect::server_voice_note(&self.service, id).is_some() {
+                problems.push(format!("erased message {id} left its sound on the server"));
+            }
         }
         // Nor was an erased person named or given a profile again (a survivor's row is gone;
         // anyone else's keeps only the erased name).
@@ -1485,6 +1508,9 @@ impl<S: ServerStore> World<S> {
                     dev.name
                 ));
             }
+            // Every voice message's sound is here, as its message names it, and sent — unless
+            // its sender never could send it (their phone retired before it synced).
+            problems.extend(self.check_voice_notes(i)?);
             // (c) outboxes drain.
             let queued = dev.store().outbox_len().map_err(|e| format!("{e:?}"))?;
             if queued > 0 {
@@ -1540,6 +1566,79 @@ impl<S: ServerStore> World<S> {
             }
             if issue.kind == "rejected" {
                 *self.report.reasons.entry(issue.reason.clone()).or_default() += 1;
+            }
+        }
+        Ok(problems)
+    }
+
+    /// The sounds on device `i`: each voice message it holds has its sound once the server
+    /// has it, the very one its message names; nothing recorded there is left unsent; no sound
+    /// is left without its message.
+    fn check_voice_notes(&self, i: usize) -> Result<Vec<String>, String> {
+        let dev = &self.devs[i];
+        let held: Vec<HeldVoice> = dev
+            .reader
+            .prepare(
+                "SELECT m.id, m.sender_id, m.attachment_ref, v.audio, v.state
+                 FROM message m LEFT JOIN voice_note v ON v.message_id = m.id
+                 WHERE m.kind = 'voice' ORDER BY m.id",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect()
+            })
+            .map_err(|e| format!("{e:?}"))?;
+        let mut problems = Vec::new();
+        // No sound outlives its message: what left the phone's scopes took its sound along.
+        let stray: i64 = dev
+            .reader
+            .query_row(
+                "SELECT count(*) FROM voice_note v
+                 WHERE NOT EXISTS (SELECT 1 FROM message m WHERE m.id = v.message_id)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| format!("{e:?}"))?;
+        if stray > 0 {
+            problems.push(format!(
+                "device {i}: {stray} voice notes without their message"
+            ));
+        }
+        for (id, sender, hash, audio, state) in held {
+            let on_server = inspect::server_voice_note(&self.service, &id);
+            let sender_retired = self
+                .retired
+                .iter()
+                .any(|name| self.people.get(*name) == Some(&sender));
+            match (audio, on_server) {
+                (Some(audio), server) => {
+                    if passerelle_core::model::voice::content_hash(&audio) != hash {
+                        problems.push(format!(
+                            "device {i}: voice note {id} is not the sound its message names"
+                        ));
+                    }
+                    if state.as_deref() != Some("held") || server.as_ref() != Some(&audio) {
+                        problems.push(format!(
+                            "device {i}: voice note {id} is {state:?} here and {} on the server",
+                            if server.is_some() {
+                                "another sound"
+                            } else {
+                                "missing"
+                            }
+                        ));
+                    }
+                }
+                (None, Some(_)) => {
+                    problems.push(format!("device {i}: voice note {id} never arrived"));
+                }
+                (None, None) if !sender_retired => {
+                    problems.push(format!(
+                        "device {i}: voice note {id} was never sent by its sender"
+                    ));
+                }
+                (None, None) => {}
             }
         }
         Ok(problems)
