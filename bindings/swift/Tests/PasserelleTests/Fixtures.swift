@@ -1,6 +1,6 @@
 // The programme PasserelleTests and DirectoryTests start from: a coordinator signed in, a mentor
-// and a survivor with profiles and consent, an active mentorship; and a check-in to record in it.
-// The same as bindings/kotlin/src/test/kotlin/app/passerelle/Fixtures.kt.
+// and a survivor with profiles and consent, an active mentorship; and a check-in to record in it,
+// and a voice note's audio to send. The same as bindings/kotlin/src/test/kotlin/app/passerelle/Fixtures.kt.
 import Foundation
 import Passerelle
 import XCTest
@@ -78,4 +78,11 @@ func checkIn(_ mentorshipId: String, at: Int64) -> CheckInInput {
         followUp: nil,
         concern: nil
     )
+}
+
+/// What a recording in an `.m4a` file (iOS's default, Android's `MPEG_4`/`AAC`) begins with — a
+/// 32-byte `ftyp` box naming M4A, which is all the core checks — then `size` bytes standing in
+/// for the sound, varied so that getting exactly these bytes back means something.
+func fakeM4a(size: Int = 64) -> Data {
+    Data([0, 0, 0, 0x20]) + Data("ftypM4A ".utf8) + Data((0..<size).map { UInt8(truncatingIfNeeded: $0 * 31 + 7) })
 }

@@ -494,6 +494,105 @@ final class PasserelleTests: XCTestCase {
         XCTAssertEqual(try api.conversation(mentorshipId: p.mentorshipId, limit: 50).messages.count, 2)
     }
 
+    func testAVoiceNoteIsKeptAndPlayedBackAndBadAudioIsRefused() throws {
+        let api = try Passerelle.open(path: dbPath, key: randomKey())
+        let p = try enrolProgramme(api)
+        _ = try api.setDeviceOwner(personId: p.survivor.id)
+        let audio = fakeM4a(size: 4096)
+
+        // Sophie speaks rather than types: saved at once, waiting for the next sync.
+        let sent = try api.sendVoiceNote(
+            mentorshipId: p.mentorshipId,
+            note: NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: audio)
+        )
+        XCTAssertTrue(sent.mine)
+        XCTAssertEqual(sent.body, "", "no caption")
+        XCTAssertEqual(sent.status, .pending)
+        let voice = VoiceNote(available: true, durationMs: 42_000, mediaType: .mp4)
+        XCTAssertEqual(sent.voice, voice)
+
+        let shown = try api.conversation(mentorshipId: p.mentorshipId, limit: 50).messages
+        XCTAssertEqual(shown.map { $0.id }, [sent.id])
+        XCTAssertEqual(shown.first?.status, .pending)
+        XCTAssertEqual(shown.first?.voice, voice)
+
+        // The exact bytes come back to play.
+        let played = try api.voiceNoteAudio(messageId: sent.id)
+        XCTAssertEqual(played.messageId, sent.id)
+        XCTAssertEqual(played.mediaType, .mp4)
+        XCTAssertEqual(played.durationMs, 42_000)
+        XCTAssertEqual(played.audio, audio)
+
+        // A caption is the message's body; a written message carries no voice and no audio.
+        let captioned = try api.sendVoiceNote(
+            mentorshipId: p.mentorshipId,
+            note: NewVoiceNote(mediaType: .mp4, durationMs: 1_500, audio: fakeM4a(), caption: "Pour jeudi")
+        )
+        XCTAssertEqual(captioned.body, "Pour jeudi")
+        let written = try api.sendMessage(mentorshipId: p.mentorshipId, body: "À jeudi")
+        XCTAssertNil(written.voice)
+        XCTAssertThrowsError(try api.voiceNoteAudio(messageId: written.id)) { error in
+            guard case .NotFound? = error as? PasserelleError else {
+                return XCTFail("expected NotFound, got \(error)")
+            }
+        }
+
+        // Marc, on the same phone, has both notes to play.
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        let heard = try api.conversation(mentorshipId: p.mentorshipId, limit: 50).messages
+        XCTAssertEqual(heard.map { $0.id }, [sent.id, captioned.id, written.id])
+        var shorter = voice
+        shorter.durationMs = 1_500
+        XCTAssertEqual(heard.map { $0.voice }, [voice, shorter, nil])
+        XCTAssertEqual(heard.first?.status, .unread)
+        XCTAssertEqual(try api.voiceNoteAudio(messageId: sent.id).audio, audio)
+
+        // Bad input: a typed error naming the field and the rule, and nothing saved.
+        let before = try api.conversation(mentorshipId: p.mentorshipId, limit: 50)
+        let queued = try api.outboxLen()
+        func assertRefused(_ note: NewVoiceNote, _ field: String, _ problem: String, line: UInt = #line) {
+            XCTAssertThrowsError(try api.sendVoiceNote(mentorshipId: p.mentorshipId, note: note), line: line) { error in
+                XCTAssertEqual(error as? PasserelleError, .InvalidInput(field: field, problem: problem), line: line)
+            }
+        }
+        assertRefused(NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: Data()), "audio", "outside 1..=1048576")
+        // Ogg's first bytes where the type says MP4, and an MP4 said to be Ogg.
+        let ogg = Data("OggS".utf8) + Data(count: 64)
+        assertRefused(NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: ogg), "audio", "malformed")
+        assertRefused(NewVoiceNote(mediaType: .ogg, durationMs: 42_000, audio: audio), "audio", "malformed")
+        assertRefused(NewVoiceNote(mediaType: .mp4, durationMs: 0, audio: audio), "duration_ms", "outside 1..=300000")
+        assertRefused(NewVoiceNote(mediaType: .mp4, durationMs: 300_001, audio: audio), "duration_ms", "outside 1..=300000")
+        assertRefused(
+            NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: fakeM4a(size: 1_048_576 - 12 + 1)),
+            "audio",
+            "outside 1..=1048576"
+        )
+        assertRefused(
+            NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: audio, caption: String(repeating: "a", count: 2001)),
+            "caption",
+            "longer than 2000 characters"
+        )
+        // The coordinator does not take part in the conversation.
+        _ = try api.setDeviceOwner(personId: p.coordinator.id)
+        XCTAssertThrowsError(try api.sendVoiceNote(
+            mentorshipId: p.mentorshipId,
+            note: NewVoiceNote(mediaType: .mp4, durationMs: 42_000, audio: audio)
+        )) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+        }
+        XCTAssertThrowsError(try api.voiceNoteAudio(messageId: sent.id)) { error in
+            guard case .NotAllowed? = error as? PasserelleError else {
+                return XCTFail("expected NotAllowed, got \(error)")
+            }
+        }
+
+        _ = try api.setDeviceOwner(personId: p.mentor.id)
+        XCTAssertEqual(try api.conversation(mentorshipId: p.mentorshipId, limit: 50), before)
+        XCTAssertEqual(try api.outboxLen(), queued)
+    }
+
     func testSyncWithoutServerThrowsTypedErrors() throws {
         let api = try Passerelle.open(path: dbPath, key: randomKey())
         XCTAssertNil(try api.syncServerUrl())

@@ -1,5 +1,6 @@
 // The programme PasserelleTest and DirectoryTest start from: a coordinator signed in, a mentor
-// and a survivor with profiles and consent, an active mentorship; and a check-in to record in it.
+// and a survivor with profiles and consent, an active mentorship; and a check-in to record in it,
+// and a voice note's audio to send.
 package app.passerelle
 
 import app.passerelle.core.CheckInInput
@@ -106,3 +107,11 @@ internal fun checkIn(mentorshipId: String, at: Long) = CheckInInput(
     followUp = null,
     concern = null,
 )
+
+/**
+ * What a recording in an `.m4a` file (Android's `MPEG_4`/`AAC`, iOS's default) begins with — a
+ * 32-byte `ftyp` box naming M4A, which is all the core checks — then [size] bytes standing in
+ * for the sound, varied so that getting exactly these bytes back means something.
+ */
+internal fun fakeM4a(size: Int = 64): ByteArray =
+    byteArrayOf(0, 0, 0, 0x20) + "ftypM4A ".toByteArray(Charsets.US_ASCII) + ByteArray(size) { (it * 31 + 7).toByte() }

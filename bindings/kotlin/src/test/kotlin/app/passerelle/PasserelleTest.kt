@@ -9,21 +9,26 @@ import app.passerelle.core.ContactMode
 import app.passerelle.core.ContactReply
 import app.passerelle.core.Dimension
 import app.passerelle.core.FollowUp
+import app.passerelle.core.MessageStatus
 import app.passerelle.core.MentorProfile
 import app.passerelle.core.NewConcern
 import app.passerelle.core.NewMentorship
 import app.passerelle.core.NewPerson
 import app.passerelle.core.NewSupervision
 import app.passerelle.core.NewTraining
+import app.passerelle.core.NewVoiceNote
 import app.passerelle.core.Profile
 import app.passerelle.core.Role
 import app.passerelle.core.SupervisionFormat
 import app.passerelle.core.SurvivorProfile
 import app.passerelle.core.TimelineEntry
 import app.passerelle.core.Urgency
+import app.passerelle.core.VoiceMediaType
+import app.passerelle.core.VoiceNote
 import java.io.File
 import java.security.SecureRandom
 import java.util.Collections
+import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertFailsWith
@@ -409,6 +414,91 @@ class PasserelleTest {
             api.sendMessage(p.mentorshipId, "Yes, at ten.")
             api.setChangeObserver(null)
             assertEquals(2, api.conversation(p.mentorshipId, 50u).messages.size)
+        }
+    }
+
+    @Test
+    fun aVoiceNoteIsKeptAndPlayedBackAndBadAudioIsRefused() {
+        Passerelle.open(dbPath(), randomKey()).use { api ->
+            val p = enrolProgramme(api)
+            api.setDeviceOwner(p.survivor.id)
+            val audio = fakeM4a(4096)
+
+            // Sophie speaks rather than types: saved at once, waiting for the next sync.
+            val sent = api.sendVoiceNote(p.mentorshipId, NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio))
+            assertTrue(sent.mine)
+            assertEquals("", sent.body, "no caption")
+            assertEquals(MessageStatus.PENDING, sent.status)
+            val voice = VoiceNote(available = true, durationMs = 42_000u, mediaType = VoiceMediaType.MP4)
+            assertEquals(voice, sent.voice)
+
+            val shown = api.conversation(p.mentorshipId, 50u).messages.single()
+            assertEquals(sent.id, shown.id)
+            assertEquals(MessageStatus.PENDING, shown.status)
+            assertEquals(voice, shown.voice)
+
+            // The exact bytes come back to play.
+            val played = api.voiceNoteAudio(sent.id)
+            assertEquals(sent.id, played.messageId)
+            assertEquals(VoiceMediaType.MP4, played.mediaType)
+            assertEquals(42_000u, played.durationMs)
+            assertContentEquals(audio, played.audio)
+
+            // A caption is the message's body; a written message carries no voice and no audio.
+            val captioned = api.sendVoiceNote(
+                p.mentorshipId,
+                NewVoiceNote(VoiceMediaType.MP4, 1_500u, fakeM4a(), caption = "Pour jeudi"),
+            )
+            assertEquals("Pour jeudi", captioned.body)
+            val written = api.sendMessage(p.mentorshipId, "À jeudi")
+            assertNull(written.voice)
+            assertFailsWith<PasserelleException.NotFound> { api.voiceNoteAudio(written.id) }
+
+            // Marc, on the same phone, has both notes to play.
+            api.setDeviceOwner(p.mentor.id)
+            val heard = api.conversation(p.mentorshipId, 50u).messages
+            assertEquals(listOf(sent.id, captioned.id, written.id), heard.map { it.id })
+            assertEquals(listOf(voice, voice.copy(durationMs = 1_500u), null), heard.map { it.voice })
+            assertEquals(MessageStatus.UNREAD, heard[0].status)
+            assertContentEquals(audio, api.voiceNoteAudio(sent.id).audio)
+
+            // Bad input: a typed error naming the field and the rule, and nothing saved.
+            val before = api.conversation(p.mentorshipId, 50u)
+            val queued = api.outboxLen()
+            fun refused(note: NewVoiceNote) =
+                assertFailsWith<PasserelleException.InvalidInput> { api.sendVoiceNote(p.mentorshipId, note) }
+                    .let { it.field to it.problem }
+            assertEquals(
+                "audio" to "outside 1..=1048576",
+                refused(NewVoiceNote(VoiceMediaType.MP4, 42_000u, ByteArray(0))),
+            )
+            // Ogg's first bytes where the type says MP4, and an MP4 said to be Ogg.
+            val ogg = "OggS".toByteArray(Charsets.US_ASCII) + ByteArray(64)
+            assertEquals("audio" to "malformed", refused(NewVoiceNote(VoiceMediaType.MP4, 42_000u, ogg)))
+            assertEquals("audio" to "malformed", refused(NewVoiceNote(VoiceMediaType.OGG, 42_000u, audio)))
+            assertEquals("duration_ms" to "outside 1..=300000", refused(NewVoiceNote(VoiceMediaType.MP4, 0u, audio)))
+            assertEquals(
+                "duration_ms" to "outside 1..=300000",
+                refused(NewVoiceNote(VoiceMediaType.MP4, 300_001u, audio)),
+            )
+            assertEquals(
+                "audio" to "outside 1..=1048576",
+                refused(NewVoiceNote(VoiceMediaType.MP4, 42_000u, fakeM4a(1_048_576 - 12 + 1))),
+            )
+            assertEquals(
+                "caption" to "longer than 2000 characters",
+                refused(NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio, caption = "a".repeat(2001))),
+            )
+            // The coordinator does not take part in the conversation.
+            api.setDeviceOwner(p.coordinator.id)
+            assertFailsWith<PasserelleException.NotAllowed> {
+                api.sendVoiceNote(p.mentorshipId, NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio))
+            }
+            assertFailsWith<PasserelleException.NotAllowed> { api.voiceNoteAudio(sent.id) }
+
+            api.setDeviceOwner(p.mentor.id)
+            assertEquals(before, api.conversation(p.mentorshipId, 50u))
+            assertEquals(queued, api.outboxLen())
         }
     }
 

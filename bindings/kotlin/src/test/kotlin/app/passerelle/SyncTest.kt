@@ -1,22 +1,29 @@
 // Sync through the Kotlin bindings against a real server the test starts: two phones enrol with
 // one-time codes, a survivor's message written offline reaches her mentor, and the "read"
-// receipt comes back; progress and change observers are told along the way. The first visit the
-// demo plans reaches Sophie, and her answer reaches Marc. A wiped phone is signed out on the
-// server and can be enrolled by someone else.
+// receipt comes back; progress and change observers are told along the way. A voice note spoken
+// offline reaches him with its audio, byte for byte. The first visit the demo plans reaches
+// Sophie, and her answer reaches Marc. A wiped phone is signed out on the server and can be
+// enrolled by someone else.
 package app.passerelle
 
 import app.passerelle.core.ContactReply
 import app.passerelle.core.MessageStatus
+import app.passerelle.core.NewVoiceNote
 import app.passerelle.core.SyncProgress
 import app.passerelle.core.SyncStage
+import app.passerelle.core.VoiceMediaType
+import app.passerelle.core.VoiceNote
 import java.io.BufferedReader
 import java.io.File
 import java.io.InputStreamReader
 import java.security.SecureRandom
 import java.util.Collections
 import java.util.concurrent.TimeUnit
+import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import org.junit.After
@@ -112,6 +119,56 @@ class SyncTest {
                 sophie.sync(null)
                 assertEquals(MessageStatus.READ, sophie.conversation(mentorship, 20u).messages.single().status)
                 assertTrue(sophie.syncIssues().isEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun aVoiceNoteRecordedOfflineReachesMarcWithItsAudio() {
+        phone("Sophie").use { sophie ->
+            phone("Marc").use { marc ->
+                sophie.sync(null)
+                marc.sync(null)
+                val mentorship = sophie.myMentorships().single().id
+                fun onMarcsPhone(id: String) = marc.conversation(mentorship, 50u).messages.singleOrNull { it.id == id }
+
+                // Spoken on the bus, offline: kept with its audio, pending.
+                val audio = fakeM4a(16_384)
+                val sent = sophie.sendVoiceNote(
+                    mentorship,
+                    NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio, caption = "Pour jeudi"),
+                )
+                assertEquals(MessageStatus.PENDING, sent.status)
+
+                // The message goes with the push and its audio after it; the status moves on.
+                val pushed = sophie.sync(null)
+                assertEquals(1u, pushed.voiceNotesSent)
+                assertEquals(0u, pushed.voiceNotesReceived)
+                assertEquals(0u, pushed.rejected)
+                assertEquals(0uL, sophie.outboxLen())
+                assertEquals(MessageStatus.SENT, sophie.conversation(mentorship, 50u).messages.single { it.id == sent.id }.status)
+
+                // Not on Marc's phone until he syncs.
+                assertNull(onMarcsPhone(sent.id))
+                assertFailsWith<PasserelleException.NotFound> { marc.voiceNoteAudio(sent.id) }
+                val pulled = marc.sync(null)
+                assertEquals(1u, pulled.voiceNotesReceived)
+                assertEquals(0u, pulled.voiceNotesSent)
+                assertTrue("message" in pulled.changedCollections)
+                val heard = assertNotNull(onMarcsPhone(sent.id))
+                assertFalse(heard.mine)
+                assertEquals("Pour jeudi", heard.body)
+                assertEquals(MessageStatus.UNREAD, heard.status)
+                assertEquals(VoiceNote(available = true, durationMs = 42_000u, mediaType = VoiceMediaType.MP4), heard.voice)
+                val played = marc.voiceNoteAudio(sent.id)
+                assertEquals(42_000u, played.durationMs)
+                assertContentEquals(audio, played.audio)
+
+                // Moved once: the next syncs carry no audio either way.
+                assertEquals(0u, sophie.sync(null).voiceNotesSent)
+                assertEquals(0u, marc.sync(null).voiceNotesReceived)
+                assertTrue(sophie.syncIssues().isEmpty())
+                assertTrue(marc.syncIssues().isEmpty())
             }
         }
     }
