@@ -103,6 +103,9 @@ public struct ErrorText {
         case "starts_at": return strings.text(.fieldStartsAt)
         case "place": return strings.text(.fieldPlace)
         case "note": return strings.text(.fieldNote)
+        // A voice note the recorder made: its sound or its length.
+        case "audio", "duration_ms": return strings.text(.fieldRecording)
+        case "caption": return strings.text(.fieldMessage)
         default: return strings.text(.fieldOther)
         }
     }

@@ -133,6 +133,11 @@ public enum TextKey: String, CaseIterable {
     case messageFromMe = "message_from_me"
     case messageSpoken = "message_spoken"
     case conversationNoUnread = "conversation_no_unread"
+    case voiceNote = "voice_note"
+    case voiceNoteOnItsWay = "voice_note_on_its_way"
+    case voicePlay = "voice_play"
+    case voicePlayMine = "voice_play_mine"
+    case voiceRecording = "voice_recording"
 
     case errorInvalidInput = "error_invalid_input"
     case errorUnknownCode = "error_unknown_code"
@@ -178,6 +183,7 @@ public enum TextKey: String, CaseIterable {
     case fieldStartsAt = "field_starts_at"
     case fieldPlace = "field_place"
     case fieldNote = "field_note"
+    case fieldRecording = "field_recording"
     case fieldOther = "field_other"
 
     case problemEmpty = "problem_empty"
@@ -198,6 +204,7 @@ public enum TextKey: String, CaseIterable {
     case issueRejected = "issue_rejected"
     case issueConflict = "issue_conflict"
     case issueUnreadable = "issue_unreadable"
+    case issueUnreadableVoiceNote = "issue_unreadable_voice_note"
     case issueReasonAccessRevoked = "issue_reason_access_revoked"
     case issueReasonNotAllowed = "issue_reason_not_allowed"
     case issueReasonInvalid = "issue_reason_invalid"
@@ -288,6 +295,8 @@ public enum PluralKey: String, CaseIterable {
     case problemTooMany = "problem_too_many"
     case syncSent = "sync_sent"
     case syncReceived = "sync_received"
+    case syncVoiceNotesSent = "sync_voice_notes_sent"
+    case syncVoiceNotesReceived = "sync_voice_notes_received"
     case syncAttention = "sync_attention"
     case durationMinutes = "duration_minutes"
     case resourcesFound = "resources_found"
@@ -298,4 +307,5 @@ public enum PluralKey: String, CaseIterable {
     case rosterPlaces = "roster_places"
     case rosterProposed = "roster_proposed"
     case durationHours = "duration_hours"
+    case durationSeconds = "duration_seconds"
 }

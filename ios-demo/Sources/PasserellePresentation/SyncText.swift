@@ -1,6 +1,7 @@
 // Sync in plain words: how far a running sync has got, what a finished one did, and each sync
-// issue (a change the server refused, a lost edit, unreadable data) as a sentence. The core
-// keeps the issues until the app dismisses them; this only says them.
+// issue (a change the server refused, a lost edit, unreadable data, a voice note that did not
+// arrive intact) as a sentence. The core keeps the issues until the app dismisses them; this
+// only says them.
 import Foundation
 import Passerelle
 
@@ -27,12 +28,18 @@ public struct SyncText {
         return min(1, max(0, Double(progress.done) / Double(progress.total)))
     }
 
-    /// One or more short sentences; "Everything is up to date." when nothing moved.
+    /// One or more short sentences, in the order the sync does them; "Everything is up to date."
+    /// when nothing moved. A voice note's sound travels apart from its message, so it is counted
+    /// apart too: "Sent 1 change. Sent 1 voice note."
     public func summary(_ summary: SyncSummary) -> String {
         let attention = Int(summary.rejected) + Int(summary.conflicts)
         var parts: [String] = []
         if summary.pushed > 0 { parts.append(strings.plural(.syncSent, Int(summary.pushed))) }
+        if summary.voiceNotesSent > 0 { parts.append(strings.plural(.syncVoiceNotesSent, Int(summary.voiceNotesSent))) }
         if summary.pulled > 0 { parts.append(strings.plural(.syncReceived, Int(summary.pulled))) }
+        if summary.voiceNotesReceived > 0 {
+            parts.append(strings.plural(.syncVoiceNotesReceived, Int(summary.voiceNotesReceived)))
+        }
         if attention > 0 { parts.append(strings.plural(.syncAttention, attention)) }
         if summary.revokedScopes > 0 { parts.append(strings.text(.syncAccessRemoved)) }
         return parts.isEmpty ? strings.text(.syncUpToDate) : parts.joined(separator: " ")
@@ -44,7 +51,9 @@ public struct SyncText {
         switch issue.kind {
         case "rejected": what = strings.text(.issueRejected, thing(issue.collection))
         case "conflict": what = strings.text(.issueConflict, thing(issue.collection))
-        default: what = strings.text(.issueUnreadable)
+        // A voice note's sound that did not match its message: nothing to update, the core asks
+        // for it again at the next sync.
+        default: what = strings.text(issue.collection == "voice_note" ? .issueUnreadableVoiceNote : .issueUnreadable)
         }
         guard issue.kind == "rejected", let why = reason(issue.reason) else {
             return what
@@ -56,7 +65,7 @@ public struct SyncText {
     public func thing(_ collection: String) -> String {
         switch collection {
         case "checkin": return strings.text(.thingCheckin)
-        case "message", "conversation_read": return strings.text(.thingMessage)
+        case "message", "conversation_read", "voice_note": return strings.text(.thingMessage)
         case "person", "survivor_profile", "mentor_profile", "caregiver_profile", "professional_profile":
             return strings.text(.thingProfile)
         case "mentorship", "mentorship_event": return strings.text(.thingMentorship)

@@ -37,6 +37,12 @@ final class Heard: ChangeObserver, @unchecked Sendable {
     }
 }
 
+/// The first bytes of an `.m4a` recording (an `ftyp` box naming M4A, all the core checks), then
+/// `size` bytes standing in for the sound. The same as the binding tests' Fixtures.swift.
+func fakeM4a(size: Int = 64) -> Data {
+    Data([0, 0, 0, 0x20]) + Data("ftypM4A ".utf8) + Data((0..<size).map { UInt8(truncatingIfNeeded: $0 * 31 + 7) })
+}
+
 let english = BundleStrings(language: "en")!
 let french = BundleStrings(language: "fr")!
 

@@ -89,6 +89,9 @@ class ErrorText(private val strings: Strings) {
             "starts_at" -> Text.FIELD_STARTS_AT
             "place" -> Text.FIELD_PLACE
             "note" -> Text.FIELD_NOTE
+            // A voice note the recorder made: its sound or its length.
+            "audio", "duration_ms" -> Text.FIELD_RECORDING
+            "caption" -> Text.FIELD_MESSAGE
             else -> Text.FIELD_OTHER
         },
     )

@@ -89,6 +89,11 @@ enum class Text(val key: String) {
     MESSAGE_FROM_ME("message_from_me"),
     MESSAGE_SPOKEN("message_spoken"),
     CONVERSATION_NO_UNREAD("conversation_no_unread"),
+    VOICE_NOTE("voice_note"),
+    VOICE_NOTE_ON_ITS_WAY("voice_note_on_its_way"),
+    VOICE_PLAY("voice_play"),
+    VOICE_PLAY_MINE("voice_play_mine"),
+    VOICE_RECORDING("voice_recording"),
 
     ERROR_INVALID_INPUT("error_invalid_input"),
     ERROR_UNKNOWN_CODE("error_unknown_code"),
@@ -134,6 +139,7 @@ enum class Text(val key: String) {
     FIELD_STARTS_AT("field_starts_at"),
     FIELD_PLACE("field_place"),
     FIELD_NOTE("field_note"),
+    FIELD_RECORDING("field_recording"),
     FIELD_OTHER("field_other"),
 
     PROBLEM_EMPTY("problem_empty"),
@@ -154,6 +160,7 @@ enum class Text(val key: String) {
     ISSUE_REJECTED("issue_rejected"),
     ISSUE_CONFLICT("issue_conflict"),
     ISSUE_UNREADABLE("issue_unreadable"),
+    ISSUE_UNREADABLE_VOICE_NOTE("issue_unreadable_voice_note"),
     ISSUE_REASON_ACCESS_REVOKED("issue_reason_access_revoked"),
     ISSUE_REASON_NOT_ALLOWED("issue_reason_not_allowed"),
     ISSUE_REASON_INVALID("issue_reason_invalid"),
@@ -244,6 +251,8 @@ enum class Plural(val key: String) {
     PROBLEM_TOO_MANY("problem_too_many"),
     SYNC_SENT("sync_sent"),
     SYNC_RECEIVED("sync_received"),
+    SYNC_VOICE_NOTES_SENT("sync_voice_notes_sent"),
+    SYNC_VOICE_NOTES_RECEIVED("sync_voice_notes_received"),
     SYNC_ATTENTION("sync_attention"),
     DURATION_MINUTES("duration_minutes"),
     RESOURCES_FOUND("resources_found"),
@@ -254,4 +263,5 @@ enum class Plural(val key: String) {
     ROSTER_PLACES("roster_places"),
     ROSTER_PROPOSED("roster_proposed"),
     DURATION_HOURS("duration_hours"),
+    DURATION_SECONDS("duration_seconds"),
 }

@@ -1,6 +1,7 @@
 // Sync in plain words: how far a running sync has got, what a finished one did, and each sync
-// issue (a change the server refused, a lost edit, unreadable data) as a sentence. The core
-// keeps the issues until the app dismisses them; this only says them.
+// issue (a change the server refused, a lost edit, unreadable data, a voice note that did not
+// arrive intact) as a sentence. The core keeps the issues until the app dismisses them; this
+// only says them.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.SyncIssue
@@ -23,12 +24,20 @@ class SyncText(private val strings: Strings) {
             null
         }
 
-    /** One or more short sentences; "Everything is up to date." when nothing moved. */
+    /**
+     * One or more short sentences, in the order the sync does them; "Everything is up to date."
+     * when nothing moved. A voice note's sound travels apart from its message, so it is counted
+     * apart too: "Sent 1 change. Sent 1 voice note."
+     */
     fun summary(summary: SyncSummary): String {
         val attention = (summary.rejected + summary.conflicts).toInt()
         val parts = buildList {
             if (summary.pushed > 0u) add(strings.plural(Plural.SYNC_SENT, summary.pushed.toInt()))
+            if (summary.voiceNotesSent > 0u) add(strings.plural(Plural.SYNC_VOICE_NOTES_SENT, summary.voiceNotesSent.toInt()))
             if (summary.pulled > 0u) add(strings.plural(Plural.SYNC_RECEIVED, summary.pulled.toInt()))
+            if (summary.voiceNotesReceived > 0u) {
+                add(strings.plural(Plural.SYNC_VOICE_NOTES_RECEIVED, summary.voiceNotesReceived.toInt()))
+            }
             if (attention > 0) add(strings.plural(Plural.SYNC_ATTENTION, attention))
             if (summary.revokedScopes > 0u) add(strings.text(Text.SYNC_ACCESS_REMOVED))
         }
@@ -41,7 +50,9 @@ class SyncText(private val strings: Strings) {
         val what = when (issue.kind) {
             "rejected" -> strings.text(Text.ISSUE_REJECTED, thing)
             "conflict" -> strings.text(Text.ISSUE_CONFLICT, thing)
-            else -> strings.text(Text.ISSUE_UNREADABLE)
+            // A voice note's sound that did not match its message: nothing to update, the core
+            // asks for it again at the next sync.
+            else -> strings.text(if (issue.collection == "voice_note") Text.ISSUE_UNREADABLE_VOICE_NOTE else Text.ISSUE_UNREADABLE)
         }
         val why = if (issue.kind == "rejected") reason(issue.reason) else null
         return if (why != null) "$what $why" else what
@@ -51,7 +62,7 @@ class SyncText(private val strings: Strings) {
     fun thing(collection: String): String = strings.text(
         when (collection) {
             "checkin" -> Text.THING_CHECKIN
-            "message", "conversation_read" -> Text.THING_MESSAGE
+            "message", "conversation_read", "voice_note" -> Text.THING_MESSAGE
             "person", "survivor_profile", "mentor_profile", "caregiver_profile", "professional_profile" -> Text.THING_PROFILE
             "mentorship", "mentorship_event" -> Text.THING_MENTORSHIP
             "escalation", "escalation_event" -> Text.THING_CONCERN

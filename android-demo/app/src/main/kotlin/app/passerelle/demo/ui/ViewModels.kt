@@ -33,8 +33,11 @@ import app.passerelle.demo.presentation.SignInForm
 import app.passerelle.demo.presentation.Submission
 import app.passerelle.demo.presentation.ThisPhonePresenter
 import app.passerelle.demo.presentation.UpcomingContactsPresenter
+import app.passerelle.demo.presentation.VoiceRecording
 import app.passerelle.demo.presentation.WipeStep
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.filter
@@ -190,11 +193,28 @@ class UpcomingViewModel(
     }
 }
 
-/** The conversation: one `conversation()` call; marks it read while it is on screen. */
-class ConversationViewModel(private val api: Passerelle, bus: ChangeBus, private val mentorshipId: String) :
-    LiveScreen<Conversation>(bus, setOf("message", "conversation_read")) {
+/**
+ * The conversation: one `conversation()` call; marks it read while it is on screen. Sends what
+ * is written, and voice notes: tap to record, tap to stop and send (or cancel), stopped and sent
+ * at the core's longest note; tap a note to play it, again to stop.
+ */
+class ConversationViewModel(
+    private val api: Passerelle,
+    bus: ChangeBus,
+    private val mentorshipId: String,
+    private val recorder: VoiceRecorder,
+) : LiveScreen<Conversation>(bus, setOf("message", "conversation_read")) {
     val draft = MutableStateFlow("")
     val sendError = MutableStateFlow<PasserelleException?>(null)
+
+    /** Milliseconds recorded so far, `null` when not recording; moves every half second. */
+    val recordingMs = MutableStateFlow<Long?>(null)
+    val recordProblem = MutableStateFlow<RecordProblem?>(null)
+
+    /** The voice note playing, by message id. */
+    val playing = MutableStateFlow<String?>(null)
+    private val player = VoicePlayer()
+    private var ticker: Job? = null
 
     init {
         reload()
@@ -221,10 +241,90 @@ class ConversationViewModel(private val api: Passerelle, bus: ChangeBus, private
         viewModelScope.launch { call { api.markConversationRead(mentorshipId) } }
     }
 
+    /** Starts recording (the screen has the microphone permission by now). */
+    fun startRecording() {
+        player.stop()
+        playing.value = null
+        if (!recorder.start()) {
+            recordProblem.value = RecordProblem.FAILED
+            return
+        }
+        recordProblem.value = null
+        ticker = viewModelScope.launch {
+            while (true) {
+                val elapsed = recorder.elapsedMs ?: break
+                recordingMs.value = elapsed
+                if (elapsed >= VoiceRecording.MAX_MS) {
+                    stopAndSend()
+                    break
+                }
+                delay(500)
+            }
+        }
+    }
+
+    fun stopAndSend() {
+        stopTicking()
+        val note = recorder.stop()
+        if (note == null) {
+            recordProblem.value = RecordProblem.FAILED
+            return
+        }
+        viewModelScope.launch {
+            when (val sent = call { api.sendVoiceNote(mentorshipId, note) }) {
+                is Load.Loaded -> sendError.value = null
+                is Load.Failed -> sendError.value = sent.error
+                Load.Loading -> Unit
+            }
+        }
+    }
+
+    fun cancelRecording() {
+        stopTicking()
+        recorder.cancel()
+    }
+
+    fun microphoneRefused() {
+        recordProblem.value = RecordProblem.NO_MICROPHONE
+    }
+
+    /** Plays a voice note (one `voiceNoteAudio()` call), or stops it if it is the one playing. */
+    fun play(messageId: String) {
+        val wasPlaying = playing.value
+        player.stop()
+        playing.value = null
+        if (wasPlaying == messageId) return
+        viewModelScope.launch {
+            when (val audio = call { api.voiceNoteAudio(messageId) }) {
+                is Load.Loaded -> if (player.play(audio.value.audio) { playing.value = null }) {
+                    playing.value = messageId
+                } else {
+                    recordProblem.value = RecordProblem.CANNOT_PLAY
+                }
+                is Load.Failed -> sendError.value = audio.error
+                Load.Loading -> Unit
+            }
+        }
+    }
+
+    private fun stopTicking() {
+        ticker?.cancel()
+        ticker = null
+        recordingMs.value = null
+    }
+
+    override fun onCleared() {
+        recorder.cancel()
+        player.stop()
+    }
+
     private companion object {
         const val PAGE = 100u
     }
 }
+
+/** Why a voice note could not be recorded or played; the screen words it. */
+enum class RecordProblem { NO_MICROPHONE, FAILED, CANNOT_PLAY }
 
 /**
  * The check-in form: blank, or prefilled with the current version of [amendCheckinId] (one

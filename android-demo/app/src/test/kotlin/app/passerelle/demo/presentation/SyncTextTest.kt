@@ -20,7 +20,15 @@ class SyncTextTest {
     private val en = SyncText(ResourceStrings.english)
     private val fr = SyncText(ResourceStrings.french)
 
-    private fun summary(pushed: Int = 0, rejected: Int = 0, conflicts: Int = 0, pulled: Int = 0, revoked: Int = 0) = SyncSummary(
+    private fun summary(
+        pushed: Int = 0,
+        rejected: Int = 0,
+        conflicts: Int = 0,
+        pulled: Int = 0,
+        revoked: Int = 0,
+        voiceSent: Int = 0,
+        voiceReceived: Int = 0,
+    ) = SyncSummary(
         pushed = pushed.toUInt(),
         rejected = rejected.toUInt(),
         conflicts = conflicts.toUInt(),
@@ -28,6 +36,8 @@ class SyncTextTest {
         revokedScopes = revoked.toUInt(),
         resetScopes = 0u,
         changedCollections = listOf(),
+        voiceNotesSent = voiceSent.toUInt(),
+        voiceNotesReceived = voiceReceived.toUInt(),
     )
 
     private fun issue(kind: String, collection: String, reason: String) =
@@ -48,6 +58,47 @@ class SyncTextTest {
         assertEquals(
             "Received 12 changes. Some shared data was removed from this phone.",
             en.summary(summary(pulled = 12, revoked = 1)),
+        )
+    }
+
+    @Test
+    fun voiceNotesInTheSummary() {
+        // Each note's sound travels after its message, so both are counted, in the sync's order.
+        assertEquals("Sent 1 change. Sent 1 voice note.", en.summary(summary(pushed = 1, voiceSent = 1)))
+        assertEquals("1 modification envoyée. 1 message vocal envoyé.", fr.summary(summary(pushed = 1, voiceSent = 1)))
+        assertEquals(
+            "Sent 2 changes. Sent 2 voice notes. Received 3 changes. Received 1 voice note.",
+            en.summary(summary(pushed = 2, voiceSent = 2, pulled = 3, voiceReceived = 1)),
+        )
+        assertEquals(
+            "2 modifications envoyées. 2 messages vocaux envoyés. 3 modifications reçues. 1 message vocal reçu.",
+            fr.summary(summary(pushed = 2, voiceSent = 2, pulled = 3, voiceReceived = 1)),
+        )
+        // A later sync that only fetched sounds the last one had to leave.
+        assertEquals("Received 4 voice notes.", en.summary(summary(voiceReceived = 4)))
+        assertEquals("4 messages vocaux reçus.", fr.summary(summary(voiceReceived = 4)))
+        // No voice note moved: nothing said about them.
+        assertEquals("Received 1 change.", en.summary(summary(pulled = 1)))
+        assertEquals("1 modification reçue.", fr.summary(summary(pulled = 1)))
+    }
+
+    @Test
+    fun aVoiceNoteThatDidNotArriveIntact() {
+        // The core's issue when a fetched sound does not match the hash its message names.
+        val mismatch = issue("unreadable", "voice_note", "voice_note_mismatch")
+        assertEquals("A voice note did not arrive intact. It will be fetched again at the next sync.", en.issue(mismatch))
+        assertEquals(
+            "Un message vocal n'est pas arrivé intact. Il sera récupéré de nouveau à la prochaine synchronisation.",
+            fr.issue(mismatch),
+        )
+        // Other unreadable data still asks for an update; a refused upload is still a message's.
+        assertEquals(
+            "Des données n'ont pas pu être lues. Mettez l'application à jour.",
+            fr.issue(issue("unreadable", "message", "unsupported_version")),
+        )
+        assertEquals(
+            "Le serveur n'a pas accepté un message. Ce n'était pas valide.",
+            fr.issue(issue("rejected", "voice_note", "invalid")),
         )
     }
 
@@ -81,6 +132,11 @@ class SyncTextTest {
         assertEquals(
             "Quelqu'un a modifié une fiche en même temps. Sa modification a été gardée.",
             fr.issue(issue("conflict", "survivor_profile", "newer_edit")),
+        )
+        // A voice note's audio the server refused is a message, as its text would be.
+        assertEquals(
+            "The server did not accept a message. It was not valid.",
+            en.issue(issue("rejected", "voice_note", "invalid")),
         )
         assertEquals("Some data could not be read. Please update the app.", en.issue(issue("unreadable", "x", "unknown collection")))
         // A reason code without a sentence of its own adds nothing rather than a code.

@@ -29,6 +29,13 @@ const val DAY = 24 * HOUR
 
 fun randomKey(): ByteArray = ByteArray(32).also { SecureRandom().nextBytes(it) }
 
+/**
+ * The first bytes of an `.m4a` recording (an `ftyp` box naming M4A, all the core checks), then
+ * [size] bytes standing in for the sound. The same as the binding tests' Fixtures.kt.
+ */
+fun fakeM4a(size: Int = 64): ByteArray =
+    byteArrayOf(0, 0, 0, 0x20) + "ftypM4A ".toByteArray(Charsets.US_ASCII) + ByteArray(size) { (it * 31 + 7).toByte() }
+
 /** What the app's change bus is told: every collection a write names. */
 class Heard : ChangeObserver {
     val collections: MutableSet<String> = Collections.synchronizedSet(mutableSetOf())
