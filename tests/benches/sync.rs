@@ -8,6 +8,11 @@
 //! - `push_10k`: a device pushes 10,000 queued check-ins (the push phase of its sync, timed up
 //!   to the first pull), versus writing the same rows straight into the server's store (no
 //!   HTTP, validation or authorization).
+//! - `voice_notes_50`: a phone sends 50 voice notes of 40 KiB recorded offline (its sync: the
+//!   messages pushed, then each sound uploaded), and a fresh phone's first sync brings them
+//!   all (the messages pulled, the sounds fetched and checked), versus the server's store
+//!   keeping the same 50 sounds and reading them back (no HTTP, base64, authorization or
+//!   phone).
 //!
 //! Prints `SYNC <name> rows=… seconds=… rows/s=… baseline_rows/s=… ratio=…` after criterion's
 //! own report. `PASSERELLE_SYNC_PAIRS=N cargo bench -p passerelle-tests --bench sync --
@@ -20,10 +25,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use passerelle_core::store::{SCHEMA_VERSION, create_at_version};
 use passerelle_core::sync::client::PULL_LIMIT;
-use passerelle_core::sync::protocol::{Op, WireRow};
+use passerelle_core::sync::protocol::{Op, VoiceUpload, WireRow};
 use passerelle_core::{
-    CheckInInput, Clock, ContactMode, Dimension, Durability, HttpTransport, Key, Reached, Role,
-    Store, StoreOptions,
+    CheckInInput, Clock, ContactMode, Dimension, Durability, HttpTransport, Key, NewVoiceNote,
+    Reached, Role, Store, StoreOptions, VoiceMediaType,
 };
 use passerelle_server::auth::Actor;
 use passerelle_server::store::{RowStamp, ServerStore, StoreFailure};
@@ -38,6 +43,7 @@ struct World {
     server: TestServer,
     service: Arc<Service<SqliteStore>>,
     marc: String,
+    sophie: String,
     mentorship: String,
     _dir: tempfile::TempDir,
 }
@@ -103,6 +109,7 @@ fn world(rows: usize) -> World {
         server,
         service,
         marc,
+        sophie,
         mentorship,
         _dir: dir,
     }
@@ -119,6 +126,15 @@ fn code_for(service: &Service<SqliteStore>, person: &str) -> String {
 
 /// A fresh encrypted device for Marc, enrolled; returns it with its transport.
 fn fresh_device(w: &World, durability: Durability) -> (tempfile::TempDir, Store, HttpTransport) {
+    device_of(w, &w.marc, durability)
+}
+
+/// A fresh encrypted device for `person`, enrolled; returns it with its transport.
+fn device_of(
+    w: &World,
+    person: &str,
+    durability: Durability,
+) -> (tempfile::TempDir, Store, HttpTransport) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(
         dir.path().join("d.db"),
@@ -131,7 +147,7 @@ fn fresh_device(w: &World, durability: Durability) -> (tempfile::TempDir, Store,
     .unwrap();
     let transport = HttpTransport::new(&w.server.url).expect("loopback");
     store
-        .enrol(&transport, &w.server.url, &code_for(&w.service, &w.marc))
+        .enrol(&transport, &w.server.url, &code_for(&w.service, person))
         .unwrap();
     (dir, store, transport)
 }
@@ -206,7 +222,6 @@ fn quick_pairs() -> Option<usize> {
 
 fn initial_sync(c: &mut Criterion) {
     let w = world(ROWS);
-    let mut pulled = 0;
     if let Some(pairs) = quick_pairs() {
         timed_pairs(&w, pairs);
         return;
@@ -224,7 +239,7 @@ fn initial_sync(c: &mut Criterion) {
                 let started = Instant::now();
                 let summary = store.sync(&transport, None).unwrap();
                 total += started.elapsed();
-                pulled = summary.pulled;
+                assert!(summary.pulled as usize >= ROWS);
             }
             total
         });
@@ -235,7 +250,6 @@ fn initial_sync(c: &mut Criterion) {
     group.finish();
     // Three more interleaved pairs for the printed ratio.
     timed_pairs(&w, 3);
-    assert!(pulled as usize >= ROWS);
 }
 
 /// Times `pairs` interleaved pulls and raw inserts and prints the median of each side.
@@ -376,7 +390,117 @@ fn push(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, initial_sync, push);
+const VOICE_NOTES: u32 = 50;
+
+/// Forty seconds of speech as a phone records it (AAC at 8 kbit/s in an `.m4a`: 40 KiB),
+/// different for each `n`.
+fn recording(n: u32) -> Vec<u8> {
+    let mut audio = b"\0\0\0\x20ftypM4A ".to_vec();
+    audio.extend((0..40 * 1024 - 12).map(|i: u32| (i.wrapping_mul(2_654_435_761) ^ n) as u8));
+    audio
+}
+
+/// On a fresh server: Sophie's phone sends `VOICE_NOTES` voice notes recorded offline, then a
+/// fresh phone of Marc's syncs for the first time. Returns the time of each sync.
+fn timed_voice_notes() -> (Duration, Duration) {
+    let w = world(0);
+    let (_sophie_dir, sophie, to_sophie) = device_of(&w, &w.sophie, Durability::Full);
+    sophie.sync(&to_sophie, None).unwrap();
+    for n in 0..VOICE_NOTES {
+        let note = NewVoiceNote {
+            media_type: VoiceMediaType::Mp4,
+            duration_ms: 40_000,
+            audio: recording(n),
+            caption: None,
+        };
+        sophie.send_voice_note(&w.mentorship, note).unwrap();
+    }
+    let started = Instant::now();
+    let sent = sophie.sync(&to_sophie, None).unwrap();
+    let sending = started.elapsed();
+    assert_eq!(sent.voice_notes_sent, VOICE_NOTES);
+    let (_marc_dir, marc, to_marc) = device_of(&w, &w.marc, Durability::Full);
+    let started = Instant::now();
+    let received = marc.sync(&to_marc, None).unwrap();
+    let receiving = started.elapsed();
+    assert_eq!(received.voice_notes_received, VOICE_NOTES);
+    (sending, receiving)
+}
+
+/// The baseline: the server's store keeping `VOICE_NOTES` sounds in one transaction and
+/// reading them back in another.
+fn raw_voice_notes() -> Duration {
+    let w = world(0);
+    let notes: Vec<VoiceUpload> = (0..VOICE_NOTES)
+        .map(|n| VoiceUpload {
+            message_id: uuid::Uuid::now_v7().to_string(),
+            media_type: "audio/mp4".into(),
+            duration_ms: 40_000,
+            audio: recording(n),
+        })
+        .collect();
+    let started = Instant::now();
+    w.service
+        .store()
+        .transaction(|tx| {
+            for note in &notes {
+                tx.put_voice_note(note, 0)?;
+            }
+            Ok::<_, StoreFailure>(())
+        })
+        .unwrap();
+    let read = w
+        .service
+        .store()
+        .transaction(|tx| {
+            let mut bytes = 0;
+            for note in &notes {
+                bytes += tx
+                    .voice_note(&note.message_id)?
+                    .map_or(0, |n| n.audio.len());
+            }
+            Ok::<_, StoreFailure>(bytes)
+        })
+        .unwrap();
+    assert_eq!(read, notes.iter().map(|n| n.audio.len()).sum::<usize>());
+    started.elapsed()
+}
+
+fn voice_notes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("voice_notes_50");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_millis(1));
+    group.bench_function("core_send_then_receive_over_http", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let (sending, receiving) = timed_voice_notes();
+                    sending + receiving
+                })
+                .sum()
+        });
+    });
+    group.bench_function("raw_server_store_keep_and_read", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| raw_voice_notes()).sum());
+    });
+    group.finish();
+    let (sending, receiving) = timed_voice_notes();
+    let raw = raw_voice_notes();
+    let mib = f64::from(VOICE_NOTES) * 40.0 / 1024.0;
+    let both = sending + receiving;
+    println!(
+        "SYNC voice_notes notes={VOICE_NOTES} MiB={mib:.2} send_seconds={:.3} receive_seconds={:.3} MiB/s={:.1} baseline_MiB/s={:.1} ratio={:.2}",
+        sending.as_secs_f64(),
+        receiving.as_secs_f64(),
+        2.0 * mib / both.as_secs_f64(),
+        2.0 * mib / raw.as_secs_f64(),
+        raw.as_secs_f64() / both.as_secs_f64(),
+    );
+}
+
+criterion_group!(benches, initial_sync, push, voice_notes);
 
 fn main() {
     benches();
