@@ -49,6 +49,8 @@ pub trait Backend: Send + Sync {
     /// The row of `collection` keyed `id` as the server stores it, if any (read-only; for
     /// checking what a push did).
     fn stored_row(&self, collection: &str, id: &str) -> Option<serde_json::Value>;
+    /// The sound of voice message `message_id` as the server keeps it, if uploaded.
+    fn stored_voice_note(&self, message_id: &str) -> Option<Vec<u8>>;
     /// Imports a directory file as the operator (what `import-directory` does).
     fn import_directory(
         &self,
@@ -80,6 +82,13 @@ impl<S: ServerStore> Backend for Service<S> {
     }
     fn kind(&self) -> &'static str {
         self.store().kind()
+    }
+    fn stored_voice_note(&self, message_id: &str) -> Option<Vec<u8>> {
+        self.store()
+            .transaction(|tx| tx.voice_note(message_id))
+            .map_err(|e: StoreFailure| e)
+            .expect("stored voice note")
+            .map(|n| n.audio)
     }
     fn stored_row(&self, collection: &str, id: &str) -> Option<serde_json::Value> {
         let record = self

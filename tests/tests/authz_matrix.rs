@@ -8,6 +8,9 @@
 //! - writes (`insert`, `update`, `forge:…`, `set:…`): the role's push gets `applied` or the
 //!   expected rejection, and the row stored on the server changed, or did not.
 //! - `scope … pull`: a pull that names a scope by hand is answered only for its members.
+//! - `voice_note`: a voice message's sound, which travels apart from the rows: `fetch` gives
+//!   it to whoever reads the message now and names it gone to anyone else; `upload` takes it
+//!   only from the message's sender, and only the sound the message names.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -448,6 +451,21 @@ impl World {
                 json!({"person_id": me, "service_id": "service-1", "note": "Tuesdays", "removed_at": null}),
             );
         }
+        // Voice notes: a voice message on each side, its sound uploaded by its sender.
+        for (side, m) in [("sophie", &m1), ("ahmed", &m2)] {
+            let me = w.person(side);
+            let id = w.mint.id();
+            let hash = passerelle_core::model::voice::content_hash(&sound(side));
+            w.put(
+                &format!("{side}_voice"),
+                side,
+                "message",
+                &id,
+                json!({"mentorship_id": m, "sender_id": me, "kind": "voice", "body": "", "attachment_ref": hash}),
+            );
+            w.client(side)
+                .post_ok("/v1/voice/upload", &upload_body(&id, &sound(side)));
+        }
         let marc = w.person("marc");
         let id = receipt_id(&m1, &marc);
         w.put(
@@ -794,6 +812,73 @@ fn scope_case(w: &World, case: &Case, person: &str) -> Option<String> {
     None
 }
 
+/// The sound of the fixture's voice note on `side`'s mentorship: an Ogg header and bytes
+/// that differ with the side.
+fn sound(side: &str) -> Vec<u8> {
+    let mut audio = b"OggS\0\x02".to_vec();
+    audio.extend(side.bytes().cycle().take(3_000));
+    audio
+}
+
+fn upload_body(message_id: &str, audio: &[u8]) -> Json {
+    json!(passerelle_core::sync::protocol::VoiceUpload {
+        message_id: message_id.to_owned(),
+        media_type: "audio/ogg".into(),
+        duration_ms: 2_000,
+        audio: audio.to_vec(),
+    })
+}
+
+/// A voice-note case: `fetch` (the sound comes back, `yes`, or the id is named gone, `no`) and
+/// `upload` (the very sound again: `stored` or the refusal's code) or `upload_other` (another
+/// sound); the sound the server keeps never changes.
+fn voice_case(w: &World, case: &Case, person: &str) -> Option<String> {
+    let id = w.id(&case.row);
+    let side = case.row.trim_end_matches("_voice");
+    let kept = w.backend.stored_voice_note(&id);
+    let what = format!(
+        "line {}: {} of {} by {} ({person})",
+        case.line, case.op, case.row, case.role
+    );
+    let got = match case.op.as_str() {
+        "fetch" => {
+            let answer = w
+                .client(person)
+                .post_ok("/v1/voice/fetch", &json!({ "message_ids": [id] }));
+            let heard = answer["notes"][0]["audio"] == upload_body(&id, &sound(side))["audio"];
+            let gone = answer["gone"] == json!([id]);
+            match (heard, gone) {
+                (true, false) => "yes".to_owned(),
+                (false, true) => "no".to_owned(),
+                _ => format!("neither: {answer}"),
+            }
+        }
+        "upload" | "upload_other" => {
+            let audio = if case.op == "upload" {
+                sound(side)
+            } else {
+                sound("another")
+            };
+            let answer =
+                w.client(person)
+                    .call(Method::Post, "/v1/voice/upload", &upload_body(&id, &audio));
+            if answer.status == 200 {
+                "stored".to_owned()
+            } else {
+                answer.body["error"].as_str().unwrap_or_default().to_owned()
+            }
+        }
+        other => panic!("line {}: unknown voice_note op {other}", case.line),
+    };
+    if got != case.expect {
+        return Some(format!("{what}: expected {}, got {got}", case.expect));
+    }
+    if w.backend.stored_voice_note(&id) != kept {
+        return Some(format!("{what}: the sound the server keeps changed"));
+    }
+    None
+}
+
 fn run_matrix(kind: StoreKind) {
     let (w, _server) = World::build(kind);
     let cases = cases();
@@ -804,9 +889,14 @@ fn run_matrix(kind: StoreKind) {
         .collect();
     let mut failures = Vec::new();
     // Reads first, on the world as built; then writes, each checked against the stored row.
-    for case in cases.iter().filter(|c| c.op == "read" || c.op == "pull") {
+    for case in cases
+        .iter()
+        .filter(|c| c.op == "read" || c.op == "pull" || c.op == "fetch")
+    {
         let person = role_person[case.role.as_str()];
-        let failure = if case.op == "pull" {
+        let failure = if case.op == "fetch" {
+            voice_case(&w, case, person)
+        } else if case.op == "pull" {
             scope_case(&w, case, person)
         } else {
             read_case(&w, case, person, &pulls)
@@ -815,11 +905,15 @@ fn run_matrix(kind: StoreKind) {
     }
     for (n, case) in cases
         .iter()
-        .filter(|c| c.op != "read" && c.op != "pull")
+        .filter(|c| c.op != "read" && c.op != "pull" && c.op != "fetch")
         .enumerate()
     {
         let person = role_person[case.role.as_str()];
-        failures.extend(write_case(&w, case, person, n as i64));
+        failures.extend(if case.collection == "voice_note" {
+            voice_case(&w, case, person)
+        } else {
+            write_case(&w, case, person, n as i64)
+        });
     }
     // Whatever the writes stored, every device still syncs it (a row a device's schema
     // refuses would stop its sync for good) and holds only what its pull delivers.
@@ -889,6 +983,26 @@ fn the_matrix_covers_every_synced_type_role_and_action() {
             "{}: no denied write",
             collection.table()
         );
+    }
+    // Voice notes' sounds, which travel apart from the rows: fetched and uploaded by every
+    // role, each allowed and denied somewhere.
+    for (role, _) in ROLES {
+        for op in ["fetch", "upload"] {
+            let covered = cases
+                .iter()
+                .any(|c| c.collection == "voice_note" && c.role == *role && c.op == op);
+            assert!(covered, "voice_note × {role} × {op} not covered");
+        }
+    }
+    for (op, allowed, denied) in [("fetch", "yes", "no"), ("upload", "stored", "forbidden")] {
+        for expect in [allowed, denied] {
+            assert!(
+                cases
+                    .iter()
+                    .any(|c| c.collection == "voice_note" && c.op == op && c.expect == expect),
+                "voice_note: no {op} answered {expect}"
+            );
+        }
     }
     let roles: BTreeSet<&str> = cases.iter().map(|c| c.role.as_str()).collect();
     let known: BTreeSet<&str> = ROLES.iter().map(|(r, _)| *r).collect();
