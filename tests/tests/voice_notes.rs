@@ -3,7 +3,8 @@
 //! sound, and no one outside the conversation can fetch it. The audio travels apart from the
 //! message: when it has not followed yet the message shows "on its way", and nothing is lost.
 //! The server takes a note's audio only from its sender and only if it is the sound its
-//! message names.
+//! message names. A conversation leaving a phone, and a survivor's erasure, take the sounds
+//! with them.
 #![allow(clippy::unwrap_used)]
 
 use passerelle_core::sync::protocol::{Mutation, Op};
@@ -206,8 +207,8 @@ fn spoken_offline_on(kind: StoreKind) {
     );
 }
 
-/// Sophie's and Marc's phones on a demo server (SQLite), both synced, and a voice note
-/// Sophie has just recorded, not synced yet.
+/// Sophie's and Marc's phones on a demo server (SQLite unless `_on` says), both synced, and a
+/// voice note Sophie has just recorded, not synced yet.
 struct Spoken {
     server: TestServer,
     people: Vec<passerelle_server::demo::SeededPerson>,
@@ -219,7 +220,11 @@ struct Spoken {
 }
 
 fn sophie_speaks() -> Spoken {
-    let (server, people) = TestServer::with_demo_on(StoreKind::Sqlite);
+    sophie_speaks_on(StoreKind::Sqlite)
+}
+
+fn sophie_speaks_on(kind: StoreKind) -> Spoken {
+    let (server, people) = TestServer::with_demo_on(kind);
     let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
     let (marc, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
     sophie.sync();
@@ -506,4 +511,65 @@ fn ending_a_mentorship_takes_its_sounds_off_the_mentors_phone() {
         sophie.store.voice_note_audio(&sent.id).unwrap().audio.len(),
         20_000
     );
+}
+
+#[test]
+fn erasing_a_survivor_takes_her_voice_notes_sounds_everywhere() {
+    for kind in store_kinds() {
+        erasure_on(kind);
+    }
+}
+
+fn erasure_on(kind: StoreKind) {
+    let Spoken {
+        server,
+        people,
+        sophie,
+        marc,
+        sent,
+        ..
+    } = sophie_speaks_on(kind);
+    sophie.sync();
+    marc.sync();
+    let sounds = |d: &Device| -> i64 {
+        d.raw_connection()
+            .query_row("SELECT count(*) FROM voice_note", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(sounds(&marc), 1);
+    assert!(server.service.stored_voice_note(&sent.id).is_some());
+
+    // At her request, the desk withdraws her consent to take part and erases her records.
+    let desk = ApiClient::enrol(
+        server.service.clone(),
+        &seeded(&people, "Claire").enrolment_code,
+        &uuid::Uuid::now_v7().to_string(),
+    );
+    let survivor = seeded(&people, "Sophie").person_id.clone();
+    let export = desk.call(
+        Method::Get,
+        &format!("/v1/people/{survivor}/export"),
+        &Value::Null,
+    );
+    let consent = export.body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collection"] == "consent" && r["data"]["scope"] == "programme")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    desk.post_ok(&format!("/v1/consents/{consent}/withdraw"), &Value::Null);
+    desk.post_ok(
+        &format!("/v1/people/{survivor}/erase"),
+        &json!({ "confirm": survivor }),
+    );
+    assert!(server.service.stored_row("message", &sent.id).is_none());
+    assert!(
+        server.service.stored_voice_note(&sent.id).is_none(),
+        "the server keeps no sound"
+    );
+    marc.sync();
+    assert_eq!(sounds(&marc), 0, "nor does her mentor's phone");
 }
