@@ -338,3 +338,18 @@ pub fn exported_keys(export: &Json) -> std::collections::BTreeSet<(String, Strin
         })
         .collect()
 }
+
+/// The id of the programme consent among the records of a person's export.
+///
+/// # Panics
+/// If the export holds no programme consent.
+pub fn exported_programme_consent(export: &Json) -> String {
+    export["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["collection"] == "consent" && r["data"]["scope"] == "programme")
+        .and_then(|r| r["id"].as_str())
+        .expect("a programme consent in the export")
+        .to_owned()
+}

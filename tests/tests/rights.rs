@@ -17,7 +17,7 @@ use passerelle_core::{
     Error, HttpTransport, Key, MyData, Store, StoreOptions, SyncError, Transport, TransportError,
 };
 use passerelle_server::Method;
-use passerelle_tests::api::{ApiClient, exported_keys, uuid_from};
+use passerelle_tests::api::{ApiClient, exported_keys, exported_programme_consent, uuid_from};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, contact, seeded, store_kinds};
 use serde_json::{Value as Json, json};
 
@@ -232,15 +232,7 @@ fn export_then_erase_on(kind: StoreKind) {
         "{}",
         answer.body
     );
-    let consent = export["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["collection"] == "consent" && r["data"]["scope"] == "programme")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let consent = exported_programme_consent(&export);
     desk.post_ok(&format!("/v1/consents/{consent}/withdraw"), &Json::Null);
     let wrong = desk.call(Method::Post, &erase, &json!({ "confirm": marc }));
     assert_eq!(wrong.status, 400, "{}", wrong.body);

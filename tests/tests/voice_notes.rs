@@ -14,7 +14,8 @@ use passerelle_core::{
     VoiceMediaType,
 };
 use passerelle_server::Method;
-use passerelle_tests::api::ApiClient;
+use passerelle_server::demo::SeededPerson;
+use passerelle_tests::api::{ApiClient, exported_programme_consent};
 use passerelle_tests::harness::{Device, StoreKind, TestServer, seeded, store_kinds};
 use serde_json::{Value, json};
 
@@ -29,6 +30,27 @@ fn m4a(len: usize, seed: u8) -> Vec<u8> {
         audio.push(x.to_le_bytes()[0]);
     }
     audio
+}
+
+/// `name` of the demo, speaking the raw protocol from a device of their own.
+fn speaking_for(server: &TestServer, people: &[SeededPerson], name: &str) -> ApiClient {
+    ApiClient::enrol(
+        server.service.clone(),
+        &seeded(people, name).enrolment_code,
+        &uuid::Uuid::now_v7().to_string(),
+    )
+}
+
+/// A phone of `name` of the demo, enrolled.
+fn phone(server: &TestServer, people: &[SeededPerson], name: &str) -> Device {
+    Device::enrol(&server.url, &seeded(people, name).enrolment_code).0
+}
+
+/// How many voice notes' sounds a phone's file holds, whatever the API shows.
+fn sounds(d: &Device) -> i64 {
+    d.raw_connection()
+        .query_row("SELECT count(*) FROM voice_note", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn note(audio: Vec<u8>, caption: Option<&str>) -> NewVoiceNote {
@@ -105,14 +127,10 @@ fn a_voice_note_spoken_offline_reaches_the_conversation_and_no_one_else() {
 
 fn spoken_offline_on(kind: StoreKind) {
     let (server, people) = TestServer::with_demo_on(kind);
-    let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
-    let (marc, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
-    let (paul, _) = Device::enrol(&server.url, &seeded(&people, "Paul").enrolment_code);
-    let ines = ApiClient::enrol(
-        server.service.clone(),
-        &seeded(&people, "Inès").enrolment_code,
-        &uuid::Uuid::now_v7().to_string(),
-    );
+    let sophie = phone(&server, &people, "Sophie");
+    let marc = phone(&server, &people, "Marc");
+    let paul = phone(&server, &people, "Paul");
+    let ines = speaking_for(&server, &people, "Inès");
     for d in [&sophie, &marc, &paul] {
         d.sync();
     }
@@ -174,11 +192,7 @@ fn spoken_offline_on(kind: StoreKind) {
         .find(|r| r.collection == "voice_note" && r.id == sent.id)
         .unwrap();
     assert_eq!(on_phone.data["audio"], encoded);
-    let claire = ApiClient::enrol(
-        server.service.clone(),
-        &seeded(&people, "Claire").enrolment_code,
-        &uuid::Uuid::now_v7().to_string(),
-    );
+    let claire = speaking_for(&server, &people, "Claire");
     let survivor = &seeded(&people, "Sophie").person_id;
     let export = claire.call(
         Method::Get,
@@ -211,7 +225,7 @@ fn spoken_offline_on(kind: StoreKind) {
 /// voice note Sophie has just recorded, not synced yet.
 struct Spoken {
     server: TestServer,
-    people: Vec<passerelle_server::demo::SeededPerson>,
+    people: Vec<SeededPerson>,
     sophie: Device,
     marc: Device,
     mentorship: String,
@@ -225,8 +239,8 @@ fn sophie_speaks() -> Spoken {
 
 fn sophie_speaks_on(kind: StoreKind) -> Spoken {
     let (server, people) = TestServer::with_demo_on(kind);
-    let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
-    let (marc, _) = Device::enrol(&server.url, &seeded(&people, "Marc").enrolment_code);
+    let sophie = phone(&server, &people, "Sophie");
+    let marc = phone(&server, &people, "Marc");
     sophie.sync();
     marc.sync();
     let mentorship = sophie.store.my_mentorships().unwrap()[0].id.clone();
@@ -404,12 +418,8 @@ fn the_server_takes_a_sound_only_from_its_sender_and_only_the_one_named() {
 
 fn server_checks_on(kind: StoreKind) {
     let (server, people) = TestServer::with_demo_on(kind);
-    let (sophie, _) = Device::enrol(&server.url, &seeded(&people, "Sophie").enrolment_code);
-    let marc = ApiClient::enrol(
-        server.service.clone(),
-        &seeded(&people, "Marc").enrolment_code,
-        &uuid::Uuid::now_v7().to_string(),
-    );
+    let sophie = phone(&server, &people, "Sophie");
+    let marc = speaking_for(&server, &people, "Marc");
     sophie.sync();
     let mentorship = sophie.store.my_mentorships().unwrap()[0].id.clone();
     let audio = m4a(10_000, 5);
@@ -484,18 +494,9 @@ fn ending_a_mentorship_takes_its_sounds_off_the_mentors_phone() {
     } = sophie_speaks();
     sophie.sync();
     assert_eq!(marc.sync().voice_notes_received, 1);
-    let sounds = |d: &Device| -> i64 {
-        d.raw_connection()
-            .query_row("SELECT count(*) FROM voice_note", [], |r| r.get(0))
-            .unwrap()
-    };
     assert_eq!(sounds(&marc), 1);
 
-    let claire = ApiClient::enrol(
-        server.service.clone(),
-        &seeded(&people, "Claire").enrolment_code,
-        &uuid::Uuid::now_v7().to_string(),
-    );
+    let claire = speaking_for(&server, &people, "Claire");
     claire.post_ok(
         &format!("/v1/mentorships/{mentorship}/end"),
         &json!({ "reason": "completed" }),
@@ -531,35 +532,18 @@ fn erasure_on(kind: StoreKind) {
     } = sophie_speaks_on(kind);
     sophie.sync();
     marc.sync();
-    let sounds = |d: &Device| -> i64 {
-        d.raw_connection()
-            .query_row("SELECT count(*) FROM voice_note", [], |r| r.get(0))
-            .unwrap()
-    };
     assert_eq!(sounds(&marc), 1);
     assert!(server.service.stored_voice_note(&sent.id).is_some());
 
     // At her request, the desk withdraws her consent to take part and erases her records.
-    let desk = ApiClient::enrol(
-        server.service.clone(),
-        &seeded(&people, "Claire").enrolment_code,
-        &uuid::Uuid::now_v7().to_string(),
-    );
+    let desk = speaking_for(&server, &people, "Claire");
     let survivor = seeded(&people, "Sophie").person_id.clone();
     let export = desk.call(
         Method::Get,
         &format!("/v1/people/{survivor}/export"),
         &Value::Null,
     );
-    let consent = export.body["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["collection"] == "consent" && r["data"]["scope"] == "programme")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let consent = exported_programme_consent(&export.body);
     desk.post_ok(&format!("/v1/consents/{consent}/withdraw"), &Value::Null);
     desk.post_ok(
         &format!("/v1/people/{survivor}/erase"),
