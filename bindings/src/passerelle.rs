@@ -56,6 +56,15 @@ impl Passerelle {
         })
     }
 
+    /// The transport to the server this phone is enrolled with.
+    fn enrolled_transport(&self) -> Result<HttpTransport> {
+        let server_url = self
+            .store
+            .sync_server_url()?
+            .ok_or(PasserelleError::NotEnrolled)?;
+        self.transport(&server_url)
+    }
+
     /// The core store behind this object.
     pub fn store(&self) -> &Arc<Store> {
         &self.store
@@ -352,6 +361,20 @@ impl Passerelle {
         Ok(self.store.voice_note_audio(&message_id)?)
     }
 
+    /// A voice note's audio, fetched from the server now if it is not on this phone yet: what a
+    /// play button calls when the sound was left out of the syncs.
+    pub fn fetch_voice_note(&self, message_id: String) -> Result<VoiceAudio> {
+        let transport = self.enrolled_transport()?;
+        Ok(self.store.fetch_voice_note(&transport, &message_id)?)
+    }
+
+    /// Whether each sync fetches the sounds of voice notes that arrived (the default), or
+    /// leaves them to `fetch_voice_note`: turn it off on a metered connection, on again on
+    /// Wi-Fi. Not stored: say it again after opening the store.
+    pub fn set_voice_notes_in_sync(&self, fetch: bool) {
+        self.store.set_voice_notes_in_sync(fetch);
+    }
+
     /// A conversation screen: its members and the latest `limit` messages, oldest first.
     pub fn conversation(&self, mentorship_id: String, limit: u32) -> Result<Conversation> {
         Ok(self.store.conversation(&mentorship_id, limit)?)
@@ -454,11 +477,7 @@ impl Passerelle {
     /// until done; a second call meanwhile waits for the first. `NotEnrolled` before
     /// [`Self::enrol`].
     pub fn sync(&self, progress: Option<Arc<dyn SyncProgressObserver>>) -> Result<SyncSummary> {
-        let server_url = self
-            .store
-            .sync_server_url()?
-            .ok_or(PasserelleError::NotEnrolled)?;
-        let transport = self.transport(&server_url)?;
+        let transport = self.enrolled_transport()?;
         let report =
             progress.map(|observer| move |p: SyncProgress| report_progress(observer.as_ref(), p));
         let report: Option<&dyn Fn(SyncProgress)> = report.as_ref().map(|f| f as _);

@@ -557,3 +557,80 @@ fn erasure_on(kind: StoreKind) {
     marc.sync();
     assert_eq!(sounds(&marc), 0, "nor does her mentor's phone");
 }
+
+/// A transport with no network at all.
+struct Offline;
+
+impl Transport for Offline {
+    fn post(&self, _: &str, _: Option<&str>, _: &[u8]) -> Result<Response, TransportError> {
+        Err(TransportError::Unreachable)
+    }
+}
+
+#[test]
+fn on_a_metered_connection_sounds_wait_for_the_play_button() {
+    let Spoken {
+        server,
+        sophie,
+        marc,
+        mentorship,
+        sent,
+        audio,
+        ..
+    } = sophie_speaks();
+    sophie.sync();
+    let network = HttpTransport::new(&server.url).unwrap();
+
+    // Marc's phone is on mobile data: the app leaves sounds out of the syncs.
+    marc.store.set_voice_notes_in_sync(false);
+    assert_eq!(marc.sync().voice_notes_received, 0);
+    let shown = &marc.store.conversation(&mentorship, 10).unwrap().messages[0];
+    assert!(!shown.voice.as_ref().unwrap().available);
+
+    // He taps play: that one sound comes now, and stays.
+    assert_eq!(
+        marc.store
+            .fetch_voice_note(&network, &sent.id)
+            .unwrap()
+            .audio,
+        audio
+    );
+    let shown = &marc.store.conversation(&mentorship, 10).unwrap().messages[0];
+    assert!(shown.voice.as_ref().unwrap().available);
+    assert_eq!(
+        marc.store
+            .fetch_voice_note(&Offline, &sent.id)
+            .unwrap()
+            .audio,
+        audio
+    );
+
+    // A note whose sound has not left its sender's phone yet says so; a text is no voice note.
+    let later = sophie
+        .store
+        .send_voice_note(&mentorship, note(m4a(6_000, 8), None))
+        .unwrap();
+    assert!(
+        sophie
+            .store
+            .sync(&NoUploads(HttpTransport::new(&server.url).unwrap()), None)
+            .is_err()
+    );
+    marc.sync();
+    assert!(matches!(
+        marc.store.fetch_voice_note(&network, &later.id),
+        Err(Error::InvalidState(_))
+    ));
+    let text = sophie.store.send_message(&mentorship, "À jeudi").unwrap();
+    sophie.sync();
+    marc.sync();
+    assert!(matches!(
+        marc.store.fetch_voice_note(&network, &text.id),
+        Err(Error::NotFound("voice note"))
+    ));
+
+    // Back on Wi-Fi, the next sync brings whatever is left.
+    marc.store.set_voice_notes_in_sync(true);
+    assert_eq!(marc.sync().voice_notes_received, 1);
+    assert!(marc.store.voice_note_audio(&later.id).is_ok());
+}

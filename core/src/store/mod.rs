@@ -58,6 +58,9 @@ pub struct Store {
     readers: Mutex<Vec<Connection>>,
     interrupts: Mutex<Vec<InterruptHandle>>,
     listener: RwLock<Option<Arc<dyn ChangeListener>>>,
+    /// Whether a sync fetches the sounds of voice notes that arrived without them
+    /// (`sync::voice`); the app turns it off on a metered connection.
+    pub(crate) voice_notes_in_sync: std::sync::atomic::AtomicBool,
 }
 
 struct Writer {
@@ -153,6 +156,7 @@ impl Store {
             readers: Mutex::new(Vec::new()),
             interrupts: Mutex::new(interrupts),
             listener: RwLock::new(None),
+            voice_notes_in_sync: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

@@ -4,6 +4,7 @@
 //! outbox acknowledgements, so a crash at any point loses nothing and repeats nothing.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::thread::ScopedJoinHandle;
 
@@ -279,7 +280,9 @@ impl Store {
         self.push_all(transport, progress, &mut summary, &mut touched)?;
         self.upload_voice_notes(transport, &mut summary, &mut touched)?;
         self.pull_all(transport, progress, &mut summary, &mut touched)?;
-        self.fetch_voice_notes(transport, &mut summary, &mut touched)?;
+        if self.voice_notes_in_sync.load(Ordering::Relaxed) {
+            self.fetch_voice_notes(transport, &mut summary, &mut touched)?;
+        }
         // Receipts for what just arrived ("delivered") go out in the same sync.
         if self.mark_delivered()? {
             self.push_all(transport, None, &mut summary, &mut touched)?;

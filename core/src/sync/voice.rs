@@ -2,7 +2,10 @@
 //! whose message the server now holds is uploaded; after a pull, the audio of voice messages
 //! that arrived without it is fetched, checked against the hash its message names, and kept.
 //! A note the server refuses stays on the phone with a sync issue; one not uploaded yet by
-//! its sender is asked for again at the next sync.
+//! its sender is asked for again at the next sync. On a metered connection the app can leave
+//! sounds out of the syncs and fetch one when it is played.
+
+use std::sync::atomic::Ordering;
 
 use rusqlite::OptionalExtension;
 
@@ -11,9 +14,13 @@ use super::client::SyncSummary;
 use super::protocol::{VOICE_FETCH_MAX, VoiceFetchRequest, VoiceFetchResponse, VoiceUpload};
 use super::transport::Transport;
 use crate::error::{Error, Result, SyncError};
-use crate::model::voice::{AudioState, VoiceMediaType, check_audio, content_hash, keep_audio};
+use crate::model::message::member;
+use crate::model::voice::{
+    AudioState, VoiceAudio, VoiceMediaType, check_audio, content_hash, keep_audio,
+};
 use crate::rights::VOICE_NOTE_COLLECTION;
 use crate::store::Store;
+use crate::validate::parse_id;
 
 /// Recordings whose message the server holds (no longer queued) and whose audio it does not.
 const TO_UPLOAD_SQL: &str = "SELECT v.message_id, v.media_type, v.duration_ms, v.audio
@@ -94,6 +101,65 @@ impl Store {
                 Some(_) => summary.rejected += 1,
             }
         }
+    }
+
+    /// Whether each sync fetches the sounds of voice notes that arrived without them (`true`,
+    /// the default) or leaves them to [`Store::fetch_voice_note`], when a note is played: an
+    /// app on a metered connection turns it off, and on again on Wi-Fi. Not stored: the app
+    /// says it again after opening the store.
+    pub fn set_voice_notes_in_sync(&self, fetch: bool) {
+        self.voice_notes_in_sync.store(fetch, Ordering::Relaxed);
+    }
+
+    /// A voice note's sound, fetched now if this phone does not hold it yet (a note left out
+    /// of the syncs by [`Store::set_voice_notes_in_sync`], or one whose sound has just been
+    /// sent): what a play button calls.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] (`voice note`) if the message is no voice note on this phone;
+    /// [`Error::NotAllowed`] if the owner is not in its conversation; [`Error::InvalidState`]
+    /// if its sender has not sent the sound yet, or what came back is not the sound the
+    /// message names (an issue says so); the sync errors (offline, not enrolled, ...).
+    pub fn fetch_voice_note(
+        &self,
+        transport: &dyn Transport,
+        message_id: &str,
+    ) -> Result<VoiceAudio> {
+        match self.voice_note_audio(message_id) {
+            Err(Error::NotFound(_)) => {}
+            held => return held,
+        }
+        let message_id = parse_id("message_id", message_id)?;
+        let mentorship: Option<String> = self.read(|c| {
+            Ok(c.query_row(
+                "SELECT mentorship_id FROM message WHERE id = ?1 AND kind = 'voice'",
+                [&message_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        let Some(mentorship) = mentorship else {
+            return Err(Error::NotFound("voice note"));
+        };
+        self.read(|c| member(c, &mentorship).map(|_| ()))?;
+        let asked = [message_id.clone()];
+        let answer: VoiceFetchResponse = self.call(
+            transport,
+            "/v1/voice/fetch",
+            &VoiceFetchRequest {
+                message_ids: asked.to_vec(),
+            },
+        )?;
+        if self.keep_fetched(&answer.notes, &asked)? == 1 {
+            self.notify(&["message".to_owned()]);
+            return self.voice_note_audio(&message_id);
+        }
+        Err(Error::InvalidState(if answer.notes.is_empty() {
+            "the sound of this voice note has not reached the server yet"
+        } else {
+            "the sound that came back is not the one this voice note names"
+        }))
     }
 
     /// Fetches the audio of every voice message held without it, a few per request. Audio
