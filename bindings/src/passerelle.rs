@@ -364,8 +364,12 @@ impl Passerelle {
     /// A voice note's audio, fetched from the server now if it is not on this phone yet: what a
     /// play button calls when the sound was left out of the syncs.
     pub fn fetch_voice_note(&self, message_id: String) -> Result<VoiceAudio> {
-        let transport = self.enrolled_transport()?;
-        Ok(self.store.fetch_voice_note(&transport, &message_id)?)
+        let transport = match self.store.sync_server_url()? {
+            Some(url) => Some(self.transport(&url)?),
+            None => None,
+        };
+        let transport = transport.as_ref().map(|t| t as &dyn Transport);
+        Ok(self.store.fetch_voice_note(transport, &message_id)?)
     }
 
     /// Whether each sync fetches the sounds of voice notes that arrived (the default), or

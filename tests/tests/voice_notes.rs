@@ -586,24 +586,26 @@ fn on_a_metered_connection_sounds_wait_for_the_play_button() {
     assert_eq!(marc.sync().voice_notes_received, 0);
     let shown = &marc.store.conversation(&mentorship, 10).unwrap().messages[0];
     assert!(!shown.voice.as_ref().unwrap().available);
+    // Without a server to ask, a sound not here cannot come.
+    assert!(matches!(
+        marc.store.fetch_voice_note(None, &sent.id),
+        Err(Error::Sync(SyncError::NotEnrolled))
+    ));
 
     // He taps play: that one sound comes now, and stays.
     assert_eq!(
         marc.store
-            .fetch_voice_note(&network, &sent.id)
+            .fetch_voice_note(Some(&network), &sent.id)
             .unwrap()
             .audio,
         audio
     );
     let shown = &marc.store.conversation(&mentorship, 10).unwrap().messages[0];
     assert!(shown.voice.as_ref().unwrap().available);
-    assert_eq!(
-        marc.store
-            .fetch_voice_note(&Offline, &sent.id)
-            .unwrap()
-            .audio,
-        audio
-    );
+    for no_network in [Some(&Offline as &dyn Transport), None] {
+        let held = marc.store.fetch_voice_note(no_network, &sent.id).unwrap();
+        assert_eq!(held.audio, audio, "a sound held plays without the server");
+    }
 
     // A note whose sound has not left its sender's phone yet says so; a text is no voice note.
     let later = sophie
@@ -618,14 +620,14 @@ fn on_a_metered_connection_sounds_wait_for_the_play_button() {
     );
     marc.sync();
     assert!(matches!(
-        marc.store.fetch_voice_note(&network, &later.id),
+        marc.store.fetch_voice_note(Some(&network), &later.id),
         Err(Error::InvalidState(_))
     ));
     let text = sophie.store.send_message(&mentorship, "À jeudi").unwrap();
     sophie.sync();
     marc.sync();
     assert!(matches!(
-        marc.store.fetch_voice_note(&network, &text.id),
+        marc.store.fetch_voice_note(Some(&network), &text.id),
         Err(Error::NotFound("voice note"))
     ));
 

@@ -113,7 +113,8 @@ impl Store {
 
     /// A voice note's sound, fetched now if this phone does not hold it yet (a note left out
     /// of the syncs by [`Store::set_voice_notes_in_sync`], or one whose sound has just been
-    /// sent): what a play button calls.
+    /// sent): what a play button calls. `transport` is `None` on a phone not enrolled with a
+    /// server: a sound it holds still plays.
     ///
     /// # Errors
     ///
@@ -123,7 +124,7 @@ impl Store {
     /// message names (an issue says so); the sync errors (offline, not enrolled, ...).
     pub fn fetch_voice_note(
         &self,
-        transport: &dyn Transport,
+        transport: Option<&dyn Transport>,
         message_id: &str,
     ) -> Result<VoiceAudio> {
         match self.voice_note_audio(message_id) {
@@ -143,6 +144,7 @@ impl Store {
             return Err(Error::NotFound("voice note"));
         };
         self.read(|c| member(c, &mentorship).map(|_| ()))?;
+        let transport = transport.ok_or(Error::Sync(SyncError::NotEnrolled))?;
         let asked = [message_id.clone()];
         let answer: VoiceFetchResponse = self.call(
             transport,

@@ -1,8 +1,10 @@
 // The app's one Passerelle store, opened once off the main thread with the Keychain-held key and
 // shared by every screen; every binding call runs off the main thread; change notifications
-// from the bindings become a counter screens reload on.
+// from the bindings become a counter screens reload on; whether syncs bring voice notes' sounds
+// follows the network (not on cellular data or in Low Data Mode).
 #if os(iOS)
 import Foundation
+import Network
 import Passerelle
 import PasserellePresentation
 
@@ -32,9 +34,22 @@ public final class AppModel: ObservableObject {
     public let presentation = Presentation(strings: BundleStrings.preferred())
 
     private let bus = ChangeBus()
+    /// Watches the network for `voiceNotesFollowTheNetwork`.
+    private let network = NWPathMonitor()
 
     public init() {
         bus.model = self
+    }
+
+    /// Voice notes' sounds come with each sync on Wi-Fi, and on an expensive (cellular, a
+    /// phone's hotspot) or constrained (Low Data Mode) path only when one is played
+    /// (`fetchVoiceNote`). The core does not keep the choice: it is said after the store opens
+    /// and again whenever the path changes. No disk or network behind the call: fine on the
+    /// main actor.
+    private func voiceNotesFollowTheNetwork(_ path: NWPath) {
+        if case .ready(let api) = store {
+            api.setVoiceNotesInSync(fetch: !(path.isExpensive || path.isConstrained))
+        }
     }
 
     func changed() {
@@ -55,6 +70,10 @@ public final class AppModel: ObservableObject {
     public func start() {
         guard !started else { return }
         started = true
+        network.pathUpdateHandler = { [weak self] path in
+            Task { @MainActor in self?.voiceNotesFollowTheNetwork(path) }
+        }
+        network.start(queue: DispatchQueue(label: "app.passerelle.demo.network"))
         open()
     }
 
@@ -89,6 +108,7 @@ public final class AppModel: ObservableObject {
                 }
             }.value
             self.store = state
+            voiceNotesFollowTheNetwork(network.currentPath)
         }
     }
 

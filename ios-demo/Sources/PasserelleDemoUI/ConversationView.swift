@@ -4,7 +4,9 @@
 // Voice notes: "Record a voice note" (one tap, no holding: the microphone permission is asked
 // the first time), then "Stop and send" or "Cancel" under the time recorded; each note shows
 // its length and a 44 pt play button named for VoiceOver ("Play voice note from Sophie, 42
-// seconds"), its caption under it; one still on its way says so and has no button.
+// seconds"), its caption under it; one still on its way says so, and its 44 pt button downloads
+// it now and plays it ("Download and play voice note from Sophie"; a spinner meanwhile) — what a
+// phone on cellular data does, since its syncs leave sounds out.
 #if os(iOS)
 import Passerelle
 import PasserellePresentation
@@ -22,6 +24,8 @@ struct ConversationView: View {
     @State private var recordingSince: Date?
     /// The voice note playing, by message id.
     @State private var playing: String?
+    /// The voice note on its way being downloaded to play, by message id; one at a time.
+    @State private var fetching: String?
 
     var body: some View {
         VStack(spacing: 0) {
@@ -35,7 +39,9 @@ struct ConversationView: View {
                 Text(view.unread).font(.subheadline.bold()).padding(8)
                 ScrollViewReader { scroller in
                     List(view.rows) { row in
-                        Bubble(row: row, playing: playing == row.id) { play(row.id) }
+                        Bubble(row: row, playing: playing == row.id, fetching: fetching == row.id) {
+                            play(row.id, fetch: row.voice?.play == nil)
+                        }
                             .listRowSeparator(.hidden)
                             .id(row.id)
                     }
@@ -156,21 +162,35 @@ struct ConversationView: View {
         }
     }
 
-    /// Plays a voice note (one `voiceNoteAudio` call), or stops it if it is the one playing.
-    private func play(_ messageId: String) {
+    /// Plays a voice note (one `voiceNoteAudio` call), or stops it if it is the one playing. A
+    /// note on its way (`fetch`) is downloaded first, with one `fetchVoiceNote` call: the core
+    /// keeps it and the change counter reloads the conversation, where it is now playable.
+    private func play(_ messageId: String, fetch: Bool) {
+        guard fetching == nil else { return }
         let wasPlaying = playing
         player.stop()
         playing = nil
         guard wasPlaying != messageId else { return }
+        if fetch {
+            fetching = messageId
+        }
         Task { @MainActor in
-            switch await model.call({ api in try api.voiceNoteAudio(messageId: messageId) }) {
+            let audio = await model.call { api in
+                try fetch ? api.fetchVoiceNote(messageId: messageId) : api.voiceNoteAudio(messageId: messageId)
+            }
+            fetching = nil
+            switch audio {
             case .success(let note):
+                if fetch {
+                    sendError = nil
+                }
                 if player.play(note.audio, finished: { playing = nil }) {
                     playing = messageId
                 } else {
                     sendError = ui("conversation_voice_cannot_play")
                 }
             case .failure(let error):
+                // Not sent yet by its sender, or no connection: the error's sentence.
                 sendError = model.presentation.errors.sentence(error)
             }
         }
@@ -192,19 +212,26 @@ struct ConversationView: View {
 private struct Bubble: View {
     let row: MessageRow
     let playing: Bool
+    let fetching: Bool
     let play: () -> Void
 
     var body: some View {
         HStack {
             if row.mine { Spacer(minLength: 40) }
             HStack(spacing: 8) {
-                // A voice note's play button, its own VoiceOver element, beside the text.
-                if let label = row.voice?.play {
+                // A voice note's button, its own VoiceOver element, beside the text: play, or for
+                // one on its way, download and play.
+                if let label = row.voice?.play ?? row.voice?.fetch {
                     Button(action: play) {
-                        Image(systemName: playing ? "stop.fill" : "play.fill").frame(width: touchTarget, height: touchTarget)
+                        if fetching {
+                            ProgressView().frame(width: touchTarget, height: touchTarget)
+                        } else {
+                            Image(systemName: voiceSymbol).frame(width: touchTarget, height: touchTarget)
+                        }
                     }
                     .buttonStyle(.bordered)
-                    .accessibilityLabel(playing ? ui("conversation_voice_stop") : label)
+                    .disabled(fetching)
+                    .accessibilityLabel(fetching ? ui("conversation_voice_fetching") : playing ? ui("conversation_voice_stop") : label)
                 }
                 VStack(alignment: .leading, spacing: 4) {
                     if !row.mine {
@@ -236,6 +263,14 @@ private struct Bubble: View {
             .background(RoundedRectangle(cornerRadius: 12).fill(row.mine ? Color.accentColor.opacity(0.2) : Color.secondary.opacity(0.15)))
             if !row.mine { Spacer(minLength: 40) }
         }
+    }
+
+    /// The voice note button's symbol: stop while playing, download while on its way, else play.
+    private var voiceSymbol: String {
+        if playing {
+            return "stop.fill"
+        }
+        return row.voice?.play == nil ? "arrow.down.circle" : "play.fill"
     }
 
     private func symbol(_ icon: StatusIcon) -> String? {

@@ -1,8 +1,9 @@
 // The conversation screen as plain text: one row per message from one `conversation()` call,
 // with who wrote it, when, and where one's own message is (waiting, sent, delivered, read),
 // plus the unread count. A voice note is worded with its length ("Voice note, 0:42"), or as on
-// its way while its audio has not reached this phone, with its play button's spoken label.
-// The status and whether the audio is here are the core's; this only words them.
+// its way while its audio has not reached this phone, with its button's spoken label: play it,
+// or, on its way, download it now and play it. The status and whether the audio is here are the
+// core's; this only words them.
 import Foundation
 import Passerelle
 
@@ -37,15 +38,20 @@ public struct MessageRow: Identifiable, Equatable {
 }
 
 /// What a voice message shows in place of text; its caption, if any, is the row's body, under it.
+/// One button: `play` once the audio is on this phone (`voiceNoteAudio`), `fetch` while it is on
+/// its way (`fetchVoiceNote`, then play); never both.
 public struct VoiceRow: Equatable {
     /// "Voice note, 0:42", or "Voice note — on its way" while its audio is not on this phone.
     public let label: String
-    /// The play button's label, "Play voice note from Sophie, 42 seconds"; `nil` (no button) while on its way.
+    /// The play button's label, "Play voice note from Sophie, 42 seconds"; `nil` while on its way.
     public let play: String?
+    /// While on its way, the button's label, "Download and play voice note from Sophie"; `nil` once here.
+    public let fetch: String?
 
-    public init(label: String, play: String?) {
+    public init(label: String, play: String?, fetch: String? = nil) {
         self.label = label
         self.play = play
+        self.fetch = fetch
     }
 }
 
@@ -103,14 +109,21 @@ public struct ConversationPresenter {
     }
 
     private func voiceRow(_ voice: VoiceNote, of message: Message) -> VoiceRow {
-        VoiceRow(
+        let length = audibleLength(voice)
+        // Its length comes with its sound: the label names whose it is, and that it downloads.
+        var fetch: String?
+        if length == nil {
+            fetch = message.mine ? strings.text(.voiceFetchMine) : strings.text(.voiceFetch, message.senderName)
+        }
+        return VoiceRow(
             label: voiceLabel(voice) { clock($0) },
-            play: audibleLength(voice).map { durationMs in
+            play: length.map { durationMs in
                 let length = spokenLength(durationMs)
                 return message.mine
                     ? strings.text(.voicePlayMine, length)
                     : strings.text(.voicePlay, message.senderName, length)
-            }
+            },
+            fetch: fetch
         )
     }
 

@@ -2,7 +2,8 @@
 // bindings' own texts are for developers, so the sentence is chosen from the error's case; the
 // switch below has no default, so a new error case fails the build until it has a sentence. A
 // few of the core's refusals have a stable reason worth its own sentence ("the contact was
-// cancelled", "the contact is already recorded").
+// cancelled", "the contact is already recorded", a voice note whose sound has not reached the
+// server yet).
 import Foundation
 import Passerelle
 
@@ -45,6 +46,10 @@ public struct ErrorText {
             // A second check-in naming the contact, or cancelling one a check-in records.
             case "the contact is already recorded": return strings.text(.errorContactRecorded)
             case "the contact has not started": return strings.text(.errorContactNotStarted)
+            // A voice note played before its sender's phone sent the sound, or one whose sound
+            // came back not as its message names it (`fetchVoiceNote`).
+            case "the sound of this voice note has not reached the server yet": return strings.text(.errorVoiceNoteNotSent)
+            case "the sound that came back is not the one this voice note names": return strings.text(.errorVoiceNoteDamaged)
             default: return strings.text(.errorInvalidState)
             }
         case .UnsentChanges(let count): return strings.plural(.errorUnsentChanges, Int(clamping: count))

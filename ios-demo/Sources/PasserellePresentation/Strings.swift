@@ -137,6 +137,8 @@ public enum TextKey: String, CaseIterable {
     case voiceNoteOnItsWay = "voice_note_on_its_way"
     case voicePlay = "voice_play"
     case voicePlayMine = "voice_play_mine"
+    case voiceFetch = "voice_fetch"
+    case voiceFetchMine = "voice_fetch_mine"
     case voiceRecording = "voice_recording"
 
     case errorInvalidInput = "error_invalid_input"
@@ -148,6 +150,8 @@ public enum TextKey: String, CaseIterable {
     case errorContactOver = "error_contact_over"
     case errorContactRecorded = "error_contact_recorded"
     case errorContactNotStarted = "error_contact_not_started"
+    case errorVoiceNoteNotSent = "error_voice_note_not_sent"
+    case errorVoiceNoteDamaged = "error_voice_note_damaged"
     case errorWrongKey = "error_wrong_key"
     case errorCorrupt = "error_corrupt"
     case errorNotEncrypted = "error_not_encrypted"

@@ -1,7 +1,7 @@
 // The conversation screen from a real store (waiting, new, read) and every message status in
 // words and icon; voice notes (their length shown and spoken, the play button's label from either
-// side, a caption under them, one on its way with nothing to play, the recorder's limits held
-// against the real core); sync progress, summaries and issues in both languages. Mirrors
+// side, a caption under them, one on its way with a button that downloads it and plays it, the
+// recorder's limits held against the real core); sync progress, summaries and issues in both languages. Mirrors
 // ConversationPresenterTest.kt and SyncTextTest.kt.
 import Foundation
 import Passerelle
@@ -116,21 +116,41 @@ final class ConversationAndSyncTests: XCTestCase {
         XCTAssertNil(presenter(english).view(try p.api.conversation(mentorshipId: sophie, limit: 50), now: now).rows.last?.voice)
     }
 
-    func testAVoiceNoteOnItsWayHasNothingToPlay() {
+    func testAVoiceNoteOnItsWayIsDownloadedToPlay() {
         var onItsWay = message
         onItsWay.mine = false
         onItsWay.senderName = "Sophie"
         onItsWay.body = ""
         onItsWay.status = .unread
         onItsWay.voice = VoiceNote(available: false, durationMs: nil, mediaType: nil)
+        // No length to say yet, and the one button downloads it first (`fetchVoiceNote`).
         let en = presenter(english).row(onItsWay, now: 0)
-        XCTAssertEqual(en.voice, VoiceRow(label: "Voice note — on its way", play: nil))
+        XCTAssertEqual(en.voice, VoiceRow(label: "Voice note — on its way", play: nil, fetch: "Download and play voice note from Sophie"))
         XCTAssertEqual(en.spoken, "Sophie, \(en.time), New: Voice note — on its way")
         onItsWay.body = "Pour jeudi"
         let fr = presenter(french).row(onItsWay, now: 0)
-        XCTAssertEqual(fr.voice, VoiceRow(label: "Message vocal — en route", play: nil))
+        XCTAssertEqual(
+            fr.voice,
+            VoiceRow(label: "Message vocal — en route", play: nil, fetch: "Télécharger et écouter le message vocal envoyé par Sophie")
+        )
         XCTAssertEqual(fr.body, "Pour jeudi")
         XCTAssertEqual(fr.spoken, "Sophie, \(fr.time), Nouveau : Message vocal — en route. Pour jeudi")
+
+        // One's own note whose sound is not on this phone (sent from another phone of theirs).
+        var mine = onItsWay
+        mine.mine = true
+        mine.senderName = "Marc"
+        mine.status = .sent
+        XCTAssertEqual(presenter(english).row(mine, now: 0).voice?.fetch, "Download and play your voice note")
+        XCTAssertEqual(presenter(french).row(mine, now: 0).voice?.fetch, "Télécharger et écouter votre message vocal")
+
+        // Once here, the play button only.
+        var here = onItsWay
+        here.voice = VoiceNote(available: true, durationMs: 42_000, mediaType: .mp4)
+        XCTAssertEqual(
+            presenter(english).row(here, now: 0).voice,
+            VoiceRow(label: "Voice note, 0:42", play: "Play voice note from Sophie, 42 seconds", fetch: nil)
+        )
     }
 
     func testVoiceNoteLengthsAtEachEdge() {
@@ -246,9 +266,9 @@ final class ConversationAndSyncTests: XCTestCase {
         }
         // The core's issue when a fetched sound does not match the hash its message names.
         let mismatch = issue("unreadable", "voice_note", "voice_note_mismatch")
-        XCTAssertEqual(en.issue(mismatch), "A voice note did not arrive intact. It will be fetched again at the next sync.")
+        XCTAssertEqual(en.issue(mismatch), "A voice note did not arrive intact. It will be fetched again.")
         XCTAssertEqual(fr.issue(mismatch),
-                       "Un message vocal n'est pas arrivé intact. Il sera récupéré de nouveau à la prochaine synchronisation.")
+                       "Un message vocal n'est pas arrivé intact. Il sera récupéré de nouveau.")
         // Other unreadable data still asks for an update; a refused upload is still a message's.
         XCTAssertEqual(fr.issue(issue("unreadable", "message", "unsupported_version")),
                        "Des données n'ont pas pu être lues. Mettez l'application à jour.")

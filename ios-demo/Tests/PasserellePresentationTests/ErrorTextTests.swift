@@ -1,8 +1,9 @@
 // Every PasserelleError case has its own short sentence in both languages; the core's stable
-// refusals of a planned contact (cancelled, over, already recorded, not started) have theirs;
-// real failures from the store and the network come out as those sentences; the core's rule
-// phrases become field sentences; and both forms place a refusal under its field or above the
-// form through the one helper. Mirrors ErrorTextTest.kt.
+// refusals of a planned contact (cancelled, over, already recorded, not started) and of a voice
+// note downloaded to play (not sent yet, not intact) have theirs; real failures from the store
+// and the network come out as those sentences; the core's rule phrases become field sentences;
+// and both forms place a refusal under its field or above the form through the one helper.
+// Mirrors ErrorTextTest.kt.
 import Foundation
 import Passerelle
 import PasserellePresentation
@@ -79,6 +80,21 @@ final class ErrorTextTests: XCTestCase {
         // Any other state keeps the general sentence.
         XCTAssertEqual(en.sentence(PasserelleError.InvalidState(reason: "the mentorship has ended")), "This is not possible right now.")
         XCTAssertEqual(fr.sentence(PasserelleError.InvalidState(reason: "ending twice")), "Ce n'est pas possible pour le moment.")
+    }
+
+    func testAVoiceNoteThatCannotBeDownloadedYetIsSaidPlainly() {
+        // The core's reasons when a note on its way is played (`fetchVoiceNote`): not sent yet by
+        // its sender's phone (the Kotlin binding's SyncTest gets this one from a real server), or
+        // a sound that is not the one the message names.
+        let notSent = PasserelleError.InvalidState(reason: "the sound of this voice note has not reached the server yet")
+        XCTAssertEqual(en.sentence(notSent), "This voice note has not been sent yet. Try again later.")
+        XCTAssertEqual(fr.sentence(notSent), "Ce message vocal n'a pas encore été envoyé. Réessayez plus tard.")
+        let damaged = PasserelleError.InvalidState(reason: "the sound that came back is not the one this voice note names")
+        XCTAssertEqual(en.sentence(damaged), "This voice note did not arrive intact. Try again later.")
+        XCTAssertEqual(fr.sentence(damaged), "Ce message vocal n'est pas arrivé intact. Réessayez plus tard.")
+        // Offline, or no longer on the phone: the usual sentences.
+        XCTAssertEqual(en.sentence(PasserelleError.Offline), "No connection. Your work is saved and will be sent later.")
+        XCTAssertEqual(fr.sentence(PasserelleError.NotFound(what: "voice note")), "Ceci n'est plus sur ce téléphone.")
     }
 
     func testARefusalIsPlacedUnderItsFieldOrAboveTheForm() {

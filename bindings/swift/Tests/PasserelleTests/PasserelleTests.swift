@@ -536,6 +536,15 @@ final class PasserelleTests: XCTestCase {
                 return XCTFail("expected NotFound, got \(error)")
             }
         }
+        // Fetching looks on the phone first: a note it holds plays without any server (this
+        // phone was never enrolled), a written message is no voice note. The Kotlin SyncTest
+        // fetches what is not here yet on an enrolled phone.
+        XCTAssertEqual(try api.fetchVoiceNote(messageId: sent.id).audio, audio)
+        XCTAssertThrowsError(try api.fetchVoiceNote(messageId: written.id)) { error in
+            guard case .NotFound? = error as? PasserelleError else {
+                return XCTFail("expected NotFound, got \(error)")
+            }
+        }
 
         // Marc, on the same phone, has both notes to play.
         _ = try api.setDeviceOwner(personId: p.mentor.id)

@@ -453,6 +453,11 @@ class PasserelleTest {
             val written = api.sendMessage(p.mentorshipId, "À jeudi")
             assertNull(written.voice)
             assertFailsWith<PasserelleException.NotFound> { api.voiceNoteAudio(written.id) }
+            // Fetching looks on the phone first: a note it holds plays without any server (this
+            // phone was never enrolled), a written message is no voice note. SyncTest fetches
+            // what is not here yet on an enrolled phone.
+            assertContentEquals(audio, api.fetchVoiceNote(sent.id).audio)
+            assertFailsWith<PasserelleException.NotFound> { api.fetchVoiceNote(written.id) }
 
             // Marc, on the same phone, has both notes to play.
             api.setDeviceOwner(p.mentor.id)

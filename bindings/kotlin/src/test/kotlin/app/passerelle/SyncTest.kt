@@ -1,9 +1,10 @@
 // Sync through the Kotlin bindings against a real server the test starts: two phones enrol with
 // one-time codes, a survivor's message written offline reaches her mentor, and the "read"
 // receipt comes back; progress and change observers are told along the way. A voice note spoken
-// offline reaches him with its audio, byte for byte. The first visit the demo plans reaches
-// Sophie, and her answer reaches Marc. A wiped phone is signed out on the server and can be
-// enrolled by someone else.
+// offline reaches him with its audio, byte for byte; on mobile data his syncs leave sounds out,
+// and a note is fetched when he plays it (not before its sender uploaded it, nor offline). The
+// first visit the demo plans reaches Sophie, and her answer reaches Marc. A wiped phone is signed
+// out on the server and can be enrolled by someone else.
 package app.passerelle
 
 import app.passerelle.core.ContactReply
@@ -11,6 +12,7 @@ import app.passerelle.core.MessageStatus
 import app.passerelle.core.NewVoiceNote
 import app.passerelle.core.SyncProgress
 import app.passerelle.core.SyncStage
+import app.passerelle.core.SyncSummary
 import app.passerelle.core.VoiceMediaType
 import app.passerelle.core.VoiceNote
 import java.io.BufferedReader
@@ -18,6 +20,7 @@ import java.io.File
 import java.io.InputStreamReader
 import java.security.SecureRandom
 import java.util.Collections
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
@@ -168,6 +171,131 @@ class SyncTest {
                 assertEquals(0u, sophie.sync(null).voiceNotesSent)
                 assertEquals(0u, marc.sync(null).voiceNotesReceived)
                 assertTrue(sophie.syncIssues().isEmpty())
+                assertTrue(marc.syncIssues().isEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun aVoiceNoteLeftOutOfMarcsSyncsIsFetchedWhenHePlaysIt() {
+        phone("Sophie").use { sophie ->
+            phone("Marc").use { marc ->
+                sophie.sync(null)
+                marc.sync(null)
+                val mentorship = sophie.myMentorships().single().id
+                fun onMarcsPhone(id: String) = marc.conversation(mentorship, 50u).messages.single { it.id == id }
+                val changed = Collections.synchronizedList(mutableListOf<List<String>>())
+                marc.setChangeObserver(object : ChangeObserver {
+                    override fun onChange(collections: List<String>) {
+                        changed.add(collections)
+                    }
+                })
+                val onItsWay = VoiceNote(available = false, durationMs = null, mediaType = null)
+
+                // Marc is on mobile data: his syncs bring the message, not its sound.
+                marc.setVoiceNotesInSync(false)
+                val audio = fakeM4a(16_384)
+                val first = sophie.sendVoiceNote(
+                    mentorship,
+                    NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio, caption = "Pour jeudi"),
+                )
+                assertEquals(1u, sophie.sync(null).voiceNotesSent)
+                val pulled = marc.sync(null)
+                assertEquals(0u, pulled.voiceNotesReceived)
+                assertEquals("Pour jeudi", onMarcsPhone(first.id).body)
+                assertEquals(onItsWay, onMarcsPhone(first.id).voice)
+                assertFailsWith<PasserelleException.NotFound> { marc.voiceNoteAudio(first.id) }
+
+                // He taps it: fetched now, the exact bytes, kept, and the screens told.
+                changed.clear()
+                val fetched = marc.fetchVoiceNote(first.id)
+                assertEquals(first.id, fetched.messageId)
+                assertEquals(VoiceMediaType.MP4, fetched.mediaType)
+                assertEquals(42_000u, fetched.durationMs)
+                assertContentEquals(audio, fetched.audio)
+                assertTrue(changed.any { "message" in it }, "the conversation reloads with the note playable")
+                assertEquals(
+                    VoiceNote(available = true, durationMs = 42_000u, mediaType = VoiceMediaType.MP4),
+                    onMarcsPhone(first.id).voice,
+                )
+                assertContentEquals(audio, marc.voiceNoteAudio(first.id).audio)
+                assertContentEquals(audio, marc.fetchVoiceNote(first.id).audio, "held: the same bytes again")
+                assertEquals(0u, marc.sync(null).voiceNotesReceived)
+
+                // Another note while still on mobile data, then Wi-Fi: the next sync brings it
+                // and the one after it, and a written message is no voice note to fetch.
+                val second = sophie.sendVoiceNote(mentorship, NewVoiceNote(VoiceMediaType.MP4, 1_500u, fakeM4a(512)))
+                sophie.sync(null)
+                assertEquals(0u, marc.sync(null).voiceNotesReceived)
+                assertEquals(onItsWay, onMarcsPhone(second.id).voice)
+                marc.setVoiceNotesInSync(true)
+                val third = sophie.sendVoiceNote(mentorship, NewVoiceNote(VoiceMediaType.MP4, 9_000u, fakeM4a(2_048)))
+                val written = sophie.sendMessage(mentorship, "À jeudi")
+                assertEquals(1u, sophie.sync(null).voiceNotesSent)
+                val onWifi = marc.sync(null)
+                assertEquals(2u, onWifi.voiceNotesReceived)
+                assertEquals(listOf(true, true, true), listOf(first, second, third).map { onMarcsPhone(it.id).voice?.available })
+                assertContentEquals(fakeM4a(512), marc.voiceNoteAudio(second.id).audio)
+                assertContentEquals(fakeM4a(2_048), marc.voiceNoteAudio(third.id).audio)
+                assertNull(onMarcsPhone(written.id).voice)
+                assertFailsWith<PasserelleException.NotFound> { marc.fetchVoiceNote(written.id) }
+                assertTrue(marc.syncIssues().isEmpty())
+            }
+        }
+    }
+
+    @Test
+    fun aVoiceNoteNotUploadedYetOrOfflineIsNotFetchedAndOneHeldPlaysWithoutTheServer() {
+        phone("Sophie").use { sophie ->
+            phone("Marc").use { marc ->
+                sophie.sync(null)
+                marc.sync(null)
+                marc.setVoiceNotesInSync(false)
+                val mentorship = sophie.myMentorships().single().id
+                fun onMarcsPhone(id: String) = marc.conversation(mentorship, 50u).messages.single { it.id == id }
+                val audio = fakeM4a(4_096)
+                val note = sophie.sendVoiceNote(mentorship, NewVoiceNote(VoiceMediaType.MP4, 42_000u, audio))
+
+                // Sophie's sync held between pushing the message and uploading its sound: the
+                // message has reached the server, the sound has not.
+                val pushed = CountDownLatch(1)
+                val goOn = CountDownLatch(1)
+                var sent: Result<SyncSummary>? = null
+                val syncing = Thread {
+                    sent = runCatching {
+                        sophie.sync(object : SyncProgressObserver {
+                            override fun onProgress(progress: SyncProgress) {
+                                if (progress.stage == SyncStage.PUSHING && progress.done == progress.total) {
+                                    pushed.countDown()
+                                    goOn.await(30, TimeUnit.SECONDS)
+                                }
+                            }
+                        })
+                    }
+                }.apply { start() }
+                try {
+                    assertTrue(pushed.await(30, TimeUnit.SECONDS), "Sophie's sync pushed the message")
+                    assertEquals(0u, marc.sync(null).voiceNotesReceived)
+                    assertFalse(onMarcsPhone(note.id).voice!!.available)
+                    val notYet = assertFailsWith<PasserelleException.InvalidState> { marc.fetchVoiceNote(note.id) }
+                    assertEquals("the sound of this voice note has not reached the server yet", notYet.reason)
+                    assertFalse(onMarcsPhone(note.id).voice!!.available)
+                } finally {
+                    goOn.countDown()
+                    syncing.join(30_000)
+                }
+                assertEquals(1u, sent!!.getOrThrow().voiceNotesSent)
+                assertContentEquals(audio, marc.fetchVoiceNote(note.id).audio, "uploaded since: fetched")
+
+                // One more note left out of Marc's sync; then the server is gone.
+                val later = sophie.sendVoiceNote(mentorship, NewVoiceNote(VoiceMediaType.MP4, 3_000u, fakeM4a(256)))
+                sophie.sync(null)
+                marc.sync(null)
+                stopServer()
+                assertFailsWith<PasserelleException.Offline> { marc.fetchVoiceNote(later.id) }
+                assertFalse(onMarcsPhone(later.id).voice!!.available)
+                // The note already here plays without the server.
+                assertContentEquals(audio, marc.fetchVoiceNote(note.id).audio)
                 assertTrue(marc.syncIssues().isEmpty())
             }
         }

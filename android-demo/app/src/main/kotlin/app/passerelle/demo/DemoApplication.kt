@@ -1,9 +1,13 @@
 // The app's one Passerelle store, opened once off the main thread with the Keystore-held key,
-// shared by every screen; and the bus that tells screens which data changed.
+// shared by every screen; the bus that tells screens which data changed; and whether syncs
+// bring voice notes' sounds, which follows the network (not on mobile data).
 package app.passerelle.demo
 
 import android.app.Application
 import android.content.pm.ApplicationInfo
+import android.net.ConnectivityManager
+import android.net.Network
+import android.net.NetworkCapabilities
 import app.passerelle.ChangeObserver
 import app.passerelle.Passerelle
 import app.passerelle.PasserelleException
@@ -46,13 +50,30 @@ class DemoApplication : Application() {
     private val keys by lazy { DatabaseKeyStore(this) }
     private val database by lazy { File(noBackupFilesDir, "passerelle.db") }
     private val state = MutableStateFlow<StoreState>(StoreState.Opening)
+    private val connectivity by lazy { getSystemService(ConnectivityManager::class.java) }
 
     val store: StateFlow<StoreState> get() = state
     val changeBus = ChangeBus()
 
     override fun onCreate() {
         super.onCreate()
+        followMeteredNetwork()
         open()
+    }
+
+    /**
+     * Voice notes' sounds come with each sync on Wi-Fi, and on a metered network (mobile data)
+     * only when one is played (`fetchVoiceNote`). The core does not keep the choice: it is said
+     * after the store opens ([open]) and again whenever the default network changes.
+     */
+    private fun followMeteredNetwork() {
+        connectivity.registerDefaultNetworkCallback(object : ConnectivityManager.NetworkCallback() {
+            override fun onCapabilitiesChanged(network: Network, capabilities: NetworkCapabilities) {
+                val metered = !capabilities.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED)
+                // No disk or network behind it: fine on the callback's thread.
+                (state.value as? StoreState.Ready)?.api?.setVoiceNotesInSync(!metered)
+            }
+        })
     }
 
     private fun open() {
@@ -82,6 +103,9 @@ class DemoApplication : Application() {
             } catch (e: Exception) {
                 StoreState.Failed(e)
             }
+            // Said once Ready: from then on the network callback says it at each change. No
+            // network at all counts as metered.
+            (state.value as? StoreState.Ready)?.api?.setVoiceNotesInSync(!connectivity.isActiveNetworkMetered)
         }
     }
 

@@ -1,8 +1,9 @@
 // The conversation screen as plain text: one row per message from one `conversation()` call,
 // with who wrote it, when, and where one's own message is (waiting, sent, delivered, read),
 // plus the unread count. A voice note is worded with its length ("Voice note, 0:42"), or as on
-// its way while its audio has not reached this phone, with its play button's spoken label.
-// The status and whether the audio is here are the core's; this only words them.
+// its way while its audio has not reached this phone, with its button's spoken label: play it,
+// or, on its way, download it now and play it. The status and whether the audio is here are the
+// core's; this only words them.
 package app.passerelle.demo.presentation
 
 import app.passerelle.core.Conversation
@@ -41,12 +42,18 @@ data class MessageRow(
     val spoken: String,
 )
 
-/** What a voice message shows in place of text; its caption, if any, is the row's body, under it. */
+/**
+ * What a voice message shows in place of text; its caption, if any, is the row's body, under it.
+ * One button: [play] once the audio is on this phone (`voiceNoteAudio`), [fetch] while it is on
+ * its way (`fetchVoiceNote`, then play); never both.
+ */
 data class VoiceRow(
     /** "Voice note, 0:42", or "Voice note — on its way" while its audio is not on this phone. */
     val label: String,
-    /** The play button's label, "Play voice note from Sophie, 42 seconds"; `null` (no button) while on its way. */
+    /** The play button's label, "Play voice note from Sophie, 42 seconds"; `null` while on its way. */
     val play: String?,
+    /** While on its way, the button's label, "Download and play voice note from Sophie"; `null` once here. */
+    val fetch: String? = null,
 )
 
 data class ConversationView(
@@ -90,13 +97,27 @@ class ConversationPresenter(private val strings: Strings, private val time: Rela
         )
     }
 
-    private fun voiceRow(voice: VoiceNote, message: Message) = VoiceRow(
-        label = voiceLabel(voice, ::clock),
-        play = audibleLength(voice)?.let {
-            val length = spokenLength(it)
-            if (message.mine) strings.text(Text.VOICE_PLAY_MINE, length) else strings.text(Text.VOICE_PLAY, message.senderName, length)
-        },
-    )
+    private fun voiceRow(voice: VoiceNote, message: Message): VoiceRow {
+        val length = audibleLength(voice)
+        return VoiceRow(
+            label = voiceLabel(voice, ::clock),
+            play = length?.let {
+                if (message.mine) {
+                    strings.text(Text.VOICE_PLAY_MINE, spokenLength(it))
+                } else {
+                    strings.text(Text.VOICE_PLAY, message.senderName, spokenLength(it))
+                }
+            },
+            // Its length comes with its sound: the label names whose it is, and that it downloads.
+            fetch = if (length != null) {
+                null
+            } else if (message.mine) {
+                strings.text(Text.VOICE_FETCH_MINE)
+            } else {
+                strings.text(Text.VOICE_FETCH, message.senderName)
+            },
+        )
+    }
 
     /** "Voice note, 0:42" (or its length in words), or "Voice note — on its way". */
     private fun voiceLabel(voice: VoiceNote, length: (UInt) -> String): String =

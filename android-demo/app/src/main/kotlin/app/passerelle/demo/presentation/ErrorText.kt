@@ -3,7 +3,7 @@
 // sentence is chosen from the exception's type; the `when` below is exhaustive over the
 // sealed class, so a new error variant fails the build until it has a sentence. A few of the
 // core's refusals have a stable reason worth its own sentence ("the contact was cancelled", "the
-// contact is already recorded").
+// contact is already recorded", a voice note whose sound has not reached the server yet).
 package app.passerelle.demo.presentation
 
 import app.passerelle.PasserelleException
@@ -30,6 +30,10 @@ class ErrorText(private val strings: Strings) {
                 // A second check-in naming the contact, or cancelling one a check-in records.
                 "the contact is already recorded" -> Text.ERROR_CONTACT_RECORDED
                 "the contact has not started" -> Text.ERROR_CONTACT_NOT_STARTED
+                // A voice note played before its sender's phone sent the sound, or one whose
+                // sound came back not as its message names it (`fetchVoiceNote`).
+                "the sound of this voice note has not reached the server yet" -> Text.ERROR_VOICE_NOTE_NOT_SENT
+                "the sound that came back is not the one this voice note names" -> Text.ERROR_VOICE_NOTE_DAMAGED
                 else -> Text.ERROR_INVALID_STATE
             },
         )

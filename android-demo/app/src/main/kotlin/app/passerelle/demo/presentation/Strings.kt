@@ -93,6 +93,8 @@ enum class Text(val key: String) {
     VOICE_NOTE_ON_ITS_WAY("voice_note_on_its_way"),
     VOICE_PLAY("voice_play"),
     VOICE_PLAY_MINE("voice_play_mine"),
+    VOICE_FETCH("voice_fetch"),
+    VOICE_FETCH_MINE("voice_fetch_mine"),
     VOICE_RECORDING("voice_recording"),
 
     ERROR_INVALID_INPUT("error_invalid_input"),
@@ -104,6 +106,8 @@ enum class Text(val key: String) {
     ERROR_CONTACT_OVER("error_contact_over"),
     ERROR_CONTACT_RECORDED("error_contact_recorded"),
     ERROR_CONTACT_NOT_STARTED("error_contact_not_started"),
+    ERROR_VOICE_NOTE_NOT_SENT("error_voice_note_not_sent"),
+    ERROR_VOICE_NOTE_DAMAGED("error_voice_note_damaged"),
     ERROR_WRONG_KEY("error_wrong_key"),
     ERROR_CORRUPT("error_corrupt"),
     ERROR_NOT_ENCRYPTED("error_not_encrypted"),

@@ -4,7 +4,9 @@
 // Voice notes: "Record a voice note" (one tap, no holding: the microphone permission is asked
 // the first time), then "Stop and send" or "Cancel" under the time recorded; each note shows
 // its length and a 48 dp play button named for TalkBack ("Play voice note from Sophie, 42
-// seconds"), its caption under it; one still on its way says so and has no button.
+// seconds"), its caption under it; one still on its way says so, and its 48 dp button downloads
+// it now and plays it ("Download and play voice note from Sophie"; a spinner meanwhile) — what a
+// phone on mobile data does, since its syncs leave sounds out.
 package app.passerelle.demo.ui
 
 import android.Manifest
@@ -32,6 +34,7 @@ import androidx.compose.material.icons.automirrored.filled.Send
 import androidx.compose.material.icons.filled.Circle
 import androidx.compose.material.icons.filled.Done
 import androidx.compose.material.icons.filled.DoneAll
+import androidx.compose.material.icons.filled.Download
 import androidx.compose.material.icons.filled.Mic
 import androidx.compose.material.icons.filled.PlayArrow
 import androidx.compose.material.icons.filled.Stop
@@ -40,6 +43,7 @@ import androidx.compose.material.icons.outlined.Schedule
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.FilledIconButton
 import androidx.compose.material3.FilledTonalIconButton
 import androidx.compose.material3.Icon
@@ -58,6 +62,7 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardCapitalization
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -81,6 +86,7 @@ fun ConversationScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentors
     val recordingMs by vm.recordingMs.collectAsStateWithLifecycle()
     val recordProblem by vm.recordProblem.collectAsStateWithLifecycle()
     val playing by vm.playing.collectAsStateWithLifecycle()
+    val fetching by vm.fetching.collectAsStateWithLifecycle()
     val askMicrophone = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
         if (granted) vm.startRecording() else vm.microphoneRefused()
     }
@@ -111,7 +117,7 @@ fun ConversationScreen(api: Passerelle, bus: ChangeBus, p: Presentation, mentors
                         contentPadding = PaddingValues(16.dp),
                         verticalArrangement = Arrangement.spacedBy(8.dp),
                     ) {
-                        items(view.rows, key = { it.id }) { row -> Bubble(row, playing == row.id, vm::play) }
+                        items(view.rows, key = { it.id }) { row -> Bubble(row, playing == row.id, fetching == row.id, vm::play) }
                     }
                 }
             }
@@ -173,7 +179,7 @@ private fun recordProblemText(problem: RecordProblem): Int = when (problem) {
 }
 
 @Composable
-private fun Bubble(row: MessageRow, playing: Boolean, play: (String) -> Unit) {
+private fun Bubble(row: MessageRow, playing: Boolean, fetching: Boolean, play: (String, Boolean) -> Unit) {
     Row(Modifier.fillMaxWidth(), horizontalArrangement = if (row.mine) Arrangement.End else Arrangement.Start) {
         Card(
             colors = if (row.mine) {
@@ -184,13 +190,25 @@ private fun Bubble(row: MessageRow, playing: Boolean, play: (String) -> Unit) {
             modifier = Modifier.widthIn(max = 320.dp),
         ) {
             Row(verticalAlignment = Alignment.CenterVertically) {
-                // A voice note's play button, its own item for a screen reader, beside the text.
-                row.voice?.play?.let { label ->
-                    FilledTonalIconButton(onClick = { play(row.id) }, modifier = Modifier.padding(start = 8.dp).size(TouchTarget)) {
-                        if (playing) {
-                            Icon(Icons.Filled.Stop, contentDescription = stringResource(R.string.conversation_voice_stop))
-                        } else {
-                            Icon(Icons.Filled.PlayArrow, contentDescription = label)
+                // A voice note's button, its own item for a screen reader, beside the text: play,
+                // or for one on its way, download and play.
+                val voice = row.voice
+                val label = voice?.play ?: voice?.fetch
+                if (voice != null && label != null) {
+                    val fetches = voice.play == null
+                    FilledTonalIconButton(
+                        onClick = { play(row.id, fetches) },
+                        enabled = !fetching,
+                        modifier = Modifier.padding(start = 8.dp).size(TouchTarget),
+                    ) {
+                        when {
+                            fetching -> {
+                                val downloading = stringResource(R.string.conversation_voice_fetching)
+                                CircularProgressIndicator(modifier = Modifier.size(24.dp).semantics { contentDescription = downloading })
+                            }
+                            playing -> Icon(Icons.Filled.Stop, contentDescription = stringResource(R.string.conversation_voice_stop))
+                            fetches -> Icon(Icons.Filled.Download, contentDescription = label)
+                            else -> Icon(Icons.Filled.PlayArrow, contentDescription = label)
                         }
                     }
                 }

@@ -196,7 +196,8 @@ class UpcomingViewModel(
 /**
  * The conversation: one `conversation()` call; marks it read while it is on screen. Sends what
  * is written, and voice notes: tap to record, tap to stop and send (or cancel), stopped and sent
- * at the core's longest note; tap a note to play it, again to stop.
+ * at the core's longest note; tap a note to play it, again to stop; tap one on its way to
+ * download it and play it.
  */
 class ConversationViewModel(
     private val api: Passerelle,
@@ -213,6 +214,9 @@ class ConversationViewModel(
 
     /** The voice note playing, by message id. */
     val playing = MutableStateFlow<String?>(null)
+
+    /** The voice note on its way being downloaded to play, by message id; one at a time. */
+    val fetching = MutableStateFlow<String?>(null)
     private val player = VoicePlayer()
     private var ticker: Job? = null
 
@@ -288,19 +292,31 @@ class ConversationViewModel(
         recordProblem.value = RecordProblem.NO_MICROPHONE
     }
 
-    /** Plays a voice note (one `voiceNoteAudio()` call), or stops it if it is the one playing. */
-    fun play(messageId: String) {
+    /**
+     * Plays a voice note (one `voiceNoteAudio()` call), or stops it if it is the one playing. A
+     * note on its way ([fetch]) is downloaded first, with one `fetchVoiceNote()` call: the core
+     * keeps it and the change bus reloads the conversation, where it is now playable.
+     */
+    fun play(messageId: String, fetch: Boolean) {
+        if (fetching.value != null) return
         val wasPlaying = playing.value
         player.stop()
         playing.value = null
         if (wasPlaying == messageId) return
+        if (fetch) fetching.value = messageId
         viewModelScope.launch {
-            when (val audio = call { api.voiceNoteAudio(messageId) }) {
-                is Load.Loaded -> if (player.play(audio.value.audio) { playing.value = null }) {
-                    playing.value = messageId
-                } else {
-                    recordProblem.value = RecordProblem.CANNOT_PLAY
+            val audio = call { if (fetch) api.fetchVoiceNote(messageId) else api.voiceNoteAudio(messageId) }
+            fetching.value = null
+            when (audio) {
+                is Load.Loaded -> {
+                    if (fetch) sendError.value = null
+                    if (player.play(audio.value.audio) { playing.value = null }) {
+                        playing.value = messageId
+                    } else {
+                        recordProblem.value = RecordProblem.CANNOT_PLAY
+                    }
                 }
+                // Not sent yet by its sender, or no connection: the error's sentence.
                 is Load.Failed -> sendError.value = audio.error
                 Load.Loading -> Unit
             }

@@ -1,8 +1,8 @@
 // The conversation screen from a real store: the mentor's message waits to be sent, the
 // survivor sees it as new with an unread count, and reading it clears both; every message
 // status has its words and icon in both languages. Voice notes: their length shown and spoken,
-// the play button's label from either side, a caption under them, one on its way with nothing to
-// play, and the recorder's limits held against the real core.
+// the play button's label from either side, a caption under them, one on its way with a button
+// that downloads it and plays it, and the recorder's limits held against the real core.
 package app.passerelle.demo.presentation
 
 import app.passerelle.PasserelleException
@@ -155,7 +155,7 @@ class ConversationPresenterTest {
     }
 
     @Test
-    fun aVoiceNoteOnItsWayHasNothingToPlay() {
+    fun aVoiceNoteOnItsWayIsDownloadedToPlay() {
         val onItsWay = message.copy(
             mine = false,
             senderName = "Sophie",
@@ -163,13 +163,29 @@ class ConversationPresenterTest {
             status = MessageStatus.UNREAD,
             voice = VoiceNote(available = false, durationMs = null, mediaType = null),
         )
+        // No length to say yet, and the one button downloads it first (`fetchVoiceNote`).
         val en = presenter(ResourceStrings.english).row(onItsWay, 0)
-        assertEquals(VoiceRow("Voice note — on its way", play = null), en.voice)
+        assertEquals(VoiceRow("Voice note — on its way", play = null, fetch = "Download and play voice note from Sophie"), en.voice)
         assertEquals("Sophie, ${en.time}, New: Voice note — on its way", en.spoken)
         val fr = presenter(ResourceStrings.french).row(onItsWay.copy(body = "Pour jeudi"), 0)
-        assertEquals(VoiceRow("Message vocal — en route", play = null), fr.voice)
+        assertEquals(
+            VoiceRow("Message vocal — en route", play = null, fetch = "Télécharger et écouter le message vocal envoyé par Sophie"),
+            fr.voice,
+        )
         assertEquals("Pour jeudi", fr.body)
         assertEquals("Sophie, ${fr.time}, Nouveau : Message vocal — en route. Pour jeudi", fr.spoken)
+
+        // One's own note whose sound is not on this phone (sent from another phone of theirs).
+        val mine = onItsWay.copy(mine = true, senderName = "Marc", status = MessageStatus.SENT)
+        assertEquals("Download and play your voice note", presenter(ResourceStrings.english).row(mine, 0).voice?.fetch)
+        assertEquals("Télécharger et écouter votre message vocal", presenter(ResourceStrings.french).row(mine, 0).voice?.fetch)
+
+        // Once here, the play button only.
+        val here = presenter(ResourceStrings.english).row(
+            onItsWay.copy(voice = VoiceNote(available = true, durationMs = 42_000u, mediaType = VoiceMediaType.MP4)),
+            0,
+        )
+        assertEquals(VoiceRow("Voice note, 0:42", play = "Play voice note from Sophie, 42 seconds", fetch = null), here.voice)
     }
 
     @Test

@@ -1,8 +1,9 @@
 // Every PasserelleException variant has its own short sentence in both languages; the core's
-// stable refusals of a planned contact (cancelled, over, already recorded, not started) have
-// theirs; real failures from the store and the network (wrong key, not enrolled, offline, bad
-// code) come out as those sentences; the core's rule phrases become field sentences; and both
-// forms place a refusal under its field or above the form through the one helper.
+// stable refusals of a planned contact (cancelled, over, already recorded, not started) and of a
+// voice note downloaded to play (not sent yet, not intact) have theirs; real failures from the
+// store and the network (wrong key, not enrolled, offline, bad code) come out as those
+// sentences; the core's rule phrases become field sentences; and both forms place a refusal
+// under its field or above the form through the one helper.
 package app.passerelle.demo.presentation
 
 import app.passerelle.Passerelle
@@ -107,6 +108,22 @@ class ErrorTextTest {
         // Any other state keeps the general sentence.
         assertEquals("This is not possible right now.", en.sentence(PasserelleException.InvalidState("the mentorship has ended")))
         assertEquals("Ce n'est pas possible pour le moment.", fr.sentence(PasserelleException.InvalidState("ending twice")))
+    }
+
+    @Test
+    fun aVoiceNoteThatCannotBeDownloadedYetIsSaidPlainly() {
+        // The core's reasons when a note on its way is played (`fetchVoiceNote`): not sent yet by
+        // its sender's phone (the binding's SyncTest gets this one from a real server), or a
+        // sound that is not the one the message names.
+        val notSent = PasserelleException.InvalidState("the sound of this voice note has not reached the server yet")
+        assertEquals("This voice note has not been sent yet. Try again later.", en.sentence(notSent))
+        assertEquals("Ce message vocal n'a pas encore été envoyé. Réessayez plus tard.", fr.sentence(notSent))
+        val damaged = PasserelleException.InvalidState("the sound that came back is not the one this voice note names")
+        assertEquals("This voice note did not arrive intact. Try again later.", en.sentence(damaged))
+        assertEquals("Ce message vocal n'est pas arrivé intact. Réessayez plus tard.", fr.sentence(damaged))
+        // Offline, or no longer on the phone: the usual sentences.
+        assertEquals("No connection. Your work is saved and will be sent later.", en.sentence(PasserelleException.Offline()))
+        assertEquals("Ceci n'est plus sur ce téléphone.", fr.sentence(PasserelleException.NotFound("voice note")))
     }
 
     @Test

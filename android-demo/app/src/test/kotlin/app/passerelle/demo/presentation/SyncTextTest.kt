@@ -86,9 +86,9 @@ class SyncTextTest {
     fun aVoiceNoteThatDidNotArriveIntact() {
         // The core's issue when a fetched sound does not match the hash its message names.
         val mismatch = issue("unreadable", "voice_note", "voice_note_mismatch")
-        assertEquals("A voice note did not arrive intact. It will be fetched again at the next sync.", en.issue(mismatch))
+        assertEquals("A voice note did not arrive intact. It will be fetched again.", en.issue(mismatch))
         assertEquals(
-            "Un message vocal n'est pas arrivé intact. Il sera récupéré de nouveau à la prochaine synchronisation.",
+            "Un message vocal n'est pas arrivé intact. Il sera récupéré de nouveau.",
             fr.issue(mismatch),
         )
         // Other unreadable data still asks for an update; a refused upload is still a message's.
