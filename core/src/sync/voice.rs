@@ -145,15 +145,8 @@ impl Store {
         };
         self.read(|c| member(c, &mentorship).map(|_| ()))?;
         let transport = transport.ok_or(Error::Sync(SyncError::NotEnrolled))?;
-        let asked = [message_id.clone()];
-        let answer: VoiceFetchResponse = self.call(
-            transport,
-            "/v1/voice/fetch",
-            &VoiceFetchRequest {
-                message_ids: asked.to_vec(),
-            },
-        )?;
-        if self.keep_fetched(&answer.notes, &asked)? == 1 {
+        let (answer, kept) = self.fetch_batch(transport, std::slice::from_ref(&message_id))?;
+        if kept == 1 {
             self.notify(&["message".to_owned()]);
             return self.voice_note_audio(&message_id);
         }
@@ -181,14 +174,7 @@ impl Store {
         let mut queue: &[String] = &wanted;
         while !queue.is_empty() {
             let asked = &queue[..queue.len().min(VOICE_FETCH_MAX)];
-            let answer: VoiceFetchResponse = self.call(
-                transport,
-                "/v1/voice/fetch",
-                &VoiceFetchRequest {
-                    message_ids: asked.to_vec(),
-                },
-            )?;
-            let kept = self.keep_fetched(&answer.notes, asked)?;
+            let (answer, kept) = self.fetch_batch(transport, asked)?;
             summary.voice_notes_received += kept;
             if kept > 0 {
                 touched.insert("message");
@@ -210,6 +196,24 @@ impl Store {
             queue = &queue[settled..];
         }
         Ok(())
+    }
+
+    /// Asks the server for the sounds of `asked` and keeps those that match their messages;
+    /// returns the answer and how many were kept.
+    fn fetch_batch(
+        &self,
+        transport: &dyn Transport,
+        asked: &[String],
+    ) -> Result<(VoiceFetchResponse, u32)> {
+        let answer: VoiceFetchResponse = self.call(
+            transport,
+            "/v1/voice/fetch",
+            &VoiceFetchRequest {
+                message_ids: asked.to_vec(),
+            },
+        )?;
+        let kept = self.keep_fetched(&answer.notes, asked)?;
+        Ok((answer, kept))
     }
 
     /// Keeps the notes of a fetch that were asked for and match their messages; returns how
