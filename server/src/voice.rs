@@ -14,14 +14,16 @@ use passerelle_core::sync::protocol::{
 
 use crate::auth::Actor;
 use crate::error::ApiError;
+use crate::rights::line;
 use crate::rows::{self, text};
 use crate::scopes;
-use crate::store::{AuditEntry, StoreResult, StoreTx};
+use crate::store::{StoreResult, StoreTx};
 
 /// Most audio bytes one fetch answers with (a few notes; always at least one when any is
 /// ready), so an answer stays well under any phone's limit.
 pub const FETCH_BYTES: usize = 2 * 1024 * 1024;
 
+/// Writes one audit line about the sound of voice message `id`.
 fn audit(
     tx: &mut dyn StoreTx,
     actor: &Actor,
@@ -29,14 +31,7 @@ fn audit(
     id: &str,
     now: i64,
 ) -> StoreResult<()> {
-    tx.audit(&[AuditEntry {
-        at: now,
-        person_id: actor.person_id.clone(),
-        device_id: actor.device_id.clone(),
-        action,
-        collection: VOICE_NOTE_COLLECTION.to_owned(),
-        row_id: id.to_owned(),
-    }])
+    tx.audit(&[line(actor, now, action, VOICE_NOTE_COLLECTION, id)])
 }
 
 /// Keeps the audio of one of `actor`'s voice messages. The outer error rolls back; the inner
@@ -102,6 +97,8 @@ pub fn fetch(
     }
     let membership: BTreeSet<String> = scopes::membership(tx, actor)?;
     let mut answer = VoiceFetchResponse::default();
+    // Every line of the answer in one write (on PostgreSQL a round trip each otherwise).
+    let mut lines = Vec::new();
     let mut bytes = 0;
     for id in &req.message_ids {
         let readable = match rows::load(tx, "message", id)? {
@@ -111,7 +108,7 @@ pub fn fetch(
             _ => false,
         };
         if !readable {
-            audit(tx, actor, "denied", id, now)?;
+            lines.push(line(actor, now, "denied", VOICE_NOTE_COLLECTION, id));
             answer.gone.push(id.clone());
             continue;
         }
@@ -123,8 +120,11 @@ pub fn fetch(
             break;
         }
         bytes += note.audio.len();
-        audit(tx, actor, "read", id, now)?;
+        lines.push(line(actor, now, "read", VOICE_NOTE_COLLECTION, id));
         answer.notes.push(note);
+    }
+    if !lines.is_empty() {
+        tx.audit(&lines)?;
     }
     Ok(Ok(answer))
 }

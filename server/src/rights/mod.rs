@@ -78,7 +78,14 @@ fn allowed(
     Ok(Ok(role))
 }
 
-fn line(actor: &Actor, now: i64, action: &'static str, collection: &str, id: &str) -> AuditEntry {
+/// An audit line: `actor` did `action` to row `id` of `collection` at `now`.
+pub(crate) fn line(
+    actor: &Actor,
+    now: i64,
+    action: &'static str,
+    collection: &str,
+    id: &str,
+) -> AuditEntry {
     AuditEntry {
         at: now,
         person_id: actor.person_id.clone(),
